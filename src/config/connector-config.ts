@@ -1,0 +1,185 @@
+/**
+ * A connector file (Kafka Connect keys) -> a validated SinkConfig. Everything is checked before anything
+ * connects; the first problem becomes one ConfigError naming the key and what is allowed.
+ */
+import convict from 'convict';
+import { authConfigSpec, authorizerFrom } from '../auth/auth-config.js';
+import { converterConfigSpec, type DecodeOptions, decodeOptions } from '../converters/converter-config.js';
+import { ConfigError } from '../errors.js';
+import type { BatchOptions } from '../operators/batch.js';
+import type { PostOptions } from '../operators/post.js';
+import { connectorName, pipelineConfigSpec } from '../pipeline/pipeline-config.js';
+import { httpConfigSpec, type HttpServiceOptions, httpServiceOptions } from '../sink/http-config.js';
+import { type OrderingMode, orderingConfigSpec, orderingKey } from '../sink/ordering.js';
+import { requestConfigSpec, type RequestOptions, requestOptions } from '../sink/request-config.js';
+import { retryConfigSpec, retryOptions } from '../sink/retry-config.js';
+import { defaultStatusPolicy } from '../sink/status-policy.js';
+import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import { resolveReferences } from './providers.js';
+import { Secret } from './secret.js';
+import type { ConfigSpec, ConfigValues } from './spec.js';
+
+/** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
+export const CONNECTOR_CONFIG_GROUPS = {
+  Connector: pipelineConfigSpec,
+  Kafka: kafkaConfigSpec,
+  Converters: converterConfigSpec,
+  Request: requestConfigSpec,
+  Authorization: authConfigSpec,
+  HTTP: httpConfigSpec,
+  Retry: retryConfigSpec,
+  Ordering: orderingConfigSpec,
+} satisfies Record<string, ConfigSpec>;
+
+const SPEC: ConfigSpec = Object.assign({}, ...Object.values(CONNECTOR_CONFIG_GROUPS));
+
+export interface SinkConfig {
+  readonly name: string;
+  readonly source: KafkaSourceOptions;
+  readonly decode: DecodeOptions;
+  readonly ordering: OrderingMode;
+  readonly batch: BatchOptions;
+  readonly request: RequestOptions;
+  readonly http: HttpServiceOptions;
+  /** Everything `post` needs except the `send` function. */
+  readonly post: Omit<PostOptions, 'send'>;
+  readonly shutdownTimeoutMs: number;
+  /** The config as given, secrets redacted: safe to log or show. */
+  readonly redacted: Readonly<Record<string, unknown>>;
+}
+
+export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SinkConfig {
+  const { values, secret, passthrough, redacted } = validate(raw, env);
+  const name = connectorName(values);
+  const ordering = values.string('ordering') as OrderingMode;
+  const recordKey = orderingKey(ordering);
+  return {
+    name,
+    source: kafkaSourceOptions(name, values, passthrough, env),
+    decode: decodeOptions(values),
+    ordering,
+    batch: {
+      enabled: values.boolean('batching.enabled'),
+      maxSize: values.number('batch.max.size'),
+      lingerMs: values.number('batch.linger.ms'),
+      keyOf: recordKey,
+    },
+    request: requestOptions(values),
+    http: httpServiceOptions(values),
+    post: {
+      authorizer: authorizerFrom(values, secret),
+      policy: defaultStatusPolicy,
+      retry: retryOptions(values),
+      concurrency: values.number('http.concurrency'),
+      keyOf: (request) => recordKey(request.records[0]!),
+    },
+    shutdownTimeoutMs: values.number('shutdown.timeout.ms'),
+    redacted,
+  };
+}
+
+interface Validated {
+  values: ConfigValues;
+  secret: (key: string) => Secret | undefined;
+  passthrough: Record<string, string>;
+  redacted: Record<string, unknown>;
+}
+
+function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(undefined, 'a connector file must be a JSON object of "key": value pairs');
+  }
+  const given: Record<string, unknown> = {};
+  const passthrough: Record<string, string> = {};
+  const redacted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    }
+    const sensitive = SPEC[key]?.sensitive === true || looksSecret(key);
+    redacted[key] = sensitive ? '[redacted]' : value;
+    const resolved = typeof value === 'string' ? resolveReferences(key, value, env) : value;
+    if (key.startsWith(KAFKA_PREFIX)) {
+      passthrough[key] = String(resolved);
+    } else if (key in SPEC) {
+      given[key] = resolved;
+    } else {
+      throw new ConfigError(key, `unknown key${suggest(key)}; see the README for the supported keys`);
+    }
+  }
+  for (const [key, spec] of Object.entries(SPEC)) {
+    if (spec.required && (given[key] === undefined || given[key] === '')) throw new ConfigError(key, `is required: ${spec.doc}`);
+  }
+  const config = convict(convictSchema());
+  config.load(Object.fromEntries(Object.entries(given).map(([key, value]) => [encode(key), value])));
+  try {
+    config.validate({ allowed: 'strict' });
+  } catch (error) {
+    throw fromConvictError(error as Error);
+  }
+  const get = (key: string): unknown => config.get(encode(key) as never);
+  const values: ConfigValues = {
+    string: (key) => String(get(key)),
+    optionalString: (key) => (get(key) === null ? undefined : String(get(key))),
+    number: (key) => get(key) as number,
+    boolean: (key) => get(key) as boolean,
+    isSet: (key) => key in given,
+  };
+  const secret = (key: string): Secret | undefined => (get(key) === null ? undefined : new Secret(String(get(key))));
+  return { values, secret, passthrough, redacted };
+}
+
+/** Convict splits keys on dots; connector keys are flat, so dots are encoded. */
+function encode(key: string): string {
+  return key.replaceAll('.', '__');
+}
+
+function decodeKey(key: string): string {
+  return key.replaceAll('__', '.');
+}
+
+function convictSchema(): convict.Schema<Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(SPEC).map(([key, spec]) => [
+      encode(key),
+      { doc: spec.doc, format: spec.format, default: spec.default, nullable: spec.default === null, sensitive: spec.sensitive === true },
+    ]),
+  ) as convict.Schema<Record<string, unknown>>;
+}
+
+function fromConvictError(error: Error): ConfigError {
+  const first = error.message.split('\n')[0] ?? error.message;
+  const match = /^([^:]+): (.*)$/.exec(first);
+  return match ? new ConfigError(decodeKey(match[1]!), match[2]!.replace(/^\s+/, '')) : new ConfigError(undefined, first);
+}
+
+function looksSecret(key: string): boolean {
+  return /password|secret|token|authorization|user\.info|sasl\.jaas/i.test(key);
+}
+
+function suggest(key: string): string {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const known of Object.keys(SPEC)) {
+    const d = distance(key, known);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best ? ` (did you mean ${best}?)` : '';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,76 @@
+/**
+ * Convict formats for connector-file values. Kafka Connect files often carry numbers and booleans as strings
+ * ("500", "true"), so each format coerces a string before it validates, and each failure says what is allowed.
+ */
+import convict from 'convict';
+
+const registered = new Set<string>();
+
+function register(name: string, validate: (value: unknown) => void, coerce?: (value: string) => unknown): string {
+  if (!registered.has(name)) {
+    convict.addFormat({ name, validate, coerce });
+    registered.add(name);
+  }
+  return name;
+}
+
+/** Any string (an empty one included). */
+export function str(): string {
+  return register('kc-string', (v) => {
+    if (typeof v !== 'string') throw new Error('must be a string');
+  });
+}
+
+/** A whole number in [min, max]; "500" is read as 500. */
+export function int(min: number, max = Number.MAX_SAFE_INTEGER): string {
+  return register(
+    `kc-int:${min}:${max}`,
+    (v) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        throw new Error(`must be a whole number from ${min} to ${max}`);
+      }
+    },
+    (s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s),
+  );
+}
+
+/** true or false; "true"/"false" in any case are read as booleans. */
+export function bool(): string {
+  return register(
+    'kc-bool',
+    (v) => {
+      if (typeof v !== 'boolean') throw new Error('must be true or false');
+    },
+    (s) => {
+      const lower = s.trim().toLowerCase();
+      return lower === 'true' ? true : lower === 'false' ? false : s;
+    },
+  );
+}
+
+/** One of a fixed set of values, matched ignoring case (Kafka Connect's enums are case-insensitive). */
+export function oneOf(values: readonly string[]): string {
+  return register(
+    `kc-enum:${values.join('|')}`,
+    (v) => {
+      if (typeof v !== 'string' || !values.includes(v)) throw new Error(`must be one of ${values.join(', ')}`);
+    },
+    (s) => values.find((allowed) => allowed.toLowerCase() === s.trim().toLowerCase()) ?? s,
+  );
+}
+
+/** An absolute http:// or https:// URL. */
+export function httpUrl(): string {
+  return register('kc-http-url', (v) => {
+    if (typeof v !== 'string' || !isHttpUrl(v)) throw new Error('must be an absolute http:// or https:// URL');
+  });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}

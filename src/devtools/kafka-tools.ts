@@ -1,0 +1,86 @@
+/** Small Kafka helpers for the demo, the bench and the tests: create a topic, produce records, read committed offsets. */
+import rdkafka from 'node-rdkafka';
+
+export interface ProduceRecord {
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  partition?: number;
+  headers?: Record<string, string | Buffer>[];
+}
+
+export async function createTopic(bootstrap: string, topic: string, partitions = 1): Promise<void> {
+  const admin = rdkafka.AdminClient.create({ 'bootstrap.servers': bootstrap });
+  try {
+    await new Promise<void>((resolve, reject) =>
+      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) =>
+        err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(err) : resolve(),
+      ),
+    );
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** A connected producer with delivery reports; `send` resolves once every record is acknowledged by the broker. */
+export interface TestProducer {
+  send(topic: string, records: readonly ProduceRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function connectProducer(bootstrap: string): Promise<TestProducer> {
+  const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  producer.setPollInterval(10);
+  let pending = 0;
+  let failure: { message: string } | undefined;
+  let wake: (() => void) | undefined;
+  producer.on('delivery-report', (err) => {
+    if (err) failure = err;
+    pending -= 1;
+    if (pending === 0) wake?.();
+  });
+  return {
+    send: async (topic, records) => {
+      for (const r of records) {
+        const value = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        for (;;) {
+          try {
+            producer.produce(topic, r.partition ?? null, value, r.key ?? null, Date.now(), undefined, r.headers as never);
+            pending += 1;
+            break;
+          } catch (error) {
+            if ((error as { code?: number }).code !== rdkafka.CODES.ERRORS.ERR__QUEUE_FULL) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+      }
+      if (pending > 0) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw new Error(`produce failed: ${failure.message}`);
+    },
+    close: () => new Promise<void>((resolve) => producer.disconnect(() => resolve())),
+  };
+}
+
+export async function produce(bootstrap: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
+  const producer = await connectProducer(bootstrap);
+  try {
+    await producer.send(topic, records);
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Committed offsets of a consumer group by partition (-1001 when none), read without joining the group. */
+export async function committedOffsets(bootstrap: string, group: string, topic: string, partitions: number): Promise<Map<number, number>> {
+  const consumer = new rdkafka.KafkaConsumer({ 'bootstrap.servers': bootstrap, 'group.id': group, 'enable.auto.commit': false }, {});
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    const toppars = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+    const result = await new Promise<rdkafka.TopicPartitionOffset[]>((resolve, reject) =>
+      consumer.committed(toppars, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets))),
+    );
+    return new Map(result.map((o) => [o.partition, o.offset]));
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+}

@@ -1,0 +1,124 @@
+/** Typed errors: every failure the sink reports has a `code` and says whether retrying can help. */
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'HTTP_STATUS'
+  | 'HTTP_NETWORK'
+  | 'DELIVERY_FAILED'
+  | 'DECODE_FAILED'
+  | 'NULL_VALUE'
+  | 'KAFKA'
+  | 'BROKER_START';
+
+export interface RecordRef {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Base class: a code to branch on (never the message) and a retriable flag. */
+export class SinkError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retriable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable;
+  }
+}
+
+/** A connector file key is missing, unknown or has a bad value. */
+export class ConfigError extends SinkError {
+  constructor(
+    readonly key: string | undefined,
+    message: string,
+  ) {
+    super('CONFIG_INVALID', key === undefined ? message : `${key}: ${message}`, { retriable: false });
+  }
+}
+
+/** The endpoint answered with a status the policy does not count as success. */
+export class HttpStatusError extends SinkError {
+  constructor(
+    readonly status: number,
+    readonly responseBody: string,
+    retriable: boolean,
+  ) {
+    super('HTTP_STATUS', `HTTP ${status}${responseBody ? `: ${responseBody}` : ''}`, { retriable });
+  }
+}
+
+/** The request never got a response: connection refused or reset, timeout, DNS. */
+export class HttpNetworkError extends SinkError {
+  constructor(
+    readonly networkCode: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('HTTP_NETWORK', `${networkCode}: ${message}`, { retriable: true, cause });
+  }
+}
+
+/** Retries ran out (or the failure was not retriable) for the records of one request. */
+export class DeliveryError extends SinkError {
+  constructor(
+    readonly records: readonly RecordRef[],
+    readonly attempts: number,
+    readonly lastError: SinkError,
+  ) {
+    super('DELIVERY_FAILED', `delivery failed for ${describeRecords(records)} after ${attempts} attempt(s): ${lastError.message}`, {
+      retriable: false,
+      cause: lastError,
+    });
+  }
+}
+
+/** A record's key or value could not be decoded by its converter. */
+export class DecodeError extends SinkError {
+  constructor(
+    readonly record: RecordRef,
+    readonly part: 'key' | 'value',
+    reason: string,
+  ) {
+    super('DECODE_FAILED', `cannot decode ${part} of ${describeRecords([record])}: ${reason}`, { retriable: false });
+  }
+}
+
+/** A record with a null value (tombstone) reached a sink whose policy is to fail on it. */
+export class NullValueError extends SinkError {
+  constructor(readonly record: RecordRef) {
+    super('NULL_VALUE', `null value (tombstone) at ${describeRecords([record])}; behavior.on.null.values is fail`, { retriable: false });
+  }
+}
+
+/** The Kafka client reported an error it cannot recover from. */
+export class KafkaError extends SinkError {
+  constructor(message: string, retriable: boolean, cause?: unknown) {
+    super('KAFKA', message, { retriable, cause });
+  }
+}
+
+/** "topic iot partition 0 offsets 5-9, partition 1 offset 3": records named the way an operator searches for them. */
+export function describeRecords(records: readonly RecordRef[]): string {
+  const byTopicPartition = new Map<string, { topic: string; partition: number; min: number; max: number }>();
+  for (const r of records) {
+    const id = `${r.topic}\u0000${r.partition}`;
+    const range = byTopicPartition.get(id);
+    if (range) {
+      range.min = Math.min(range.min, r.offset);
+      range.max = Math.max(range.max, r.offset);
+    } else {
+      byTopicPartition.set(id, { topic: r.topic, partition: r.partition, min: r.offset, max: r.offset });
+    }
+  }
+  return [...byTopicPartition.values()]
+    .map((r) => `topic ${r.topic} partition ${r.partition} ${r.min === r.max ? `offset ${r.min}` : `offsets ${r.min}-${r.max}`}`)
+    .join(', ');
+}
+
+/** Whatever was thrown, as a SinkError-aware one-liner without a stack. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,33 @@
+import { bufferTime, debounceTime, filter, groupBy, mergeMap, type OperatorFunction } from 'rxjs';
+import type { SinkRecord } from '../source/record.js';
+
+export interface BatchOptions {
+  /** Off: every record is its own request (Aiven's `batching.enabled=false`). */
+  readonly enabled: boolean;
+  /** Most records per request (Aiven's `batch.max.size`). */
+  readonly maxSize: number;
+  /** A batch that is not full leaves at the latest this long after it was started. */
+  readonly lingerMs: number;
+  /** Records with different keys never share a batch (see `orderingKey`). */
+  readonly keyOf: (record: SinkRecord) => string;
+}
+
+/**
+ * Cuts the stream of polled record arrays into request-sized batches: full batches leave at once, others after
+ * `lingerMs`; records of different ordering keys go to different batches, each key keeping its order.
+ *
+ * @example
+ * decoded$.pipe(batch({ enabled: true, maxSize: 500, lingerMs: 100, keyOf: orderingKey('partition') }))
+ * @see bufferTime
+ */
+export function batch(options: BatchOptions): OperatorFunction<readonly SinkRecord[], SinkRecord[]> {
+  if (!options.enabled || options.maxSize === 1) return mergeMap((records) => records.map((record) => [record]));
+  const idleMs = Math.max(1000, options.lingerMs * 4);
+  return (records$) =>
+    records$.pipe(
+      mergeMap((records) => records),
+      groupBy(options.keyOf, { duration: (group) => group.pipe(debounceTime(idleMs)) }),
+      mergeMap((group) => group.pipe(bufferTime(options.lingerMs, null, options.maxSize))),
+      filter((records) => records.length > 0),
+    );
+}

@@ -1,0 +1,69 @@
+import { catchError, defer, map, mergeMap, Observable, of, type OperatorFunction, throwError } from 'rxjs';
+import type { Authorizer } from '../auth/authorizer.js';
+import { DeliveryError, HttpNetworkError, SinkError } from '../errors.js';
+import type { Send } from '../sink/http-service.js';
+import type { Delivery, HttpRequest, HttpResponse } from '../sink/request.js';
+import { checkResponse, type StatusPolicy } from '../sink/status-policy.js';
+import { authorize } from './authorize.js';
+import { mergeMapByKey } from './mergeMapByKey.js';
+import { retryBackoff, type RetryBackoffOptions } from './retryBackoff.js';
+
+export interface PostOptions {
+  /** Sends one request (see `createHttpService`); inject a fake in tests. */
+  readonly send: Send;
+  readonly authorizer: Authorizer;
+  readonly policy: StatusPolicy;
+  readonly retry: Omit<RetryBackoffOptions, 'shouldRetry'>;
+  /** Most requests in flight. */
+  readonly concurrency: number;
+  /** Requests with the same key are sent one after another, in order (see `orderingKey`). */
+  readonly keyOf: (request: HttpRequest) => string;
+}
+
+/**
+ * Sends each request with bounded concurrency, per-key order, authorization applied per attempt and retry with
+ * backoff on retriable failures. Emits a Delivery per request that succeeded; when a request fails for good the
+ * stream errors with a DeliveryError naming its records and the last status or network error.
+ *
+ * @example
+ * requests$.pipe(post({ send, authorizer: noAuthorization, policy: defaultStatusPolicy, retry: { maxRetries: 1, delayMs: 3000 }, concurrency: 8, keyOf: () => '' }))
+ */
+export function post(options: PostOptions): OperatorFunction<HttpRequest, Delivery> {
+  return mergeMapByKey(options.keyOf, (request) => deliver(request, options), options.concurrency);
+}
+
+function deliver(request: HttpRequest, options: PostOptions): Observable<Delivery> {
+  let attempts = 0;
+  return defer(() => {
+    attempts += 1;
+    return of(request).pipe(
+      authorize(options.authorizer),
+      mergeMap((authorized) => sendOnce(options.send, authorized)),
+      map((response) => checkResponse(response, options.policy)),
+    );
+  }).pipe(
+    retryBackoff({ ...options.retry, shouldRetry: (error) => error instanceof SinkError && error.retriable }),
+    map((response): Delivery => ({ request, response, attempts, records: request.records })),
+    catchError((error: unknown) => throwError(() => new DeliveryError(request.records, attempts, asSinkError(error)))),
+  );
+}
+
+/** The send as a cancellable Observable: unsubscribing aborts the request. */
+function sendOnce(send: Send, request: HttpRequest): Observable<HttpResponse> {
+  return new Observable<HttpResponse>((subscriber) => {
+    const controller = new AbortController();
+    send(request, controller.signal).then(
+      (response) => {
+        subscriber.next(response);
+        subscriber.complete();
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => controller.abort();
+  });
+}
+
+function asSinkError(error: unknown): SinkError {
+  if (error instanceof SinkError) return error;
+  return new HttpNetworkError('UNKNOWN', error instanceof Error ? error.message : String(error), error);
+}

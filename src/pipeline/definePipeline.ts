@@ -1,0 +1,51 @@
+/** What a pipeline is: a connector config plus the operator chain that carries its records to the endpoint. */
+import type { Observable } from 'rxjs';
+import type { Logger } from 'winston';
+import type { SinkConfig } from '../config/connector-config.js';
+import { batch } from '../operators/batch.js';
+import { commit } from '../operators/commit.js';
+import { decode } from '../operators/decode.js';
+import { post } from '../operators/post.js';
+import { toRequest } from '../operators/toRequest.js';
+import type { Send } from '../sink/http-service.js';
+import type { KafkaRecord } from '../source/record.js';
+
+export interface PipelineContext {
+  readonly config: SinkConfig;
+  /** One array per Kafka poll. Every record must end in `commit()` (or `filterRecords`) for its offset to move. */
+  readonly records$: Observable<KafkaRecord[]>;
+  /** The HTTP client for `post`. */
+  readonly send: Send;
+  readonly log: Logger;
+}
+
+export type BuildPipeline = (context: PipelineContext) => Observable<unknown>;
+
+export interface PipelineDefinition {
+  /** Kafka Connect connector keys, as in a connector file (`${env:...}` references allowed). */
+  readonly connector: Readonly<Record<string, unknown>>;
+  readonly build: BuildPipeline;
+}
+
+/** The pipeline every `.json` connector file runs: one line per stage, in the data's order. */
+export const connectorPipeline: BuildPipeline = ({ config, records$, send }) =>
+  records$.pipe(
+    decode(config.decode), //              bytes -> strings / JSON, per the converters
+    batch(config.batch), //                records -> batches (size, linger, ordering key)
+    toRequest(config.request), //          batch -> URL, headers, framed body
+    post({ ...config.post, send }), //     bounded concurrency, auth per attempt, retry with backoff
+    commit(), //                           delivered -> offsets may be committed (watermark)
+  );
+
+/**
+ * Declares a pipeline in a `.ts` file under `pipelines/`; without `build`, it runs the standard connector chain.
+ *
+ * @example
+ * export default definePipeline({
+ *   connector: { name: 'iot', topics: 'iot_measurements', 'http.url': '${env:SERVER_URL}', 'http.authorization.type': 'none' },
+ *   build: ({ config, records$, send }) => records$.pipe(decode(config.decode), myOperator(), batch(config.batch), toRequest(config.request), post({ ...config.post, send }), commit()),
+ * });
+ */
+export function definePipeline(definition: { connector: Record<string, unknown>; build?: BuildPipeline }): PipelineDefinition {
+  return { connector: definition.connector, build: definition.build ?? connectorPipeline };
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs a pipeline: validates its config (before connecting), connects the Kafka source, subscribes the operator
+ * chain, and on stop drains in-flight requests within `shutdown.timeout.ms`, commits what was delivered and
+ * leaves the consumer group.
+ */
+import type { Subscription } from 'rxjs';
+import { parseConnectorConfig, type SinkConfig } from '../config/connector-config.js';
+import { errorMessage } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { createHttpService } from '../sink/http-service.js';
+import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
+import type { PipelineDefinition } from './definePipeline.js';
+
+export interface RunningPipeline {
+  readonly config: SinkConfig;
+  /** Settles once the pipeline ended and its offsets were committed: resolves after stop(), rejects on failure. */
+  readonly done: Promise<void>;
+  /** Graceful stop: stop reading, let in-flight requests finish (bounded), commit, leave the group. */
+  stop(): Promise<void>;
+  stats(): SourceStats;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
+  const config = parseConnectorConfig(definition.connector, options.env ?? process.env);
+  const log = (options.log ?? createLogger()).child({ connector: config.name });
+  const service = createHttpService(config.http);
+  const source = new KafkaSource(config.source, log);
+  try {
+    await source.connect();
+  } catch (error) {
+    service.close();
+    await source.close();
+    throw error;
+  }
+
+  let subscription: Subscription | undefined;
+  let settle!: (error?: unknown) => void;
+  const ended = new Promise<unknown>((resolve) => {
+    settle = resolve;
+  });
+  const done = ended.then(async (error) => {
+    subscription?.unsubscribe();
+    await source.close();
+    service.close();
+    if (error !== undefined) throw error;
+  });
+  done.catch(() => {});
+
+  subscription = definition.build({ config, records$: source.records$, send: service.send, log }).subscribe({
+    error: (error: unknown) => {
+      log.error('pipeline stopped', { error: errorMessage(error) });
+      settle(error);
+    },
+    complete: () => settle(),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('stopping: draining in-flight requests', { inFlight: source.stats().inFlight, timeoutMs: config.shutdownTimeoutMs });
+      source.stop();
+      const timer = setTimeout(() => {
+        log.warn('shutdown timeout: abandoning in-flight requests; they are re-sent after a restart', { inFlight: source.stats().inFlight });
+        settle();
+      }, config.shutdownTimeoutMs);
+      await done.catch(() => {});
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+
+  return { config, done, stop, stats: () => source.stats() };
+}

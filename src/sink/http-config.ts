@@ -1,0 +1,21 @@
+/** Connector-file keys of the HTTP client: timeout and how many requests may be in flight. */
+import { int } from '../config/formats.js';
+import type { ConfigSpec, ConfigValues } from '../config/spec.js';
+
+export const httpConfigSpec = {
+  'http.timeout': { doc: 'Seconds one request may take before it counts as failed (and is retried).', format: int(1, 3600), default: 30 },
+  'http.concurrency': {
+    doc: 'Most requests in flight at once (Aiven: 1). With `ordering=partition` at most one per partition is in flight, so the effective bound is also the number of assigned partitions.',
+    format: int(1, 1024),
+    default: 8,
+  },
+} satisfies ConfigSpec;
+
+export interface HttpServiceOptions {
+  readonly timeoutMs: number;
+  readonly maxSockets: number;
+}
+
+export function httpServiceOptions(values: ConfigValues): HttpServiceOptions {
+  return { timeoutMs: values.number('http.timeout') * 1000, maxSockets: values.number('http.concurrency') };
+}

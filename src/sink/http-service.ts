@@ -1,0 +1,58 @@
+/** Request -> response over keep-alive connections (got); a missing response becomes an HttpNetworkError. */
+import http from 'node:http';
+import https from 'node:https';
+import { got, type Got, RequestError } from 'got';
+import { HttpNetworkError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from './request.js';
+import type { HttpServiceOptions } from './http-config.js';
+
+const MAX_BODY_CHARS = 2048;
+
+/** Sends one request; rejects only when no response arrived. Aborting the signal cancels it. */
+export type Send = (request: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>;
+
+export interface HttpService {
+  readonly send: Send;
+  close(): void;
+}
+
+export function createHttpService(options: HttpServiceOptions): HttpService {
+  const agent = {
+    http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+  };
+  const client: Got = got.extend({
+    agent,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    decompress: true,
+    headers: { 'user-agent': 'kafka-http-sink' },
+    timeout: { request: options.timeoutMs },
+  });
+  return {
+    send: async (request, signal) => {
+      try {
+        const response = await client(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal,
+        });
+        const body = typeof response.body === 'string' ? response.body : String(response.body);
+        return {
+          status: response.statusCode,
+          headers: response.headers,
+          body: body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}...` : body,
+        };
+      } catch (error) {
+        if (error instanceof RequestError) throw new HttpNetworkError(error.code, error.message, error);
+        throw error;
+      }
+    },
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}

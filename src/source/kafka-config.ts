@@ -1,0 +1,68 @@
+/** Connector-file keys of the Kafka source: topics, consumer group, flow control, and `kafka.*` passthrough. */
+import { ConfigError } from '../errors.js';
+import { int, str } from '../config/formats.js';
+import type { ConfigSpec, ConfigValues } from '../config/spec.js';
+
+export const kafkaConfigSpec = {
+  topics: { doc: 'Comma-separated topics to read. Exactly one of `topics` and `topics.regex` is required.', format: str(), default: null },
+  'topics.regex': { doc: 'Java-style regular expression of topics to read (instead of `topics`).', format: str(), default: null },
+  'max.in.flight.records': {
+    doc: 'Backpressure bound: records read but not yet delivered and committed. Above it the consumer pauses its partitions (and keeps polling); it resumes below half. Also bounds the duplicates a crash can cause.',
+    format: int(1, 10_000_000),
+    default: 20_000,
+  },
+  'offset.flush.interval.ms': {
+    doc: 'How often delivered offsets are committed (Kafka Connect worker key; Connect defaults to 60000). Offsets are also committed on shutdown and before partitions are revoked.',
+    format: int(10, 3_600_000),
+    default: 1000,
+  },
+} satisfies ConfigSpec;
+
+/** librdkafka properties given as `kafka.<property>` in the connector file (and the environment). */
+export const KAFKA_PREFIX = 'kafka.';
+
+export interface KafkaSourceOptions {
+  /** librdkafka global properties (bootstrap, security, ...); the source adds group and commit settings. */
+  readonly rdkafka: Record<string, string | number | boolean>;
+  readonly groupId: string;
+  /** Topic names, or a single librdkafka regex (`^...`). */
+  readonly topics: readonly string[];
+  readonly maxInFlightRecords: number;
+  readonly commitIntervalMs: number;
+  /** Most records one poll returns. */
+  readonly pollMaxRecords?: number;
+}
+
+/** Properties the source owns: setting them in the file would break at-least-once delivery. */
+const OWNED = ['group.id', 'enable.auto.commit', 'enable.auto.offset.store', 'rebalance_cb', 'offset_commit_cb'];
+
+export function kafkaSourceOptions(
+  name: string,
+  values: ConfigValues,
+  passthrough: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): KafkaSourceOptions {
+  const topics = values.optionalString('topics');
+  const regex = values.optionalString('topics.regex');
+  if ((topics === undefined) === (regex === undefined)) {
+    throw new ConfigError('topics', 'set exactly one of topics (comma list) and topics.regex');
+  }
+  const topicList = topics === undefined ? [regex!.startsWith('^') ? regex! : `^${regex!}`] : topics.split(',').map((t) => t.trim()).filter(Boolean);
+  if (topicList.length === 0) throw new ConfigError('topics', 'must name at least one topic');
+
+  const rdkafka: Record<string, string | number | boolean> = {
+    'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092',
+  };
+  for (const [key, value] of Object.entries(passthrough)) {
+    const property = key.slice(KAFKA_PREFIX.length);
+    if (OWNED.includes(property)) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
+    rdkafka[property] = value;
+  }
+  return {
+    rdkafka,
+    groupId: `connect-${name}`,
+    topics: topicList,
+    maxInFlightRecords: values.number('max.in.flight.records'),
+    commitIntervalMs: values.number('offset.flush.interval.ms'),
+  };
+}

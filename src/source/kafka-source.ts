@@ -1,0 +1,242 @@
+/**
+ * The Kafka consumer as an Observable of record arrays (one emission per poll), with per-partition watermark
+ * commits and backpressure: above `maxInFlightRecords` the assigned partitions are paused while polling goes on.
+ */
+import rdkafka from 'node-rdkafka';
+import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartition, TopicPartitionOffset } from 'node-rdkafka';
+import { Observable } from 'rxjs';
+import type { Logger } from 'winston';
+import { KafkaError } from '../errors.js';
+import type { KafkaSourceOptions } from './kafka-config.js';
+import { PartitionTracker } from './offset-tracker.js';
+import type { KafkaRecord } from './record.js';
+
+const { CODES } = rdkafka;
+const IDLE_POLL_MS = 100;
+const BUSY_POLL_MS = 5;
+
+export interface SourceStats {
+  readonly consumed: number;
+  readonly inFlight: number;
+  readonly paused: boolean;
+  /** Last offsets the broker confirmed as committed, by "topic/partition". */
+  readonly committed: ReadonlyMap<string, number>;
+}
+
+export class KafkaSource {
+  readonly records$: Observable<KafkaRecord[]>;
+  private readonly consumer: KafkaConsumer;
+  private readonly trackers = new Map<string, PartitionTracker>();
+  private readonly lastCommitted = new Map<string, number>();
+  private readonly confirmed = new Map<string, number>();
+  private inFlight = 0;
+  private consumed = 0;
+  private paused = false;
+  private stopping = false;
+  private commitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: KafkaSourceOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = new rdkafka.KafkaConsumer(
+      {
+        ...options.rdkafka,
+        'group.id': options.groupId,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        offset_commit_cb: true,
+        rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.rebalance(err, assignment),
+      },
+      // Kafka Connect sinks start from the earliest offset when the group has none; kafka.auto.offset.reset overrides.
+      { 'auto.offset.reset': (options.rdkafka['auto.offset.reset'] as 'earliest' | 'latest' | undefined) ?? 'earliest' },
+    );
+    this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
+    this.consumer.on('event.error', (err) => this.log.warn('kafka client error', { error: err.message, code: err.code }));
+    this.records$ = new Observable<KafkaRecord[]>((subscriber) => {
+      let active = true;
+      const poll = (timeout: number): void => {
+        if (!active) return;
+        if (this.stopping) {
+          subscriber.complete();
+          return;
+        }
+        this.consumer.setDefaultConsumeTimeout(timeout);
+        this.consumer.consume(this.options.pollMaxRecords ?? 1000, (err, messages) => {
+          if (!active) return;
+          if (err && err.code !== CODES.ERRORS.ERR__TIMED_OUT) {
+            if (err.isFatal) {
+              subscriber.error(new KafkaError(`kafka consumer failed: ${err.message}`, false, err));
+              return;
+            }
+            this.log.warn('kafka consume error, polling on', { error: err.message, code: err.code });
+          }
+          if (messages && messages.length > 0) subscriber.next(this.toRecords(messages));
+          this.applyBackpressure();
+          setImmediate(poll, messages && messages.length > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
+        });
+      };
+      poll(IDLE_POLL_MS);
+      return () => {
+        active = false;
+      };
+    });
+  }
+
+  /** Connects, joins the group `options.groupId` and subscribes; resolves once connected. */
+  async connect(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.consumer.connect({ timeout: 30_000 }, (err) =>
+        err ? reject(new KafkaError(`cannot connect to Kafka at ${String(this.options.rdkafka['bootstrap.servers'])}: ${err.message}`, true, err)) : resolve(),
+      );
+    });
+    this.consumer.subscribe([...this.options.topics]);
+    this.commitTimer = setInterval(() => this.commit(false), this.options.commitIntervalMs);
+    this.commitTimer.unref();
+    this.log.info('kafka source started', { group: this.options.groupId, topics: this.options.topics });
+  }
+
+  /** Stop reading: `records$` completes at its next poll. Delivered work is still committed by `close()`. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** Commits the final watermarks synchronously, leaves the group and disconnects. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    if (!this.consumer.isConnected()) return;
+    this.commit(true);
+    await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
+    this.log.info('kafka source closed', { committed: Object.fromEntries(this.lastCommitted) });
+  }
+
+  stats(): SourceStats {
+    return { consumed: this.consumed, inFlight: this.inFlight, paused: this.paused, committed: this.confirmed };
+  }
+
+  private toRecords(messages: Message[]): KafkaRecord[] {
+    const records: KafkaRecord[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      const tracker = this.tracker(m.topic, m.partition);
+      tracker.track(m.offset);
+      records[i] = {
+        topic: m.topic,
+        partition: m.partition,
+        offset: m.offset,
+        timestamp: m.timestamp,
+        headers: toHeaders(m.headers),
+        key: toBuffer(m.key),
+        value: m.value ?? null,
+        raw: { key: toBuffer(m.key), value: m.value ?? null },
+        handle: tracker,
+      };
+    }
+    this.inFlight += messages.length;
+    this.consumed += messages.length;
+    return records;
+  }
+
+  private tracker(topic: string, partition: number): PartitionTracker {
+    const id = `${topic}/${partition}`;
+    let tracker = this.trackers.get(id);
+    if (!tracker) {
+      tracker = new PartitionTracker(topic, partition, (count) => this.settled(count));
+      this.trackers.set(id, tracker);
+    }
+    return tracker;
+  }
+
+  private settled(count: number): void {
+    this.inFlight -= count;
+    if (this.paused && this.inFlight <= this.options.maxInFlightRecords / 2) this.applyBackpressure();
+  }
+
+  private applyBackpressure(): void {
+    if (!this.consumer.isConnected()) return;
+    const limit = this.options.maxInFlightRecords;
+    if (!this.paused && this.inFlight >= limit) {
+      this.paused = true;
+      this.consumer.pause(this.consumer.assignments());
+      this.log.debug('backpressure: partitions paused', { inFlight: this.inFlight, limit });
+    } else if (this.paused && this.inFlight <= limit / 2) {
+      this.paused = false;
+      this.consumer.resume(this.consumer.assignments());
+      this.log.debug('backpressure: partitions resumed', { inFlight: this.inFlight, limit });
+    }
+  }
+
+  /** Commits every assigned partition whose watermark moved since the last commit. */
+  private commit(sync: boolean, only?: ReadonlySet<string>): void {
+    const offsets: TopicPartitionOffset[] = [];
+    for (const [id, tracker] of this.trackers) {
+      if (only && !only.has(id)) continue;
+      const offset = tracker.committable();
+      if (offset === undefined || offset === this.lastCommitted.get(id)) continue;
+      offsets.push({ topic: tracker.topic, partition: tracker.partition, offset });
+    }
+    if (offsets.length === 0) return;
+    try {
+      if (sync) {
+        this.consumer.commitSync(offsets);
+        this.onCommitted(null, offsets);
+      } else {
+        this.consumer.commit(offsets);
+      }
+      for (const o of offsets) this.lastCommitted.set(`${o.topic}/${o.partition}`, o.offset);
+    } catch (error) {
+      this.log.warn('offset commit failed; will retry', { error: (error as Error).message, offsets });
+    }
+  }
+
+  private onCommitted(err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]): void {
+    if (err) {
+      this.log.warn('offset commit failed; will retry', { error: err.message });
+      for (const o of offsets) this.lastCommitted.delete(`${o.topic}/${o.partition}`);
+      return;
+    }
+    for (const o of offsets) if (o.offset >= 0) this.confirmed.set(`${o.topic}/${o.partition}`, o.offset);
+    this.log.debug('offsets committed', { offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) });
+  }
+
+  private rebalance(err: LibrdKafkaError, assignment: TopicPartition[]): void {
+    const consumer = this.consumer;
+    try {
+      if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
+        consumer.assign(assignment);
+        if (this.paused) consumer.pause(assignment);
+        this.log.info('partitions assigned', { partitions: assignment.map((a) => `${a.topic}/${a.partition}`) });
+      } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
+        const revoked = new Set(assignment.map((a) => `${a.topic}/${a.partition}`));
+        this.commit(true, revoked);
+        for (const id of revoked) {
+          const tracker = this.trackers.get(id);
+          if (!tracker) continue;
+          this.inFlight -= tracker.inFlight();
+          tracker.revoke();
+          this.trackers.delete(id);
+          this.lastCommitted.delete(id);
+        }
+        consumer.unassign();
+        this.log.info('partitions revoked', { partitions: [...revoked] });
+      } else {
+        this.log.error('rebalance error', { error: err.message });
+      }
+    } catch (error) {
+      this.log.warn('rebalance handling failed', { error: (error as Error).message });
+    }
+  }
+}
+
+function toBuffer(key: Message['key']): Buffer | null {
+  if (key === undefined || key === null) return null;
+  return typeof key === 'string' ? Buffer.from(key) : key;
+}
+
+function toHeaders(headers: Message['headers']): KafkaRecord['headers'] {
+  if (!headers || headers.length === 0) return [];
+  return headers.flatMap((h) =>
+    Object.entries(h).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : (value as Buffer) })),
+  );
+}

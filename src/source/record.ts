@@ -1,0 +1,36 @@
+/** The record that flows through a pipeline, from the Kafka source to the commit. */
+
+export interface RecordHeader {
+  readonly key: string;
+  readonly value: Buffer;
+}
+
+/** Where a record's delivery is reported; the source turns these acknowledgements into offset commits. */
+export interface OffsetHandle {
+  ack(offset: number): void;
+}
+
+export interface SinkRecord<K = unknown, V = unknown> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  /** Produce (or log-append) time in ms since the epoch, when the broker gave one. */
+  readonly timestamp: number | undefined;
+  readonly headers: readonly RecordHeader[];
+  /** Decoded key: Buffer from the source, string/object/Buffer after `decode`. */
+  readonly key: K;
+  /** Decoded value: Buffer from the source, string/object/Buffer after `decode`; null for a tombstone. */
+  readonly value: V;
+  /** The bytes as they came from Kafka. */
+  readonly raw: { readonly key: Buffer | null; readonly value: Buffer | null };
+  /** Report delivery with `ackRecords`; a record that is never acked holds its partition's commit back. */
+  readonly handle: OffsetHandle;
+}
+
+/** A record as the Kafka source emits it, before `decode`. */
+export type KafkaRecord = SinkRecord<Buffer | null, Buffer | null>;
+
+/** Marks records as done (delivered, or deliberately skipped) so their offsets can be committed. */
+export function ackRecords(records: readonly SinkRecord[]): void {
+  for (const record of records) record.handle.ack(record.offset);
+}
