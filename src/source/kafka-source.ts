@@ -62,7 +62,7 @@ export class KafkaSource {
           return;
         }
         this.consumer.setDefaultConsumeTimeout(timeout);
-        this.consumer.consume(this.options.pollMaxRecords ?? 1000, (err, messages) => {
+        this.consumer.consume(this.pollMaxRecords(), (err, messages) => {
           if (!active) return;
           if (err && err.code !== CODES.ERRORS.ERR__TIMED_OUT) {
             if (err.isFatal) {
@@ -109,6 +109,11 @@ export class KafkaSource {
     this.commit(true);
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
     this.log.info('kafka source closed', { committed: Object.fromEntries(this.lastCommitted) });
+  }
+
+  /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound. */
+  private pollMaxRecords(): number {
+    return Math.max(1, Math.min(this.options.pollMaxRecords ?? 1000, this.options.maxInFlightRecords));
   }
 
   stats(): SourceStats {

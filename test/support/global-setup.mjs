@@ -1,0 +1,10 @@
+// Starts one local Kafka broker for the whole integration run; tests find it in KAFKA_TEST_BOOTSTRAP.
+// Plain ESM (Jest loads global setup outside its transform); the TypeScript module is loaded with tsx.
+import { tsImport } from 'tsx/esm/api';
+
+export default async function globalSetup() {
+  const { startLocalBroker } = await tsImport('../../src/devtools/local-broker.ts', import.meta.url);
+  const broker = await startLocalBroker();
+  process.env.KAFKA_TEST_BOOTSTRAP = broker.bootstrap;
+  globalThis.__broker = broker;
+}
