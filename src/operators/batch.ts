@@ -8,8 +8,8 @@ export interface BatchOptions {
   readonly maxSize: number;
   /** A batch that is not full leaves at the latest this long after it was started. */
   readonly lingerMs: number;
-  /** Records with different keys never share a batch (see `orderingKey`). */
-  readonly keyOf: (record: SinkRecord) => string;
+  /** Records with different keys never share a batch (see `orderingKey`); undefined keys share one. */
+  readonly keyOf: (record: SinkRecord) => string | undefined;
 }
 
 /**
@@ -26,7 +26,7 @@ export function batch(options: BatchOptions): OperatorFunction<readonly SinkReco
   return (records$) =>
     records$.pipe(
       mergeMap((records) => records),
-      groupBy(options.keyOf, { duration: (group) => group.pipe(debounceTime(idleMs)) }),
+      groupBy((record) => options.keyOf(record) ?? '', { duration: (group) => group.pipe(debounceTime(idleMs)) }),
       mergeMap((group) => group.pipe(bufferTime(options.lingerMs, null, options.maxSize))),
       filter((records) => records.length > 0),
     );

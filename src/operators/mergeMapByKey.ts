@@ -2,8 +2,8 @@ import { from, Observable, type ObservableInput, type OperatorFunction, type Sub
 
 /**
  * Like `mergeMap(project, concurrency)`, but values with the same key run one at a time, in arrival order, while
- * values with different keys run in parallel. With one key for everything it is `concatMap`; with unique keys it
- * is `mergeMap`.
+ * values with different keys run in parallel. With one key for everything it is `concatMap`; with no key
+ * (undefined) for everything it is `mergeMap`.
  *
  * Waiting values are queued per key; how many wait is bounded upstream (the Kafka source pauses).
  *
@@ -12,20 +12,20 @@ import { from, Observable, type ObservableInput, type OperatorFunction, type Sub
  * @see mergeMap
  */
 export function mergeMapByKey<T, R>(
-  keyOf: (value: T) => string,
+  keyOf: (value: T) => string | undefined,
   project: (value: T) => ObservableInput<R>,
   concurrency: number,
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      const queues = new Map<string, T[]>();
+      const queues = new Map<string | symbol, T[]>();
       /** Keys with queued values and nothing running, oldest first. */
-      const ready: string[] = [];
-      const running = new Set<string>();
+      const ready: (string | symbol)[] = [];
+      const running = new Set<string | symbol>();
       const inners = new Set<Subscription>();
       let sourceDone = false;
 
-      const start = (key: string, value: T): void => {
+      const start = (key: string | symbol, value: T): void => {
         running.add(key);
         let finished = false;
         let inner: Subscription | undefined = undefined;
@@ -56,7 +56,8 @@ export function mergeMapByKey<T, R>(
 
       const outer = source.subscribe({
         next: (value) => {
-          const key = keyOf(value);
+          // A value without a key gets a key of its own: it waits only for a free slot.
+          const key = keyOf(value) ?? Symbol();
           const queue = queues.get(key);
           if (queue) {
             queue.push(value);

@@ -16,8 +16,8 @@ export interface PostOptions {
   readonly retry: Omit<RetryBackoffOptions, 'shouldRetry'>;
   /** Most requests in flight. */
   readonly concurrency: number;
-  /** Requests with the same key are sent one after another, in order (see `orderingKey`). */
-  readonly keyOf: (request: HttpRequest) => string;
+  /** Requests with the same key are sent one after another, in order; undefined: no order (see `orderingKey`). */
+  readonly keyOf: (request: HttpRequest) => string | undefined;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface PostOptions {
  * stream errors with a DeliveryError naming its records and the last status or network error.
  *
  * @example
- * requests$.pipe(post({ send, authorizer: noAuthorization, policy: defaultStatusPolicy, retry: { maxRetries: 1, delayMs: 3000 }, concurrency: 8, keyOf: () => '' }))
+ * requests$.pipe(post({ send, authorizer: noAuthorization, policy: defaultStatusPolicy, retry: { maxRetries: 1, delayMs: 3000 }, concurrency: 8, keyOf: () => undefined }))
  */
 export function post(options: PostOptions): OperatorFunction<HttpRequest, Delivery> {
   return mergeMapByKey(options.keyOf, (request) => deliver(request, options), options.concurrency);

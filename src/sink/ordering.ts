@@ -13,14 +13,17 @@ export const orderingConfigSpec = {
   },
 } satisfies ConfigSpec;
 
-/** Records with the same ordering key are batched together and delivered one request at a time, in order. */
-export function orderingKey(mode: OrderingMode): (record: SinkRecord) => string {
+/**
+ * Records with the same ordering key are batched together and delivered one request at a time, in order;
+ * undefined (mode `none`) means no constraint.
+ */
+export function orderingKey(mode: OrderingMode): (record: SinkRecord) => string | undefined {
   switch (mode) {
     case 'partition':
       return (r) => `${r.topic}/${r.partition}`;
     case 'key':
       return (r) => `${r.topic}/${r.partition}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
     case 'none':
-      return () => '';
+      return () => undefined;
   }
 }

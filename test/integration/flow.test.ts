@@ -1,0 +1,92 @@
+/** Flow control: out-of-order completion, backpressure under a stalled endpoint, stop and restart mid-stream. */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { produce } from '../../src/devtools/kafka-tools.js';
+import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
+import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { baseConnector, bootstrap, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
+
+describe('flow control', () => {
+  let receiver: Receiver | undefined;
+  let running: RunningPipeline | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    await receiver?.close();
+  });
+
+  it('never commits past a slow request that later ones overtook', async () => {
+    const topic = await freshTopic('overtake', 1);
+    await produce(bootstrap(), topic, Array.from({ length: 8 }, (_, i) => ({ value: `v${i}` })));
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    receiver = await startReceiver({ respond: async (request) => (request.body.toString() === 'v0' ? (await slow, { status: 200 }) : { status: 200 }) });
+    const name = `overtake_${topic}`;
+    running = await runConnector({ ...baseConnector(name, topic, receiver.url), ordering: 'none', 'http.concurrency': 4, 'offset.flush.interval.ms': 50 });
+
+    await receiver.waitForAccepted(7, 30_000);
+    expect(receiver.accepted.map((r) => r.body.toString())).not.toContain('v0');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // ten commit intervals
+    expect(await committed(name, topic, 1)).toEqual([-1001]);
+
+    releaseSlow();
+    await eventually(async () => (await committed(name, topic, 1))[0] === 8, 10_000, 'offset 8 committed');
+  });
+
+  it('pauses consumption while the endpoint stalls, keeps in-flight records under the bound, then delivers everything', async () => {
+    const topic = await freshTopic('stall', 2);
+    const produced = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % 2 })));
+    let stalled = true;
+    receiver = await startReceiver({ respond: () => (stalled ? 'stall' : { status: 200 }) });
+    const bound = 100;
+    running = await runConnector({
+      ...baseConnector(`stall_${topic}`, topic, receiver.url),
+      'max.in.flight.records': bound,
+      'http.timeout': 2,
+      'max.retries': 20,
+      'retry.backoff.ms': 100,
+    });
+
+    await eventually(() => running!.stats().paused, 20_000, 'the source to pause');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stats = running.stats();
+    expect(stats.paused).toBe(true);
+    expect(stats.inFlight).toBeLessThanOrEqual(2 * bound);
+    expect(stats.consumed).toBeLessThanOrEqual(2 * bound);
+
+    stalled = false;
+    await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
+    expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+  });
+
+  it('stops gracefully mid-stream and resumes after a restart with nothing lost and nothing sent twice', async () => {
+    const partitions = 3;
+    const topic = await freshTopic('restart', partitions);
+    const produced = Array.from({ length: 3000 }, (_, i) => `m${i}`);
+    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % partitions })));
+    receiver = await startReceiver({ respond: () => ({ status: 200, delayMs: 5 }) });
+    const name = `restart_${topic}`;
+    const connector = {
+      ...baseConnector(name, topic, receiver.url),
+      'batching.enabled': true,
+      'batch.max.size': 50,
+      'batch.linger.ms': 20,
+      'max.in.flight.records': 300,
+    };
+    running = await runConnector(connector);
+    await receiver.waitForAccepted(10, 30_000);
+    await running.stop();
+    await running.done;
+    const firstRun = receiver.accepted.length;
+    const offsets = await committed(name, topic, partitions);
+    const bodies = (): string[] => receiver!.accepted.flatMap((r) => r.body.toString().trimEnd().split('\n'));
+    expect(offsets.reduce((a, b) => a + Math.max(b, 0), 0)).toBe(bodies().length);
+    expect(bodies().length).toBeLessThan(produced.length);
+
+    running = await runConnector(connector);
+    await eventually(() => bodies().length >= produced.length, 60_000, 'the rest delivered after restart');
+    await running.stop();
+    expect(receiver.accepted.length).toBeGreaterThan(firstRun);
+    expect(bodies().sort()).toEqual([...produced].sort());
+    expect(await committed(name, topic, partitions)).toEqual([1000, 1000, 1000]);
+  });
+});
