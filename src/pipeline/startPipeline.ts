@@ -38,20 +38,19 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     throw error;
   }
 
-  let subscription: Subscription | undefined;
   let settle!: (error?: unknown) => void;
   const ended = new Promise<unknown>((resolve) => {
     settle = resolve;
   });
   const done = ended.then(async (error) => {
-    subscription?.unsubscribe();
+    subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
     await source.close();
     service.close();
     if (error !== undefined) throw error;
   });
   done.catch(() => {});
 
-  subscription = definition.build({ config, records$: source.records$, send: service.send, log }).subscribe({
+  const subscription: Subscription = definition.build({ config, records$: source.records$, send: service.send, log }).subscribe({
     error: (error: unknown) => {
       log.error('pipeline stopped', { error: errorMessage(error) });
       settle(error);

@@ -1,0 +1,101 @@
+/** Pipeline files: a .ts pipeline with a custom operator, and the command line (exit codes, one-line errors, signals). */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { produce } from '../../src/devtools/kafka-tools.js';
+import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
+import { loadPipeline } from '../../src/pipeline/loadPipeline.js';
+import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
+import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run pipeline -- <target>` as a user would (without npm's banner), with a time limit. */
+function runCli(target: string, env: Record<string, string>, whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/pipeline.ts', target], { env: { ...process.env, ...env, LOG_LEVEL: 'info' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
+    void whileRunning?.(child).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      reject(error as Error);
+    });
+  });
+}
+
+describe('pipeline files', () => {
+  let receiver: Receiver | undefined;
+  let running: RunningPipeline | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    await receiver?.close();
+  });
+
+  it('runs the .ts example pipeline: skips non-device records, adds units, sends a JSON array', async () => {
+    const topic = await freshTopic('enriched', 1);
+    await produce(bootstrap(), topic, [
+      { key: '1', value: '{"iot_id":1, "metric":"Temperature", "measurement":14}' },
+      { key: 'x', value: '{"note":"calibration"}' },
+      { key: '2', value: '{"iot_id":2, "metric":"Humidity", "measurement":60}' },
+    ]);
+    receiver = await startReceiver();
+    const definition = await loadPipeline(join(process.cwd(), 'pipelines', 'iot_measurements_enriched.ts'));
+    const name = `enriched_${topic}`;
+    running = await startPipeline(
+      { ...definition, connector: { ...definition.connector, name, topics: topic } },
+      { env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), SERVER_URL: receiver.url }, log: captureLog().log },
+    );
+    await receiver.waitForAccepted(1, 30_000);
+    await running.stop();
+    expect(JSON.parse(receiver.requests.map((r) => r.body.toString()).join(''))).toEqual([
+      { iot_id: 1, metric: 'Temperature', measurement: 14, unit: 'Cel' },
+      { iot_id: 2, metric: 'Humidity', measurement: 60, unit: '%RH' },
+    ]);
+    expect(await committed(name, topic, 1)).toEqual([3]);
+  });
+
+  it('exits 2 with one line naming the key when the connector file is bad, before connecting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connector-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'bad', topics: 't', 'http.authorization.type': 'none' }));
+    const result = await runCli(file, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^config error: http\.url: is required/)]);
+
+    const missing = await runCli('no_such_pipeline', {});
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^config error: no pipeline named no_such_pipeline in .*pipelines/);
+  });
+
+  it('runs a connector file until SIGTERM, then commits and exits 0', async () => {
+    const topic = await freshTopic('cli', 1);
+    await produce(bootstrap(), topic, [{ value: 'one' }, { value: 'two' }]);
+    receiver = await startReceiver();
+    const dir = mkdtempSync(join(tmpdir(), 'connector-'));
+    const file = join(dir, 'http_sink.json');
+    const name = `cli_${topic}`;
+    writeFileSync(file, JSON.stringify({ ...baseConnector(name, topic, '${env:SERVER_URL}') }));
+    const result = await runCli(file, { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), SERVER_URL: receiver.url }, async (child) => {
+      await receiver!.waitForAccepted(2, 30_000);
+      await eventually(async () => (await committed(name, topic, 1))[0] === 2, 10_000, 'offsets committed while running');
+      child.kill('SIGTERM');
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('pipeline stopped cleanly');
+    expect(receiver.requests.map((r) => r.body.toString())).toEqual(['one', 'two']);
+  });
+});
