@@ -4,7 +4,7 @@ import { produce } from '../../src/devtools/kafka-tools.js';
 import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
 import { readConnectorFile } from '../../src/pipeline/loadPipeline.js';
 import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
-import { baseConnector, bootstrap, committed, freshTopic, runConnector } from '../support/harness.js';
+import { baseConnector, bootstrap, captureLog, committed, freshTopic, runConnector } from '../support/harness.js';
 
 const SEED = [
   { key: '1', value: '{"iot_id":1, "metric":"Temperature", "measurement":14}' },
@@ -42,18 +42,23 @@ describe('the seed example', () => {
     const topic = await freshTopic('iot_headers', 1);
     await produce(bootstrap(), topic, SEED.slice(0, 1));
     receiver = await startReceiver();
+    const { log, lines } = captureLog('debug');
     running = await runConnector({
       ...baseConnector(`headers_${topic}`, topic, receiver.url),
       'http.authorization.type': 'static',
       'http.headers.authorization': 'Bearer s3cr3t-token',
       'http.headers.content.type': 'application/json',
       'http.headers.additional': 'X-Env:test,X-Path:a:b',
-    });
+    }, { log });
     await receiver.waitForAccepted(1, 30_000);
     const headers = receiver.requests[0]!.headers;
     expect(headers.authorization).toBe('Bearer s3cr3t-token');
     expect(headers['content-type']).toBe('application/json');
     expect(headers['x-env']).toBe('test');
     expect(headers['x-path']).toBe('a:b');
+    await running.stop();
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.join('\n')).not.toContain('s3cr3t-token');
+    expect(JSON.stringify(running.config.redacted)).not.toContain('s3cr3t-token');
   });
 });

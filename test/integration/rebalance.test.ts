@@ -1,0 +1,48 @@
+/** Two sink processes' worth of pipelines in one consumer group: partitions move while requests are in flight. */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { produce } from '../../src/devtools/kafka-tools.js';
+import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
+import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { baseConnector, bootstrap, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
+
+describe('consumer group rebalance', () => {
+  let receiver: Receiver | undefined;
+  const pipelines: RunningPipeline[] = [];
+  afterEach(async () => {
+    await Promise.all(pipelines.map((p) => p.stop()));
+    await receiver?.close();
+  });
+
+  it('loses nothing when a second member joins and the first leaves mid-stream', async () => {
+    const partitions = 4;
+    const topic = await freshTopic('rebalance', partitions);
+    const produced = Array.from({ length: 4000 }, (_, i) => `r${i}`);
+    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % partitions })));
+    receiver = await startReceiver({ respond: () => ({ status: 200, delayMs: 20 }) });
+    const name = `rebalance_${topic}`;
+    const connector = {
+      ...baseConnector(name, topic, receiver.url),
+      'batching.enabled': true,
+      'batch.max.size': 20,
+      'batch.linger.ms': 10,
+      'max.in.flight.records': 400,
+      'offset.flush.interval.ms': 100,
+    };
+    const delivered = (): string[] => receiver!.accepted.flatMap((r) => r.body.toString().trimEnd().split('\n'));
+
+    const first = await runConnector(connector);
+    pipelines.push(first);
+    await eventually(() => delivered().length >= 400, 30_000, 'the first member delivering');
+    const second = await runConnector(connector);
+    pipelines.push(second);
+    await eventually(() => second.stats().consumed > 0, 30_000, 'the second member getting partitions');
+    await first.stop();
+    await first.done;
+
+    await eventually(() => new Set(delivered()).size === produced.length, 60_000, 'every record delivered');
+    expect(new Set(delivered())).toEqual(new Set(produced));
+    const duplicates = delivered().length - produced.length;
+    expect(duplicates).toBeLessThanOrEqual(2 * 400);
+    await eventually(async () => (await committed(name, topic, partitions)).every((o) => o === 1000), 10_000, 'all offsets committed');
+  });
+});
