@@ -29,7 +29,16 @@ export class KafkaSource {
   private readonly trackers = new Map<string, PartitionTracker>();
   private readonly lastCommitted = new Map<string, number>();
   private readonly confirmed = new Map<string, number>();
+  /**
+   * Records read and not yet covered by a confirmed commit: unacknowledged, acknowledged but not committed, and in
+   * a commit the broker has not confirmed. This is what a crash can re-send, so it is what backpressure bounds.
+   */
   private inFlight = 0;
+  /** Per partition: records the watermark passed that no commit has carried yet. */
+  private readonly uncommitted = new Map<string, number>();
+  /** Per "topic/partition@offset": records carried by a commit awaiting the broker's answer. */
+  private readonly committing = new Map<string, number>();
+  private commitQueued = false;
   private consumed = 0;
   private paused = false;
   private stopping = false;
@@ -147,15 +156,25 @@ export class KafkaSource {
     const id = `${topic}/${partition}`;
     let tracker = this.trackers.get(id);
     if (!tracker) {
-      tracker = new PartitionTracker(topic, partition, (count) => this.settled(count));
+      tracker = new PartitionTracker(topic, partition, (count) => this.settled(id, count));
       this.trackers.set(id, tracker);
     }
     return tracker;
   }
 
-  private settled(count: number): void {
-    this.inFlight -= count;
-    if (this.paused && this.inFlight <= this.options.maxInFlightRecords / 2) this.applyBackpressure();
+  private settled(id: string, count: number): void {
+    this.uncommitted.set(id, (this.uncommitted.get(id) ?? 0) + count);
+    this.commitSoonIfPressed();
+  }
+
+  /** Near the bound, waiting for the commit interval would stall the flow: commit now (one commit at a time). */
+  private commitSoonIfPressed(): void {
+    if (this.commitQueued || this.committing.size > 0 || this.inFlight < this.options.maxInFlightRecords / 2) return;
+    this.commitQueued = true;
+    setImmediate(() => {
+      this.commitQueued = false;
+      this.commit(false);
+    });
   }
 
   private applyBackpressure(): void {
@@ -182,6 +201,12 @@ export class KafkaSource {
       offsets.push({ topic: tracker.topic, partition: tracker.partition, offset });
     }
     if (offsets.length === 0) return;
+    for (const o of offsets) {
+      const id = `${o.topic}/${o.partition}`;
+      this.committing.set(`${id}@${o.offset}`, (this.committing.get(`${id}@${o.offset}`) ?? 0) + (this.uncommitted.get(id) ?? 0));
+      this.uncommitted.delete(id);
+      this.lastCommitted.set(id, o.offset);
+    }
     try {
       if (sync) {
         this.consumer.commitSync(offsets);
@@ -189,20 +214,33 @@ export class KafkaSource {
       } else {
         this.consumer.commit(offsets);
       }
-      for (const o of offsets) this.lastCommitted.set(`${o.topic}/${o.partition}`, o.offset);
     } catch (error) {
-      this.log.warn('offset commit failed; will retry', { error: (error as Error).message, offsets });
+      this.onCommitted({ message: (error as Error).message } as LibrdKafkaError, offsets);
     }
   }
 
+  /** The broker's answer to a commit (librdkafka may report a commit twice: the second finds nothing to settle). */
   private onCommitted(err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]): void {
-    if (err) {
-      this.log.warn('offset commit failed; will retry', { error: err.message });
-      for (const o of offsets) this.lastCommitted.delete(`${o.topic}/${o.partition}`);
-      return;
+    for (const o of offsets) {
+      const id = `${o.topic}/${o.partition}`;
+      const count = this.committing.get(`${id}@${o.offset}`);
+      if (count === undefined) continue;
+      this.committing.delete(`${id}@${o.offset}`);
+      if (err) {
+        this.uncommitted.set(id, (this.uncommitted.get(id) ?? 0) + count);
+        if (this.lastCommitted.get(id) === o.offset) this.lastCommitted.delete(id);
+      } else {
+        this.inFlight -= count;
+        this.confirmed.set(id, o.offset);
+      }
     }
-    for (const o of offsets) if (o.offset >= 0) this.confirmed.set(`${o.topic}/${o.partition}`, o.offset);
-    this.log.debug('offsets committed', { offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) });
+    if (err) {
+      this.log.warn('offset commit failed; retrying at the next interval (delivered records stay in flight meanwhile)', { error: err.message });
+    } else {
+      this.log.debug('offsets committed', { offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) });
+    }
+    if (this.paused) this.applyBackpressure();
+    this.commitSoonIfPressed();
   }
 
   private rebalance(err: LibrdKafkaError, assignment: TopicPartition[]): void {
@@ -218,7 +256,13 @@ export class KafkaSource {
         for (const id of revoked) {
           const tracker = this.trackers.get(id);
           if (!tracker) continue;
-          this.inFlight -= tracker.inFlight();
+          this.inFlight -= tracker.inFlight() + (this.uncommitted.get(id) ?? 0);
+          this.uncommitted.delete(id);
+          for (const [key, count] of this.committing) {
+            if (!key.startsWith(`${id}@`)) continue;
+            this.inFlight -= count;
+            this.committing.delete(key);
+          }
           tracker.revoke();
           this.trackers.delete(id);
           this.lastCommitted.delete(id);
