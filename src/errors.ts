@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'DECODE_FAILED'
   | 'NULL_VALUE'
   | 'KAFKA'
+  | 'AUTH_TOKEN'
   | 'BROKER_START';
 
 export interface RecordRef {
@@ -58,6 +59,18 @@ export class HttpNetworkError extends SinkError {
     cause?: unknown,
   ) {
     super('HTTP_NETWORK', `${networkCode}: ${message}`, { retriable: true, cause });
+  }
+}
+
+/** The OAuth2 token endpoint failed, answered non-JSON or without the token: retried like a failed request. */
+export class TokenEndpointError extends SinkError {
+  constructor(
+    /** The token URL without credentials or query. */
+    readonly endpoint: string,
+    readonly problem: string,
+    cause?: unknown,
+  ) {
+    super('AUTH_TOKEN', `OAuth2 token request to ${endpoint} failed: ${problem}`, { retriable: true, cause });
   }
 }
 

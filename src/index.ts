@@ -21,6 +21,8 @@ export { orderingKey, type OrderingMode } from './sink/ordering.js';
 export { defaultStatusPolicy, classifyStatus, type StatusPolicy } from './sink/status-policy.js';
 export { noAuthorization, type Authorizer } from './auth/authorizer.js';
 export { staticAuthorization } from './auth/static.js';
+export { basicAuthorization } from './auth/basic.js';
+export { oauth2Authorization, type OAuth2Options } from './auth/oauth2.js';
 export * from './converters/converter.js';
 export * from './errors.js';
 export { createLogger, type Logger } from './log.js';

@@ -10,13 +10,15 @@ import type { BatchOptions } from '../operators/batch.js';
 import type { PostOptions } from '../operators/post.js';
 import { connectorName, pipelineConfigSpec } from '../pipeline/pipeline-config.js';
 import { httpConfigSpec, type HttpServiceOptions, httpServiceOptions } from '../sink/http-config.js';
+import { proxyConfigSpec } from '../sink/proxy-config.js';
+import { tlsConfigSpec } from '../sink/tls-config.js';
 import { type OrderingMode, orderingConfigSpec, orderingKey } from '../sink/ordering.js';
 import { requestConfigSpec, type RequestOptions, requestOptions } from '../sink/request-config.js';
 import { retryConfigSpec, retryOptions } from '../sink/retry-config.js';
 import { defaultStatusPolicy } from '../sink/status-policy.js';
 import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { resolveReferences } from './providers.js';
-import { Secret } from './secret.js';
+import { isSecretKey, Secret } from './secret.js';
 import type { ConfigSpec, ConfigValues } from './spec.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
@@ -27,6 +29,8 @@ export const CONNECTOR_CONFIG_GROUPS = {
   Request: requestConfigSpec,
   Authorization: authConfigSpec,
   HTTP: httpConfigSpec,
+  TLS: tlsConfigSpec,
+  Proxy: proxyConfigSpec,
   Retry: retryConfigSpec,
   Ordering: orderingConfigSpec,
 } satisfies Record<string, ConfigSpec>;
@@ -44,6 +48,8 @@ export interface SinkConfig {
   /** Everything `post` needs except the `send` function. */
   readonly post: Omit<PostOptions, 'send'>;
   readonly shutdownTimeoutMs: number;
+  /** Things the user should know at start (e.g. certificate checks are off). */
+  readonly warnings: readonly string[];
   /** The config as given, secrets redacted: safe to log or show. */
   readonly redacted: Readonly<Record<string, unknown>>;
 }
@@ -53,6 +59,7 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   const name = connectorName(values);
   const ordering = values.string('ordering') as OrderingMode;
   const recordKey = orderingKey(ordering);
+  const http = httpServiceOptions(values, secret);
   return {
     name,
     source: kafkaSourceOptions(name, values, passthrough, env),
@@ -65,15 +72,18 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
       keyOf: recordKey,
     },
     request: requestOptions(values),
-    http: httpServiceOptions(values),
+    http,
     post: {
-      authorizer: authorizerFrom(values, secret),
+      authorizer: authorizerFrom(values, secret, http.transport),
       policy: defaultStatusPolicy,
       retry: retryOptions(values),
       concurrency: values.number('http.concurrency'),
       keyOf: (request) => recordKey(request.records[0]!),
     },
     shutdownTimeoutMs: values.number('shutdown.timeout.ms'),
+    warnings: http.transport.tls.rejectUnauthorized
+      ? []
+      : ['http.ssl.trust.all.certs is true: the endpoint\'s certificate and host name are NOT verified'],
     redacted,
   };
 }
@@ -96,7 +106,7 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
-    const sensitive = SPEC[key]?.sensitive === true || looksSecret(key);
+    const sensitive = SPEC[key]?.sensitive === true || isSecretKey(key);
     redacted[key] = sensitive ? '[redacted]' : value;
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env) : value;
     if (key.startsWith(KAFKA_PREFIX)) {
@@ -151,10 +161,6 @@ function fromConvictError(error: Error): ConfigError {
   const first = error.message.split('\n')[0] ?? error.message;
   const match = /^([^:]+): (.*)$/.exec(first);
   return match ? new ConfigError(decodeKey(match[1]!), match[2]!.replace(/^\s+/, '')) : new ConfigError(undefined, first);
-}
-
-function looksSecret(key: string): boolean {
-  return /password|secret|token|authorization|user\.info|sasl\.jaas/i.test(key);
 }
 
 function suggest(key: string): string {

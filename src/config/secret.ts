@@ -27,3 +27,20 @@ export class Secret {
     return REDACTED;
   }
 }
+
+/** Keys whose values are secrets even when no spec says so (`kafka.sasl.password`, `kafka.ssl.key.pem`, ...). */
+export function isSecretKey(key: string): boolean {
+  return /password|secret|token|authorization|user\.info|sasl\.jaas|key\.pem|private/i.test(key);
+}
+
+/**
+ * Makes a plain config object (e.g. librdkafka properties) print with its secret-looking values redacted, in
+ * JSON and util.inspect, while code that reads or spreads it still gets the real values.
+ */
+export function redactedWhenPrinted<T extends Record<string, unknown>>(properties: T): T {
+  const printable = (): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, isSecretKey(key) ? REDACTED : value]));
+  Object.defineProperty(properties, 'toJSON', { value: printable, enumerable: false });
+  Object.defineProperty(properties, inspect.custom, { value: () => printable(), enumerable: false });
+  return properties;
+}

@@ -23,11 +23,30 @@ export interface LocalBrokerOptions {
   /** Lines of the broker's own log, for progress output. */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Optional secured listeners besides the PLAINTEXT one (which stays, for admin and test producers). */
+  secure?: SecureListenerOptions;
 }
+
+/** PEM files for the broker's TLS listeners, and SASL users. */
+export interface SecureListenerOptions {
+  /** CA bundle the broker trusts client certificates from (and clients check the broker with). */
+  caFile: string;
+  /** The broker's certificate chain and its unencrypted PKCS#8 private key, PEM. */
+  certFile: string;
+  keyFile: string;
+  /** Listeners to open: `SSL` requires a client certificate signed by `caFile`. */
+  listeners: readonly SecureProtocol[];
+  /** Users created at format time for SCRAM-SHA-256/512, and accepted by PLAIN. */
+  users?: readonly { name: string; password: string }[];
+}
+
+export type SecureProtocol = 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 
 export interface LocalBroker {
   /** host:port for `bootstrap.servers`. */
   readonly bootstrap: string;
+  /** host:port of each secured listener that was asked for. */
+  readonly secureBootstrap: Partial<Record<SecureProtocol, string>>;
   readonly dataDir: string;
   readonly logFile: string;
   stop(): Promise<void>;
@@ -71,13 +90,18 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const logDir = join(dataDir, 'log');
   const configFile = join(dataDir, 'server.properties');
   const log4jFile = join(dataDir, 'log4j.properties');
-  writeFileSync(configFile, serverProperties(port, controllerPort, logDir));
+  const securePorts: Partial<Record<SecureProtocol, number>> = {};
+  for (const protocol of options.secure?.listeners ?? []) securePorts[protocol] = await freePort();
+  writeFileSync(configFile, serverProperties(port, controllerPort, logDir) + secureProperties(dataDir, { port, controllerPort }, securePorts, options.secure));
   writeFileSync(log4jFile, LOG4J);
   const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${log4jFile}`];
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
-    const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], { encoding: 'utf8' });
+    const scram = (options.secure?.users ?? []).flatMap((u) =>
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${u.name},password=${u.password}]`]),
+    );
+    const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile, ...scram], { encoding: 'utf8' });
     if (format.status !== 0) throw new BrokerStartError(`formatting KRaft storage failed: ${format.stderr || format.stdout}`);
   }
 
@@ -95,8 +119,10 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
 
   await waitUntilReady(child, logFile, options);
   const bootstrap = `127.0.0.1:${port}`;
+  const secureBootstrap = Object.fromEntries(Object.entries(securePorts).map(([protocol, p]) => [protocol, `127.0.0.1:${p}`]));
   return {
     bootstrap,
+    secureBootstrap,
     dataDir,
     logFile,
     stop: async () => {
@@ -169,6 +195,39 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=24
 `;
+}
+
+/** Extra listeners (appended properties override the plain ones above): PEM key material, SASL mechanisms, JAAS. */
+function secureProperties(
+  dataDir: string,
+  plain: { port: number; controllerPort: number },
+  ports: Partial<Record<SecureProtocol, number>>,
+  secure: SecureListenerOptions | undefined,
+): string {
+  const listeners = Object.entries(ports) as [SecureProtocol, number][];
+  if (secure === undefined || listeners.length === 0) return '';
+  const keystore = join(dataDir, 'broker-keystore.pem');
+  writeFileSync(keystore, `${readFileSync(secure.keyFile, 'utf8').trim()}\n${readFileSync(secure.certFile, 'utf8').trim()}\n`);
+  const plainUsers = (secure.users ?? []).map((u) => `user_${u.name}="${u.password}"`).join(' ');
+  const lines = [
+    `listeners=PLAINTEXT://127.0.0.1:${plain.port},CONTROLLER://127.0.0.1:${plain.controllerPort},${listeners.map(([p, n]) => `${p}://127.0.0.1:${n}`).join(',')}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${plain.port},${listeners.map(([p, n]) => `${p}://127.0.0.1:${n}`).join(',')}`,
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,${listeners.map(([p]) => `${p}:${p}`).join(',')}`,
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${keystore}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${secure.caFile}`,
+    'listener.name.ssl.ssl.client.auth=required',
+    'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN',
+  ];
+  for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
+    lines.push(
+      `listener.name.${listener}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+      `listener.name.${listener}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+      `listener.name.${listener}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 const LOG4J = `log4j.rootLogger=WARN, stdout

@@ -2,7 +2,9 @@
  * A local HTTP endpoint on 127.0.0.1 that records every request and answers as scripted: succeed, fail with a
  * status, answer late, stall (never answer) or reset the connection. The demo, the bench and the tests use it.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as TlsServerOptions } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -12,6 +14,8 @@ export interface ReceivedRequest {
   readonly body: Buffer;
   /** ms since the epoch when the body was complete. */
   readonly at: number;
+  /** HTTPS only: the subject CN of the client certificate, when one was presented and verified. */
+  readonly clientCertificate?: string;
 }
 
 export type Reply =
@@ -38,6 +42,8 @@ export interface ReceiverOptions {
   port?: number;
   respond?: Responder;
   onRequest?: (request: ReceivedRequest, reply: Reply) => void;
+  /** Serve HTTPS with these TLS options (certificate, key, and for mutual TLS `requestCert` with a `ca`). */
+  tls?: TlsServerOptions;
 }
 
 export const ok: Responder = () => ({ status: 200, body: 'ok' });
@@ -50,11 +56,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const stalled = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        at: Date.now(),
+        clientCertificate: clientCertificateOf(req),
+      };
       const index = requests.length;
       requests.push(request);
       void Promise.resolve(responder(request, index)).then((reply) => {
@@ -87,13 +100,14 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         }
       });
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     accepted,
     respondWith: (next) => {
@@ -121,4 +135,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function clientCertificateOf(req: IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (typeof socket.getPeerCertificate !== 'function' || socket.authorized !== true) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return Array.isArray(cn) ? cn.join(',') : cn;
 }

@@ -1,5 +1,5 @@
 import { catchError, defer, map, mergeMap, Observable, of, type OperatorFunction, throwError } from 'rxjs';
-import type { Authorizer } from '../auth/authorizer.js';
+import { type Authorizer, withoutCredentials } from '../auth/authorizer.js';
 import { DeliveryError, HttpNetworkError, SinkError } from '../errors.js';
 import type { Send } from '../sink/http-service.js';
 import type { Delivery, HttpRequest, HttpResponse } from '../sink/request.js';
@@ -22,7 +22,8 @@ export interface PostOptions {
 
 /**
  * Sends each request with bounded concurrency, per-key order, authorization applied per attempt and retry with
- * backoff on retriable failures. Emits a Delivery per request that succeeded; when a request fails for good the
+ * backoff on retriable failures. A status the authorizer calls a refused credential (OAuth2's renew codes) resends
+ * the request once with a fresh one, inside the same attempt. Emits a Delivery per request that succeeded; when a request fails for good the
  * stream errors with a DeliveryError naming its records and the last status or network error.
  *
  * @example
@@ -36,15 +37,37 @@ function deliver(request: HttpRequest, options: PostOptions): Observable<Deliver
   let attempts = 0;
   return defer(() => {
     attempts += 1;
-    return of(request).pipe(
-      authorize(options.authorizer),
-      mergeMap((authorized) => sendOnce(options.send, authorized)),
-      map((response) => checkResponse(response, options.policy)),
-    );
+    return sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
   }).pipe(
     retryBackoff({ ...options.retry, shouldRetry: (error) => error instanceof SinkError && error.retriable }),
     map((response): Delivery => ({ request, response, attempts, records: request.records })),
     catchError((error: unknown) => throwError(() => new DeliveryError(request.records, attempts, asSinkError(error)))),
+  );
+}
+
+/**
+ * One attempt: authorize and send. When the authorizer says the status means its credential was refused (OAuth2's
+ * renew codes), it forgets that credential and the request is resent once with a fresh one; the attempt's final
+ * response then goes through the status policy like any other.
+ */
+function sendAuthorized(request: HttpRequest, options: PostOptions): Observable<HttpResponse> {
+  const { authorizer, send } = options;
+  const once = (): Observable<{ sent: HttpRequest; response: HttpResponse }> =>
+    of(request).pipe(
+      authorize(authorizer),
+      mergeMap((sent) =>
+        sendOnce(send, sent).pipe(
+          // An endpoint that echoes the Authorization header must not put it into an error message.
+          map((response) => ({ sent, response: { ...response, body: withoutCredentials(response.body, sent.headers) } })),
+        ),
+      ),
+    );
+  return once().pipe(
+    mergeMap(({ sent, response }) => {
+      if (authorizer.shouldRenew?.(response.status) !== true) return of(response);
+      authorizer.invalidate?.(sent.headers);
+      return once().pipe(map((renewed) => renewed.response));
+    }),
   );
 }
 

@@ -28,6 +28,8 @@ export interface StartOptions {
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
   const config = parseConnectorConfig(definition.connector, options.env ?? process.env);
   const log = (options.log ?? createLogger()).child({ connector: config.name });
+  log.debug('connector config', { config: config.redacted });
+  for (const warning of config.warnings) log.warn(warning);
   const service = createHttpService(config.http);
   const source = new KafkaSource(config.source, log);
   try {

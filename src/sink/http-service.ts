@@ -1,8 +1,7 @@
 /** Request -> response over keep-alive connections (got); a missing response becomes an HttpNetworkError. */
-import http from 'node:http';
-import https from 'node:https';
 import { got, type Got, RequestError } from 'got';
 import { HttpNetworkError } from '../errors.js';
+import { createAgents, destroyAgents } from './agents.js';
 import type { HttpRequest, HttpResponse } from './request.js';
 import type { HttpServiceOptions } from './http-config.js';
 
@@ -17,10 +16,7 @@ export interface HttpService {
 }
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
-  const agent = {
-    http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-  };
+  const agent = createAgents(options.transport, { keepAlive: true, maxSockets: options.maxSockets });
   const client: Got = got.extend({
     agent,
     retry: { limit: 0 },
@@ -46,13 +42,21 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
           body: body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}...` : body,
         };
       } catch (error) {
-        if (error instanceof RequestError) throw new HttpNetworkError(error.code, error.message, error);
+        if (error instanceof RequestError) throw networkError(error);
         throw error;
       }
     },
-    close: () => {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
+    close: () => destroyAgents(agent),
   };
+}
+
+/** Certificate problems get a hint: they are configuration, not a flaky network. */
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME/;
+
+export function networkError(error: RequestError): HttpNetworkError {
+  if (error.cause instanceof HttpNetworkError) return error.cause;
+  const hint = CERTIFICATE_CODES.test(error.code)
+    ? ' (TLS verification of the endpoint failed; if a private CA signed its certificate, set http.ssl.ca.location to that CA as PEM)'
+    : '';
+  return new HttpNetworkError(error.code, `${error.message}${hint}`, error);
 }

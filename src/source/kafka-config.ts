@@ -1,6 +1,7 @@
 /** Connector-file keys of the Kafka source: topics, consumer group, flow control, and `kafka.*` passthrough. */
 import { ConfigError } from '../errors.js';
 import { int, str } from '../config/formats.js';
+import { redactedWhenPrinted } from '../config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../config/spec.js';
 
 export const kafkaConfigSpec = {
@@ -59,7 +60,7 @@ export function kafkaSourceOptions(
     rdkafka[property] = value;
   }
   return {
-    rdkafka,
+    rdkafka: redactedWhenPrinted(rdkafka),
     groupId: `connect-${name}`,
     topics: topicList,
     maxInFlightRecords: values.number('max.in.flight.records'),

@@ -37,9 +37,12 @@ export function captureLog(level = 'info'): CapturedLog {
   return { log: createLogger({ level, format: 'json', transports: [new winston.transports.Stream({ stream })] }), lines };
 }
 
-export async function runConnector(connector: Record<string, unknown>, options: { build?: BuildPipeline; log?: Logger } = {}): Promise<RunningPipeline> {
+export async function runConnector(
+  connector: Record<string, unknown>,
+  options: { build?: BuildPipeline; log?: Logger; env?: Record<string, string> } = {},
+): Promise<RunningPipeline> {
   return startPipeline(definePipeline({ connector, build: options.build }), {
-    env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap() },
+    env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), ...options.env },
     log: options.log ?? captureLog().log,
   });
 }

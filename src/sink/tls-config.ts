@@ -1,0 +1,76 @@
+/** Connector-file keys for TLS to the endpoint (and the token endpoint): PEM CA bundle, client certificate, opt-out. */
+import { readFileSync } from 'node:fs';
+import { bool, str } from '../config/formats.js';
+import { Secret } from '../config/secret.js';
+import type { ConfigSpec, ConfigValues } from '../config/spec.js';
+import { ConfigError } from '../errors.js';
+
+const JKS_HINT = 'JKS trust stores are not supported; export the CA as PEM (keytool -exportcert -rfc -keystore <store> -alias <alias>) and set http.ssl.ca.location';
+
+export const tlsConfigSpec = {
+  'http.ssl.ca.location': {
+    doc: 'PEM file with the CA certificate(s) the endpoint\'s certificate is checked against, instead of the default CAs. Verification is on by default.',
+    format: str(),
+    default: null,
+  },
+  'http.ssl.certificate.location': {
+    doc: 'PEM file with the client certificate (chain) for mutual TLS; needs `http.ssl.key.location`.',
+    format: str(),
+    default: null,
+  },
+  'http.ssl.key.location': { doc: 'PEM file with the client certificate\'s private key, for mutual TLS.', format: str(), default: null },
+  'http.ssl.key.password': { doc: 'Passphrase of an encrypted `http.ssl.key.location`.', format: str(), default: null, sensitive: true },
+  'http.ssl.trust.all.certs': {
+    doc: 'Skip certificate and hostname verification (Aiven\'s key). For tests only; a warning is logged at start.',
+    format: bool(),
+    default: false,
+  },
+  'http.ssl.truststore.location': {
+    doc: 'Aiven\'s JKS trust store: rejected with a hint. Export the CA as PEM (`keytool -exportcert -rfc ...`) and set `http.ssl.ca.location`.',
+    format: str(),
+    default: null,
+  },
+  'http.ssl.truststore.password': { doc: 'Aiven\'s JKS trust store password: rejected (see above).', format: str(), default: null, sensitive: true },
+} satisfies ConfigSpec;
+
+export interface TlsOptions {
+  /** CA bundle replacing the default CAs; undefined: Node's default CAs. */
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  /** The private key (PEM text): a Secret, so a config dump never shows it. */
+  readonly key?: Secret;
+  readonly passphrase?: Secret;
+  /** false only with `http.ssl.trust.all.certs=true`. */
+  readonly rejectUnauthorized: boolean;
+}
+
+export function tlsOptions(values: ConfigValues, secret: (key: string) => Secret | undefined): TlsOptions {
+  for (const key of ['http.ssl.truststore.location', 'http.ssl.truststore.password']) {
+    if (values.isSet(key)) throw new ConfigError(key, JKS_HINT);
+  }
+  const cert = pem(values, 'http.ssl.certificate.location');
+  const key = pem(values, 'http.ssl.key.location');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError(cert ? 'http.ssl.key.location' : 'http.ssl.certificate.location', 'mutual TLS needs both http.ssl.certificate.location and http.ssl.key.location');
+  }
+  return {
+    ca: pem(values, 'http.ssl.ca.location'),
+    cert,
+    key: key && new Secret(key.toString('utf8')),
+    passphrase: secret('http.ssl.key.password'),
+    rejectUnauthorized: !values.boolean('http.ssl.trust.all.certs'),
+  };
+}
+
+function pem(values: ConfigValues, key: string): Buffer | undefined {
+  const path = values.optionalString(key);
+  if (path === undefined || path === '') return undefined;
+  let content: Buffer;
+  try {
+    content = readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(key, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if (!content.toString('latin1').includes('-----BEGIN ')) throw new ConfigError(key, `${path} is not a PEM file (no -----BEGIN line)`);
+  return content;
+}
