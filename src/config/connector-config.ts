@@ -153,8 +153,9 @@ function fromConvictError(error: Error): ConfigError {
   return match ? new ConfigError(decodeKey(match[1]!), match[2]!.replace(/^\s+/, '')) : new ConfigError(undefined, first);
 }
 
+/** Keys whose values are secrets even when no spec says so (`kafka.*` passthrough, future keys). */
 function looksSecret(key: string): boolean {
-  return /password|secret|token|authorization|user\.info|sasl\.jaas/i.test(key);
+  return /(password|secret|token|authorization|user\.info|jaas\.config|\.pem|headers\.additional)$/i.test(key);
 }
 
 function suggest(key: string): string {

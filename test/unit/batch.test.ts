@@ -74,4 +74,15 @@ describe('batch', () => {
       expectObservable(cold('p|', { p: [a, e, b] }).pipe(batch(options()))).toBe('-(xy|)', { x: [a, b], y: [e] });
     });
   });
+
+  it('with lingerMs 0 cuts batches from each poll alone, per key, without waiting (Aiven mode)', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('p 4ms q', { p: [a, e, b, c, d, f], q: [a] }).pipe(batch(options({ lingerMs: 0 })))).toBe('(xyz) w', {
+        x: [a, b, c],
+        y: [e, f],
+        z: [d],
+        w: [a],
+      });
+    });
+  });
 });

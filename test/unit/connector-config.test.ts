@@ -113,6 +113,7 @@ describe('parseConnectorConfig', () => {
     expect(await config.post.authorizer.headers()).toEqual({ Authorization: token });
     expect(config.redacted['http.headers.authorization']).toBe('[redacted]');
     expect(config.redacted['http.url']).toBe('http://sink.test/ingest');
+    expect(config.redacted['http.authorization.type']).toBe('static');
     expect(config.redacted['kafka.sasl.password']).toBe('[redacted]');
     for (const shown of [JSON.stringify(config.redacted), inspect(config.redacted)]) {
       expect(shown).not.toContain('very-secret');

@@ -72,3 +72,13 @@ describe('createLogger (json format)', () => {
     expect(JSON.parse(line!)).toMatchObject({ level: 'info', message: 'sending', headers: { authorization: '[redacted]' }, offset: 7 });
   }, 5000);
 });
+
+describe('createLogger with errors in the fields', () => {
+  it('keeps the message and code of an Error (regression: redaction dropped non-enumerable fields)', async () => {
+    const { log, written } = capture({ format: 'json', level: 'info' });
+    const error = Object.assign(new Error('delivery failed for topic iot partition 0 offset 3: HTTP 400'), { code: 'DELIVERY_FAILED' });
+    log.error('pipeline stopped', { error });
+    const [line] = await written(1);
+    expect(JSON.parse(line!)).toMatchObject({ error: { message: 'delivery failed for topic iot partition 0 offset 3: HTTP 400', code: 'DELIVERY_FAILED' } });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Observable } from 'rxjs';
+import { lastValueFrom, type Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
 
@@ -124,6 +124,48 @@ describe('mergeMapByKey', () => {
       expectObservable(out, '^--!').toBe('---');
       expectSubscriptions(inners.a.subscriptions).toBe('^--!');
       expectSubscriptions(inners.b.subscriptions).toBe('-^-!');
+    });
+  });
+
+  describe('errors thrown by the functions it calls (regression: they escaped as uncaught exceptions)', () => {
+    it('errors the output when keyOf throws, like mergeMap', async () => {
+      const outcome = await lastValueFrom(
+        of(1).pipe(
+          mergeMapByKey(
+            (): string => {
+              throw new Error('bad key');
+            },
+            (v) => of(v),
+            1,
+          ),
+        ),
+      ).then(
+        () => 'completed',
+        (e: Error) => e.message,
+      );
+      expect(outcome).toBe('bad key');
+    });
+
+    it('errors the output when project throws, and starts nothing after', async () => {
+      const started: number[] = [];
+      const outcome = await lastValueFrom(
+        of(1, 2, 3).pipe(
+          mergeMapByKey(
+            () => undefined,
+            (v) => {
+              if (v === 2) throw new Error('bad project');
+              started.push(v);
+              return of(v);
+            },
+            4,
+          ),
+        ),
+      ).then(
+        () => 'completed',
+        (e: Error) => e.message,
+      );
+      expect(outcome).toBe('bad project');
+      expect(started).toEqual([1]);
     });
   });
 });

@@ -61,6 +61,14 @@ describe('config references', () => {
   });
 });
 
+describe('unknown config providers', () => {
+  it('are an error naming the key, never left in the value as text', () => {
+    expect(() => resolveReferences('http.headers.authorization', 'Bearer ${vault:secret/data/sink:token}', {})).toThrow(
+      'http.headers.authorization: ${vault:...} uses an unknown config provider; supported: ${env:NAME}, ${file:/path:key}',
+    );
+  });
+});
+
 describe('parseProperties', () => {
   it('reads key=value and key: value lines, skipping comments and blank lines', () => {
     const properties = parseProperties('# comment\n#d=commented out\n!e=commented out\n\na=1\nb : two words \r\nc=x=y\n');

@@ -75,3 +75,13 @@ describe('parseAdditionalHeaders', () => {
     expect(() => parseAdditionalHeaders(text)).toThrow(/^http\.headers\.additional: .* is not a Name:value pair/);
   });
 });
+
+describe('buildRequest refuses what would lose records', () => {
+  it('throws when batching is off but a batch of several records arrives (a miswired custom pipeline)', () => {
+    expect(() => buildRequest(withValues('a', 'b'), single)).toThrow('toRequest got 2 records with batching off');
+  });
+
+  it('throws on an empty batch', () => {
+    expect(() => buildRequest([], batching)).toThrow('toRequest got 0 records');
+  });
+});
