@@ -113,7 +113,10 @@ export class KafkaError extends SinkError {
   }
 }
 
-/** "topic iot partition 0 offsets 5-9, partition 1 offset 3": records named the way an operator searches for them. */
+/**
+ * "topic iot partition 0 offsets 5-9, topic iot partition 1 offset 3": the lowest and highest offset per partition
+ * (a range, whether or not every offset in it is among the records), named the way an operator searches for them.
+ */
 export function describeRecords(records: readonly RecordRef[]): string {
   const byTopicPartition = new Map<string, { topic: string; partition: number; min: number; max: number }>();
   for (const r of records) {

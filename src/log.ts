@@ -14,6 +14,7 @@ const redact = winston.format((info) => {
 function scrub(key: string, value: unknown, depth: number): unknown {
   if (SECRET_KEY.test(key) && value !== undefined && value !== null && typeof value !== 'object') return '[redacted]';
   if (depth > 4 || typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  if (value instanceof Error) return { error: value.name, code: (value as { code?: unknown }).code, message: value.message };
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
   if (Array.isArray(value)) return value.map((v) => scrub('', v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(k, v, depth + 1)]));

@@ -5,12 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
-const REFERENCE = /\$\{(env|file):([^}]*)\}/g;
+const REFERENCE = /\$\{([A-Za-z][\w-]*):([^}]*)\}/g;
 
 export function resolveReferences(key: string, value: string, env: NodeJS.ProcessEnv): string {
-  return value.replace(REFERENCE, (_match, provider: string, body: string) =>
-    provider === 'env' ? fromEnv(key, body, env) : fromFile(key, body),
-  );
+  return value.replace(REFERENCE, (_match, provider: string, body: string) => {
+    if (provider === 'env') return fromEnv(key, body, env);
+    if (provider === 'file') return fromFile(key, body);
+    // Left as text, an unresolved reference would be sent as is (e.g. as an Authorization header).
+    throw new ConfigError(key, `\${${provider}:...} uses an unknown config provider; supported: \${env:NAME}, \${file:/path:key}`);
+  });
 }
 
 function fromEnv(key: string, name: string, env: NodeJS.ProcessEnv): string {

@@ -30,7 +30,8 @@ export class Secret {
 
 /** Keys whose values are secrets even when no spec says so (`kafka.sasl.password`, `kafka.ssl.key.pem`, ...). */
 export function isSecretKey(key: string): boolean {
-  return /password|secret|token|authorization|user\.info|sasl\.jaas|key\.pem|private/i.test(key);
+  // By suffix, so that e.g. http.authorization.type or oauth2.access.token.url stay visible.
+  return /(password|secret|token|authorization|user\.info|jaas\.config|\.pem|\.key|headers\.additional)$|private/i.test(key);
 }
 
 /**

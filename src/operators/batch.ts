@@ -6,7 +6,7 @@ export interface BatchOptions {
   readonly enabled: boolean;
   /** Most records per request (Aiven's `batch.max.size`). */
   readonly maxSize: number;
-  /** A batch that is not full leaves at the latest this long after it was started. */
+  /** A batch that is not full leaves at the latest this long after it was started; 0 cuts batches from each poll. */
   readonly lingerMs: number;
   /** Records with different keys never share a batch (see `orderingKey`); undefined keys share one. */
   readonly keyOf: (record: SinkRecord) => string | undefined;
@@ -21,7 +21,8 @@ export interface BatchOptions {
  * @see bufferTime
  */
 export function batch(options: BatchOptions): OperatorFunction<readonly SinkRecord[], SinkRecord[]> {
-  if (!options.enabled || options.maxSize === 1) return mergeMap((records) => records.map((record) => [record]));
+  if (!options.enabled || options.maxSize === 1) return mergeMap((records) => cutPoll(records, options.keyOf, 1));
+  if (options.lingerMs === 0) return mergeMap((records) => cutPoll(records, options.keyOf, options.maxSize));
   const idleMs = Math.max(1000, options.lingerMs * 4);
   return (records$) =>
     records$.pipe(
@@ -30,4 +31,22 @@ export function batch(options: BatchOptions): OperatorFunction<readonly SinkReco
       mergeMap((group) => group.pipe(bufferTime(options.lingerMs, null, options.maxSize))),
       filter((records) => records.length > 0),
     );
+}
+
+/** Batches from one poll's records alone: per key, in order, at most `maxSize` each. */
+function cutPoll(records: readonly SinkRecord[], keyOf: BatchOptions['keyOf'], maxSize: number): SinkRecord[][] {
+  if (maxSize === 1) return records.map((record) => [record]);
+  const batches: SinkRecord[][] = [];
+  const open = new Map<string, SinkRecord[]>();
+  for (const record of records) {
+    const key = keyOf(record) ?? '';
+    let current = open.get(key);
+    if (!current || current.length >= maxSize) {
+      current = [];
+      open.set(key, current);
+      batches.push(current);
+    }
+    current.push(record);
+  }
+  return batches;
 }

@@ -26,10 +26,18 @@ export function mergeMapByKey<T, R>(
       let sourceDone = false;
 
       const start = (key: string | symbol, value: T): void => {
+        if (subscriber.closed) return;
+        let input: ObservableInput<R>;
+        try {
+          input = project(value);
+        } catch (error) {
+          subscriber.error(error);
+          return;
+        }
         running.add(key);
         let finished = false;
         let inner: Subscription | undefined = undefined;
-        inner = from(project(value)).subscribe({
+        inner = from(input).subscribe({
           next: (result) => subscriber.next(result),
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
@@ -56,8 +64,14 @@ export function mergeMapByKey<T, R>(
 
       const outer = source.subscribe({
         next: (value) => {
-          // A value without a key gets a key of its own: it waits only for a free slot.
-          const key = keyOf(value) ?? Symbol();
+          let key: string | symbol;
+          try {
+            // A value without a key gets a key of its own: it waits only for a free slot.
+            key = keyOf(value) ?? Symbol();
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
           const queue = queues.get(key);
           if (queue) {
             queue.push(value);

@@ -4,6 +4,10 @@ import type { HttpRequest } from './request.js';
 import type { RequestOptions } from './request-config.js';
 
 export function buildRequest(records: readonly SinkRecord[], options: RequestOptions): HttpRequest {
+  if (records.length === 0 || (!options.batching && records.length > 1)) {
+    // Only a miswired custom pipeline gets here; sending the first value and acking all would lose records.
+    throw new Error(`toRequest got ${records.length} records with batching ${options.batching ? 'on' : 'off'}; put batch() with the same batching setting before it`);
+  }
   const parts = records.map((record) => renderValue(record.value));
   const body = options.batching ? frame(parts, options) : parts[0]!;
   return { method: 'POST', url: options.url, headers: options.headers, body, records };

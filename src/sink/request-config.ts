@@ -13,7 +13,7 @@ export const requestConfigSpec = {
   },
   'batching.enabled': { doc: 'Send many records per request. Off: one request per record, body = the value.', format: bool(), default: false },
   'batch.max.size': { doc: 'Most records in one request.', format: int(1, 1_000_000), default: 500 },
-  'batch.linger.ms': { doc: 'A batch that is not full is sent at most this long after its first record arrived.', format: int(0, 600_000), default: 100 },
+  'batch.linger.ms': { doc: 'A batch that is not full is sent at most this long after it was started. 0: batches are cut from each poll alone, as Aiven does.', format: int(0, 600_000), default: 100 },
   'batch.prefix': { doc: 'Written before the records of a batch body.', format: str(), default: '' },
   'batch.suffix': { doc: 'Written after the records of a batch body.', format: str(), default: '\n' },
   'batch.separator': { doc: 'Written between the records of a batch body.', format: str(), default: '\n' },
@@ -46,12 +46,13 @@ export function requestOptions(values: ConfigValues): RequestOptions {
 export function parseAdditionalHeaders(text: string): Record<string, string> {
   const headers: Record<string, string> = {};
   const seen = new Set<string>();
-  for (const pair of text.split(',')) {
+  for (const [index, pair] of text.split(',').entries()) {
     if (pair.trim() === '') continue;
     const colon = pair.indexOf(':');
     const name = colon < 0 ? '' : pair.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new ConfigError('http.headers.additional', `"${pair.trim()}" is not a Name:value pair`);
+      // The entry may hold a secret (an API key header): name its position, never its text.
+      throw new ConfigError('http.headers.additional', `entry ${index + 1} is not a Name:value pair (expected e.g. X-Env:prod,X-Team:iot)`);
     }
     if (seen.has(name.toLowerCase())) throw new ConfigError('http.headers.additional', `header ${name} is given twice`);
     seen.add(name.toLowerCase());

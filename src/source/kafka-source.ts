@@ -117,7 +117,7 @@ export class KafkaSource {
     if (!this.consumer.isConnected()) return;
     this.commit(true);
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
-    this.log.info('kafka source closed', { committed: Object.fromEntries(this.lastCommitted) });
+    this.log.info('kafka source closed', { committed: Object.fromEntries(this.confirmed) });
   }
 
   /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound. */

@@ -1,0 +1,97 @@
+/** Crash and graceful stop of the sink process: every produced id arrives, first arrivals in partition order. */
+import { describe, expect, it } from '@jest/globals';
+import { bootstrap, committed, freshTopic } from '../support/harness.js';
+import { connectorFile, FULL, produceIds, report, sleep, spawnSink, startIdReceiver, verdict } from './support/fault-kit.js';
+
+const PARTITIONS = 6;
+const MAX_IN_FLIGHT = 1000;
+
+function connector(name: string, topic: string, url: string): Record<string, unknown> {
+  return {
+    name,
+    topics: topic,
+    'http.url': url,
+    'http.authorization.type': 'none',
+    'batching.enabled': true,
+    'batch.max.size': 50,
+    'batch.linger.ms': 20,
+    'max.in.flight.records': MAX_IN_FLIGHT,
+    'offset.flush.interval.ms': 200,
+    // A killed member holds its partitions until its session times out: keep that short (the broker's minimum).
+    'kafka.session.timeout.ms': 6000,
+    'kafka.heartbeat.interval.ms': 1000,
+  };
+}
+
+describe('faults: the sink process dies or is stopped', () => {
+  it('crash: SIGKILL at random moments, restarted each time, loses nothing', async () => {
+    const startedAt = Date.now();
+    const count = FULL ? 200_000 : 20_000;
+    const kills = FULL ? 10 : 3;
+    const topic = await freshTopic('crash', PARTITIONS);
+    const produced = await produceIds(bootstrap(), topic, count, PARTITIONS);
+    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
+    const file = connectorFile(connector(`crash_${topic}`, topic, sink.receiver.url));
+    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap() };
+
+    let killed = 0;
+    for (let run = 0; run < 3 * kills && killed < kills && sink.uniqueCount() < count; run++) {
+      const proc = spawnSink(file, env);
+      const before = sink.ids.length;
+      // Kill at a random moment once this run delivered something (or after 15 s at most).
+      for (let i = 0; i < 300 && sink.ids.length === before; i++) await sleep(50);
+      await sleep(Math.random() * 1500);
+      proc.child.kill('SIGKILL');
+      const { signal } = await proc.exited;
+      if (signal === 'SIGKILL') killed += 1;
+    }
+    const last = spawnSink(file, env);
+    for (let i = 0; i < 1200 && sink.uniqueCount() < count; i++) await sleep(100);
+    last.child.kill('SIGTERM');
+    const exit = await last.exited;
+    await sink.receiver.close();
+
+    const v = verdict(produced, sink.ids);
+    report('crash', v, startedAt, `kills=${killed}`);
+    expect(killed).toBe(kills);
+    expect(exit.code).toBe(0);
+    expect(v.lost).toBe(0);
+    expect(v.outOfOrder).toBe(0);
+    // A kill re-sends at most what was read and not yet committed: bounded by 2 x max.in.flight.records.
+    expect(v.duplicates).toBeLessThanOrEqual(killed * 2 * MAX_IN_FLIGHT);
+    expect((await committed(`crash_${topic}`, topic, PARTITIONS)).reduce((a, b) => a + b, 0)).toBe(count);
+  });
+
+  it('graceful stop: SIGTERM mid-flow commits what was delivered, exits 0, and the restart re-sends nothing', async () => {
+    const startedAt = Date.now();
+    const count = FULL ? 50_000 : 10_000;
+    const topic = await freshTopic('sigterm', PARTITIONS);
+    const produced = await produceIds(bootstrap(), topic, count, PARTITIONS);
+    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
+    const file = connectorFile(connector(`sigterm_${topic}`, topic, sink.receiver.url));
+    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap() };
+
+    const first = spawnSink(file, env);
+    for (let i = 0; i < 300 && sink.ids.length < count / 5; i++) await sleep(50);
+    first.child.kill('SIGTERM');
+    const stopped = await first.exited;
+    const deliveredBeforeStop = sink.ids.length;
+    const committedAtStop = (await committed(`sigterm_${topic}`, topic, PARTITIONS)).reduce((a, b) => a + Math.max(0, b), 0);
+
+    const second = spawnSink(file, env);
+    for (let i = 0; i < 600 && sink.uniqueCount() < count; i++) await sleep(100);
+    second.child.kill('SIGTERM');
+    await second.exited;
+    await sink.receiver.close();
+
+    const v = verdict(produced, sink.ids);
+    report('graceful-stop', v, startedAt);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain('pipeline stopped cleanly');
+    expect(deliveredBeforeStop).toBeLessThan(count);
+    expect(committedAtStop).toBe(deliveredBeforeStop);
+    expect(v.lost).toBe(0);
+    expect(v.duplicates).toBe(0);
+    expect(v.outOfOrder).toBe(0);
+  });
+});

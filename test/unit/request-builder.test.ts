@@ -1,0 +1,87 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../../src/errors.js';
+import { buildRequest } from '../../src/sink/request-builder.js';
+import { parseAdditionalHeaders, type RequestOptions } from '../../src/sink/request-config.js';
+import { sinkRecord } from './fakes.js';
+
+const batching: RequestOptions = { url: 'http://sink.test/ingest', headers: { 'X-Env': 'test' }, batching: true, prefix: '[', separator: ',', suffix: ']' };
+const single: RequestOptions = { ...batching, batching: false };
+
+const withValues = (...values: unknown[]) => values.map((value, offset) => sinkRecord({ offset, value }));
+
+describe('buildRequest', () => {
+  it('POSTs to the URL with the static headers and carries its records', () => {
+    const records = withValues('a', 'b');
+
+    const request = buildRequest(records, batching);
+
+    expect(request).toMatchObject({ method: 'POST', url: 'http://sink.test/ingest', headers: { 'X-Env': 'test' } });
+    expect(request.records).toEqual(records);
+  });
+
+  it('frames a batch with prefix, separator and suffix', () => {
+    expect(buildRequest(withValues('a', 'b', 'c'), batching).body).toBe('[a,b,c]');
+  });
+
+  it('frames a batch of one without a separator', () => {
+    expect(buildRequest(withValues('a'), { ...batching, prefix: '', separator: '\n', suffix: '\n' }).body).toBe('a\n');
+  });
+
+  it('renders decoded JSON values as compact JSON', () => {
+    const body = buildRequest(withValues({ metric: 'Temperature', measurement: 21.5 }, [1, 2], 42, null), batching).body;
+
+    expect(body).toBe('[{"metric":"Temperature","measurement":21.5},[1,2],42,null]');
+    expect(JSON.parse(body as string)).toEqual([{ metric: 'Temperature', measurement: 21.5 }, [1, 2], 42, null]);
+  });
+
+  it('keeps Buffer values as bytes, framing them byte for byte', () => {
+    const bytes = Buffer.from([0x00, 0xff, 0x10]);
+
+    const body = buildRequest(withValues(bytes, 'text'), batching).body;
+
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(body).toEqual(Buffer.concat([Buffer.from('['), bytes, Buffer.from(','), Buffer.from('text'), Buffer.from(']')]));
+  });
+
+  it('without batching sends the bare value, unframed', () => {
+    expect(buildRequest(withValues('Temperature=21.5'), single).body).toBe('Temperature=21.5');
+    expect(buildRequest(withValues({ a: 1 }), single).body).toBe('{"a":1}');
+    const bytes = Buffer.from([1, 2, 3]);
+    expect(buildRequest(withValues(bytes), single).body).toBe(bytes);
+  });
+});
+
+describe('parseAdditionalHeaders', () => {
+  it('reads comma-separated Name:value pairs, trimming spaces', () => {
+    expect(parseAdditionalHeaders('X-Env:prod, X-Team : iot ')).toEqual({ 'X-Env': 'prod', 'X-Team': 'iot' });
+  });
+
+  it('splits at the first colon, so values may contain colons', () => {
+    expect(parseAdditionalHeaders('X-Callback:http://h:8080/x,X-Time:12:30')).toEqual({ 'X-Callback': 'http://h:8080/x', 'X-Time': '12:30' });
+  });
+
+  it('gives no headers for an empty value and skips empty entries', () => {
+    expect(parseAdditionalHeaders('')).toEqual({});
+    expect(parseAdditionalHeaders('X-A:1,,')).toEqual({ 'X-A': '1' });
+  });
+
+  it('rejects a name given twice, ignoring case', () => {
+    expect(() => parseAdditionalHeaders('X-Env:prod,x-env:test')).toThrow(ConfigError);
+    expect(() => parseAdditionalHeaders('X-Env:prod,x-env:test')).toThrow(/^http\.headers\.additional: header x-env is given twice/);
+    expect(() => parseAdditionalHeaders('x-env:prod,X-ENV:test')).toThrow(/^http\.headers\.additional: header X-ENV is given twice/);
+  });
+
+  it.each(['X-Env', ':value', 'Bad Name:value', 'X-Env=prod'])('rejects %j, which is not a Name:value pair', (text) => {
+    expect(() => parseAdditionalHeaders(text)).toThrow(/^http\.headers\.additional: .* is not a Name:value pair/);
+  });
+});
+
+describe('buildRequest refuses what would lose records', () => {
+  it('throws when batching is off but a batch of several records arrives (a miswired custom pipeline)', () => {
+    expect(() => buildRequest(withValues('a', 'b'), single)).toThrow('toRequest got 2 records with batching off');
+  });
+
+  it('throws on an empty batch', () => {
+    expect(() => buildRequest([], batching)).toThrow('toRequest got 0 records');
+  });
+});
