@@ -4,7 +4,7 @@
  *
  *   SERVER_URL=http://127.0.0.1:8080 npm run pipeline -- iot_measurements_enriched
  */
-import { batch, commit, decode, definePipeline, filterRecords, post, toRequest } from '../src/index.js';
+import { batch, commit, decode, definePipeline, filterRecords, post, report, toRequest } from '../src/index.js';
 import { withUnit } from './operators/withUnit.js';
 
 export default definePipeline({
@@ -21,14 +21,15 @@ export default definePipeline({
     'batch.separator': ',',
     'batch.suffix': ']',
   },
-  build: ({ config, records$, send }) =>
+  build: ({ config, records$, send, deadLetters, reporter }) =>
     records$.pipe(
-      decode(config.decode), //                                       JSON values -> objects
+      decode({ ...config.decode, deadLetters }), //                                       JSON values -> objects
       filterRecords((r) => typeof (r.value as { iot_id?: unknown }).iot_id === 'number'), // skip non-device records
       withUnit(), //                                                  our own operator
       batch(config.batch),
       toRequest(config.request),
-      post({ ...config.post, send }),
+      post({ ...config.post, send, deadLetters }),
+      report(reporter),
       commit(),
     ),
 });

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'NULL_VALUE'
   | 'KAFKA'
   | 'AUTH_TOKEN'
-  | 'BROKER_START';
+  | 'BROKER_START'
+  | 'DEAD_LETTER';
 
 export interface RecordRef {
   topic: string;
@@ -46,6 +47,8 @@ export class HttpStatusError extends SinkError {
     readonly status: number,
     readonly responseBody: string,
     retriable: boolean,
+    /** The wait the endpoint asked for with `Retry-After` (429 and 503), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super('HTTP_STATUS', `HTTP ${status}${responseBody ? `: ${responseBody}` : ''}`, { retriable });
   }
@@ -103,6 +106,18 @@ export class DecodeError extends SinkError {
 export class NullValueError extends SinkError {
   constructor(readonly record: RecordRef) {
     super('NULL_VALUE', `null value (tombstone) at ${describeRecords([record])}; behavior.on.null.values is fail`, { retriable: false });
+  }
+}
+
+/** The dead-letter producer could not write records: they are neither delivered nor parked, so the pipeline stops. */
+export class DeadLetterError extends SinkError {
+  constructor(
+    readonly topic: string,
+    readonly records: readonly RecordRef[],
+    reason: string,
+    cause?: unknown,
+  ) {
+    super('DEAD_LETTER', `cannot write ${describeRecords(records)} to dead-letter topic ${topic}: ${reason}`, { retriable: false, cause });
   }
 }
 

@@ -9,13 +9,16 @@ import { ConfigError } from '../errors.js';
 import type { BatchOptions } from '../operators/batch.js';
 import type { PostOptions } from '../operators/post.js';
 import { connectorName, pipelineConfigSpec } from '../pipeline/pipeline-config.js';
-import { httpConfigSpec, type HttpServiceOptions, httpServiceOptions } from '../sink/http-config.js';
+import { httpConfigSpec, type HttpServiceOptions, httpServiceOptions, postConcurrency } from '../sink/http-config.js';
 import { proxyConfigSpec } from '../sink/proxy-config.js';
+import { rateLimitConfigSpec, tokenBucket } from '../sink/rate-limit.js';
+import { reporterConfigSpec, type ReporterOptions, reporterOptions } from '../sink/reporter.js';
 import { tlsConfigSpec } from '../sink/tls-config.js';
 import { type OrderingMode, orderingConfigSpec, orderingKey } from '../sink/ordering.js';
 import { requestConfigSpec, type RequestOptions, requestOptions } from '../sink/request-config.js';
 import { retryConfigSpec, retryOptions } from '../sink/retry-config.js';
-import { defaultStatusPolicy } from '../sink/status-policy.js';
+import { statusPolicy, statusPolicyConfigSpec } from '../sink/status-policy.js';
+import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../sink/dead-letter-config.js';
 import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { resolveReferences } from './providers.js';
 import { isSecretKey, Secret } from './secret.js';
@@ -32,6 +35,10 @@ export const CONNECTOR_CONFIG_GROUPS = {
   TLS: tlsConfigSpec,
   Proxy: proxyConfigSpec,
   Retry: retryConfigSpec,
+  'Status codes': statusPolicyConfigSpec,
+  'Errors and dead-letter queue': deadLetterConfigSpec,
+  'Rate limit': rateLimitConfigSpec,
+  'Reporting topics': reporterConfigSpec,
   Ordering: orderingConfigSpec,
 } satisfies Record<string, ConfigSpec>;
 
@@ -47,6 +54,10 @@ export interface SinkConfig {
   readonly http: HttpServiceOptions;
   /** Everything `post` needs except the `send` function. */
   readonly post: Omit<PostOptions, 'send'>;
+  /** Error logging and the dead-letter topic (`errors.*`). */
+  readonly deadLetter: DeadLetterOptions;
+  /** Result and error reporting topics (`reporter.*`). */
+  readonly reporter: ReporterOptions;
   readonly shutdownTimeoutMs: number;
   /** Things the user should know at start (e.g. certificate checks are off). */
   readonly warnings: readonly string[];
@@ -60,10 +71,12 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   const ordering = values.string('ordering') as OrderingMode;
   const recordKey = orderingKey(ordering);
   const http = httpServiceOptions(values, secret);
+  const deadLetter = deadLetterOptions(name, values);
+  const onError = toleranceAction(values, deadLetter);
   return {
     name,
     source: kafkaSourceOptions(name, values, passthrough, env),
-    decode: decodeOptions(values),
+    decode: decodeOptions(values, onError),
     ordering,
     batch: {
       enabled: values.boolean('batching.enabled'),
@@ -75,11 +88,14 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
     http,
     post: {
       authorizer: authorizerFrom(values, secret, http.transport),
-      policy: defaultStatusPolicy,
+      policy: statusPolicy(values, onError, deadLetter.topic !== undefined),
       retry: retryOptions(values),
-      concurrency: values.number('http.concurrency'),
+      concurrency: postConcurrency(values),
       keyOf: (request) => recordKey(request.records[0]!),
+      rateLimit: values.number('http.rate.limit') > 0 ? tokenBucket(values.number('http.rate.limit')) : undefined,
     },
+    deadLetter,
+    reporter: reporterOptions(values),
     shutdownTimeoutMs: values.number('shutdown.timeout.ms'),
     warnings: http.transport.tls.rejectUnauthorized
       ? []

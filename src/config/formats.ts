@@ -34,6 +34,20 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER): string {
   );
 }
 
+/** A whole number in [min, max] or one of `words` (matched ignoring case); "8" is read as 8. */
+export function intOr(min: number, max: number, words: readonly string[]): string {
+  return register(
+    `kc-int-or:${min}:${max}:${words.join('|')}`,
+    (v) => {
+      if (typeof v === 'string' && words.includes(v)) return;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        throw new Error(`must be a whole number from ${min} to ${max} or ${words.join(', ')}`);
+      }
+    },
+    (s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : (words.find((w) => w.toLowerCase() === s.trim().toLowerCase()) ?? s)),
+  );
+}
+
 /** true or false; "true"/"false" in any case are read as booleans. */
 export function bool(): string {
   return register(

@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors.js';
 import { bool, oneOf } from '../config/formats.js';
 import type { ConfigSpec, ConfigValues } from '../config/spec.js';
+import type { FailureAction } from '../sink/status-policy.js';
 import {
   AVRO_CONVERTER,
   BYTE_ARRAY_CONVERTER,
@@ -33,15 +34,34 @@ function converterKeys(part: 'key' | 'value'): ConfigSpec {
   };
 }
 
-export const converterConfigSpec = { ...converterKeys('key'), ...converterKeys('value') } satisfies ConfigSpec;
+export type NullValueBehavior = 'fail' | 'ignore' | 'delete' | 'log';
+
+export const converterConfigSpec = {
+  ...converterKeys('key'),
+  ...converterKeys('value'),
+  'behavior.on.null.values': {
+    doc: 'A record with a null value (tombstone): `fail` (an error, handled per `errors.tolerance`), `ignore` (skip and commit), `log` (skip, commit, log at info), `delete` (send a DELETE without body to the record\'s URL, see `http.url` templates).',
+    format: oneOf(['fail', 'ignore', 'delete', 'log']),
+    default: 'fail',
+  },
+} satisfies ConfigSpec;
 
 export interface DecodeOptions {
   readonly key: Converter;
   readonly value: Converter;
+  /** Null values (tombstones). Default: fail. */
+  readonly onNull?: NullValueBehavior;
+  /** Undecodable records and refused nulls: `errors.tolerance`'s answer. Default: fail. */
+  readonly onError?: FailureAction;
 }
 
-export function decodeOptions(values: ConfigValues): DecodeOptions {
-  return { key: converterFor('key', values), value: converterFor('value', values) };
+export function decodeOptions(values: ConfigValues, onError: FailureAction = 'fail'): DecodeOptions {
+  return {
+    key: converterFor('key', values),
+    value: converterFor('value', values),
+    onNull: values.string('behavior.on.null.values') as NullValueBehavior,
+    onError,
+  };
 }
 
 function converterFor(part: 'key' | 'value', values: ConfigValues): Converter {

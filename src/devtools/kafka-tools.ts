@@ -84,3 +84,38 @@ export async function committedOffsets(bootstrap: string, group: string, topic: 
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }
 }
+
+export interface ReadRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Header name -> value as text (the last one wins when a name repeats). */
+  readonly headers: Record<string, string>;
+}
+
+/** Reads `count` records of a topic from the beginning with a throwaway group; fails after `timeoutMs`. */
+export async function readTopic(bootstrap: string, topic: string, count: number, timeoutMs = 30_000): Promise<ReadRecord[]> {
+  const consumer = new rdkafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'group.id': `read-${topic}-${Date.now()}`, 'enable.auto.commit': false },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  const records: ReadRecord[] = [];
+  try {
+    consumer.subscribe([topic]);
+    const deadline = Date.now() + timeoutMs;
+    while (records.length < count) {
+      if (Date.now() > deadline) throw new Error(`read ${records.length} of ${count} records from ${topic} in ${timeoutMs} ms`);
+      const messages = await new Promise<rdkafka.Message[]>((resolve, reject) => consumer.consume(100, (err, m) => (err ? reject(err) : resolve(m))));
+      for (const m of messages) {
+        const headers: Record<string, string> = {};
+        for (const h of m.headers ?? []) for (const [name, value] of Object.entries(h)) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);
+        records.push({ partition: m.partition, offset: m.offset, key: typeof m.key === 'string' ? Buffer.from(m.key) : (m.key ?? null), value: m.value, headers });
+      }
+    }
+    return records;
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+}

@@ -1,4 +1,4 @@
-import { bufferTime, debounceTime, filter, groupBy, mergeMap, type OperatorFunction } from 'rxjs';
+import { asyncScheduler, mergeMap, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { SinkRecord } from '../source/record.js';
 
 export interface BatchOptions {
@@ -10,11 +10,14 @@ export interface BatchOptions {
   readonly lingerMs: number;
   /** Records with different keys never share a batch (see `orderingKey`); undefined keys share one. */
   readonly keyOf: (record: SinkRecord) => string | undefined;
+  /** Runs the linger timers (tests: virtual time). Default: asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
  * Cuts the stream of polled record arrays into request-sized batches: full batches leave at once, others after
- * `lingerMs`; records of different ordering keys go to different batches, each key keeping its order.
+ * `lingerMs` after their first record arrived; records of different ordering keys go to different batches, each key
+ * keeping its order. Works on whole arrays: no per-record emission, one timer per open batch.
  *
  * @example
  * decoded$.pipe(batch({ enabled: true, maxSize: 500, lingerMs: 100, keyOf: orderingKey('partition') }))
@@ -23,14 +26,53 @@ export interface BatchOptions {
 export function batch(options: BatchOptions): OperatorFunction<readonly SinkRecord[], SinkRecord[]> {
   if (!options.enabled || options.maxSize === 1) return mergeMap((records) => cutPoll(records, options.keyOf, 1));
   if (options.lingerMs === 0) return mergeMap((records) => cutPoll(records, options.keyOf, options.maxSize));
-  const idleMs = Math.max(1000, options.lingerMs * 4);
+  return lingering(options);
+}
+
+interface OpenBatch {
+  readonly records: SinkRecord[];
+  readonly timer: Subscription;
+}
+
+/** Open batches per key; a batch leaves when full, after lingerMs, or when the source ends. */
+function lingering(options: BatchOptions): OperatorFunction<readonly SinkRecord[], SinkRecord[]> {
+  const { maxSize, lingerMs, keyOf } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
   return (records$) =>
-    records$.pipe(
-      mergeMap((records) => records),
-      groupBy((record) => options.keyOf(record) ?? '', { duration: (group) => group.pipe(debounceTime(idleMs)) }),
-      mergeMap((group) => group.pipe(bufferTime(options.lingerMs, null, options.maxSize))),
-      filter((records) => records.length > 0),
-    );
+    new Observable<SinkRecord[]>((subscriber) => {
+      const open = new Map<string, OpenBatch>();
+      const flush = (key: string): void => {
+        const current = open.get(key);
+        if (!current) return;
+        open.delete(key);
+        current.timer.unsubscribe();
+        subscriber.next(current.records);
+      };
+      const subscription = records$.subscribe({
+        next: (records) => {
+          for (const record of records) {
+            const key = keyOf(record) ?? '';
+            let current = open.get(key);
+            if (!current) {
+              current = { records: [], timer: scheduler.schedule(() => flush(key), lingerMs) };
+              open.set(key, current);
+            }
+            current.records.push(record);
+            if (current.records.length >= maxSize) flush(key);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          for (const key of [...open.keys()]) flush(key);
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        for (const current of open.values()) current.timer.unsubscribe();
+        open.clear();
+      };
+    });
 }
 
 /** Batches from one poll's records alone: per key, in order, at most `maxSize` each. */

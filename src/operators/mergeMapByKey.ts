@@ -1,4 +1,5 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import type { ConcurrencyLimiter } from '../sink/adaptive-concurrency.js';
 
 /**
  * Like `mergeMap(project, concurrency)`, but values with the same key run one at a time, in arrival order, while
@@ -6,6 +7,8 @@ import { from, Observable, type ObservableInput, type OperatorFunction, type Sub
  * (undefined) for everything it is `mergeMap`.
  *
  * Waiting values are queued per key; how many wait is bounded upstream (the Kafka source pauses).
+ * `concurrency` may be a limiter whose limit changes while values run (adaptive concurrency): a lower limit lets
+ * running inners finish and starts no new one until fewer run; a higher one starts waiting values at once.
  *
  * @example
  * requests$.pipe(mergeMapByKey((r) => r.partitionKey, (r) => send(r), 8))
@@ -14,13 +17,15 @@ import { from, Observable, type ObservableInput, type OperatorFunction, type Sub
 export function mergeMapByKey<T, R>(
   keyOf: (value: T) => string | undefined,
   project: (value: T) => ObservableInput<R>,
-  concurrency: number,
+  concurrency: number | ConcurrencyLimiter,
 ): OperatorFunction<T, R> {
+  const limiter = typeof concurrency === 'number' ? undefined : concurrency;
+  const limit = limiter ? () => limiter.limit : () => concurrency as number;
   return (source) =>
     new Observable<R>((subscriber) => {
       const queues = new Map<string | symbol, T[]>();
-      /** Keys with queued values and nothing running, oldest first. */
-      const ready: (string | symbol)[] = [];
+      /** Keys with queued values and nothing running, oldest first (a FIFO: shift() on a long array is O(n)). */
+      const ready = new Fifo<string | symbol>();
       const running = new Set<string | symbol>();
       const inners = new Set<Subscription>();
       let sourceDone = false;
@@ -35,6 +40,7 @@ export function mergeMapByKey<T, R>(
           return;
         }
         running.add(key);
+        limiter?.running(running.size);
         let finished = false;
         let inner: Subscription | undefined = undefined;
         inner = from(input).subscribe({
@@ -44,6 +50,7 @@ export function mergeMapByKey<T, R>(
             finished = true;
             if (inner) inners.delete(inner);
             running.delete(key);
+            limiter?.running(running.size);
             if (queues.has(key)) ready.push(key);
             drain();
           },
@@ -52,7 +59,7 @@ export function mergeMapByKey<T, R>(
       };
 
       const drain = (): void => {
-        while (running.size < concurrency && ready.length > 0) {
+        while (running.size < limit() && ready.size > 0) {
           const key = ready.shift()!;
           const queue = queues.get(key)!;
           const value = queue.shift()!;
@@ -75,7 +82,7 @@ export function mergeMapByKey<T, R>(
           const queue = queues.get(key);
           if (queue) {
             queue.push(value);
-          } else if (!running.has(key) && running.size < concurrency) {
+          } else if (!running.has(key) && running.size < limit()) {
             start(key, value);
           } else {
             queues.set(key, [value]);
@@ -89,9 +96,36 @@ export function mergeMapByKey<T, R>(
         },
       });
 
+      const stopListening = limiter?.onChange(drain);
+
       return () => {
+        stopListening?.();
         outer.unsubscribe();
         for (const inner of inners) inner.unsubscribe();
       };
     });
+}
+
+/** A queue with O(1) push and shift; the consumed head is dropped in chunks. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
 }

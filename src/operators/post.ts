@@ -1,10 +1,16 @@
 import { catchError, defer, map, mergeMap, Observable, of, type OperatorFunction, throwError } from 'rxjs';
 import { type Authorizer, withoutCredentials } from '../auth/authorizer.js';
 import { DeliveryError, HttpNetworkError, SinkError } from '../errors.js';
+import type { AdaptiveConcurrency } from '../sink/adaptive-concurrency.js';
+import type { DeadLetters } from '../sink/dead-letters.js';
+import type { TokenBucket } from '../sink/rate-limit.js';
 import type { Send } from '../sink/http-service.js';
+import { withLimiterFeedback } from '../sink/limiter-feedback.js';
 import type { Delivery, HttpRequest, HttpResponse } from '../sink/request.js';
 import { checkResponse, type StatusPolicy } from '../sink/status-policy.js';
 import { authorize } from './authorize.js';
+import { deadLetter } from './deadLetter.js';
+import { rateLimit } from './rateLimit.js';
 import { mergeMapByKey } from './mergeMapByKey.js';
 import { retryBackoff, type RetryBackoffOptions } from './retryBackoff.js';
 
@@ -14,23 +20,31 @@ export interface PostOptions {
   readonly authorizer: Authorizer;
   readonly policy: StatusPolicy;
   readonly retry: Omit<RetryBackoffOptions, 'shouldRetry'>;
-  /** Most requests in flight. */
-  readonly concurrency: number;
+  /** Most requests in flight: a number, or a limiter (`http.concurrency=adaptive`) that also gets every request's outcome. */
+  readonly concurrency: number | AdaptiveConcurrency;
   /** Requests with the same key are sent one after another, in order; undefined: no order (see `orderingKey`). */
   readonly keyOf: (request: HttpRequest) => string | undefined;
+  /** Where records go when the policy says `dlq` or `drop` (see `deadLetter`); without it only `drop` is possible. */
+  readonly deadLetters?: DeadLetters;
+  /** Shared request-rate limit (`http.rate.limit`); every attempt takes a token. */
+  readonly rateLimit?: TokenBucket;
 }
 
 /**
  * Sends each request with bounded concurrency, per-key order, authorization applied per attempt and retry with
  * backoff on retriable failures. A status the authorizer calls a refused credential (OAuth2's renew codes) resends
- * the request once with a fresh one, inside the same attempt. Emits a Delivery per request that succeeded; when a request fails for good the
- * stream errors with a DeliveryError naming its records and the last status or network error.
+ * the request once with a fresh one, inside the same attempt. Emits a Delivery per request that succeeded. When a
+ * request fails for good, the policy decides: `dlq`/`drop` emit a Delivery with that outcome once its records were
+ * handed to `deadLetters`; `fail` errors the stream with a DeliveryError naming the records and the last status or
+ * network error.
  *
  * @example
  * requests$.pipe(post({ send, authorizer: noAuthorization, policy: defaultStatusPolicy, retry: { maxRetries: 1, delayMs: 3000 }, concurrency: 8, keyOf: () => undefined }))
  */
 export function post(options: PostOptions): OperatorFunction<HttpRequest, Delivery> {
-  return mergeMapByKey(options.keyOf, (request) => deliver(request, options), options.concurrency);
+  const { concurrency } = options;
+  const send = typeof concurrency === 'number' ? options.send : withLimiterFeedback(options.send, concurrency);
+  return mergeMapByKey(options.keyOf, (request) => deliver(request, { ...options, send }), concurrency);
 }
 
 function deliver(request: HttpRequest, options: PostOptions): Observable<Delivery> {
@@ -40,8 +54,9 @@ function deliver(request: HttpRequest, options: PostOptions): Observable<Deliver
     return sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
   }).pipe(
     retryBackoff({ ...options.retry, shouldRetry: (error) => error instanceof SinkError && error.retriable }),
-    map((response): Delivery => ({ request, response, attempts, records: request.records })),
+    map((response): Delivery => ({ request, response, attempts, outcome: 'delivered', records: request.records })),
     catchError((error: unknown) => throwError(() => new DeliveryError(request.records, attempts, asSinkError(error)))),
+    deadLetter({ request, policy: options.policy, deadLetters: options.deadLetters }),
   );
 }
 
@@ -54,6 +69,7 @@ function sendAuthorized(request: HttpRequest, options: PostOptions): Observable<
   const { authorizer, send } = options;
   const once = (): Observable<{ sent: HttpRequest; response: HttpResponse }> =>
     of(request).pipe(
+      rateLimit(options.rateLimit),
       authorize(authorizer),
       mergeMap((sent) =>
         sendOnce(send, sent).pipe(
@@ -75,14 +91,22 @@ function sendAuthorized(request: HttpRequest, options: PostOptions): Observable<
 function sendOnce(send: Send, request: HttpRequest): Observable<HttpResponse> {
   return new Observable<HttpResponse>((subscriber) => {
     const controller = new AbortController();
+    let settled = false;
     send(request, controller.signal).then(
       (response) => {
+        settled = true;
         subscriber.next(response);
         subscriber.complete();
       },
-      (error: unknown) => subscriber.error(error),
+      (error: unknown) => {
+        settled = true;
+        subscriber.error(error);
+      },
     );
-    return () => controller.abort();
+    // Aborting a finished request would only cost an AbortError per request (hot path with one record per request).
+    return () => {
+      if (!settled) controller.abort();
+    };
   });
 }
 

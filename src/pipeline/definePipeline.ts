@@ -6,8 +6,11 @@ import { batch } from '../operators/batch.js';
 import { commit } from '../operators/commit.js';
 import { decode } from '../operators/decode.js';
 import { post } from '../operators/post.js';
+import { report } from '../operators/report.js';
 import { toRequest } from '../operators/toRequest.js';
+import type { DeadLetters } from '../sink/dead-letters.js';
 import type { Send } from '../sink/http-service.js';
+import type { Reporter } from '../sink/reporter.js';
 import type { KafkaRecord } from '../source/record.js';
 
 export interface PipelineContext {
@@ -16,6 +19,10 @@ export interface PipelineContext {
   readonly records$: Observable<KafkaRecord[]>;
   /** The HTTP client for `post`. */
   readonly send: Send;
+  /** Error logging and the dead-letter topic, for `decode` and `post` (records that fail for good). */
+  readonly deadLetters: DeadLetters;
+  /** The reporting topics, for `report`; undefined when none is configured. */
+  readonly reporter: Reporter | undefined;
   readonly log: Logger;
 }
 
@@ -28,13 +35,14 @@ export interface PipelineDefinition {
 }
 
 /** The pipeline every `.json` connector file runs: one line per stage, in the data's order. */
-export const connectorPipeline: BuildPipeline = ({ config, records$, send }) =>
+export const connectorPipeline: BuildPipeline = ({ config, records$, send, deadLetters, reporter, log }) =>
   records$.pipe(
-    decode(config.decode), //              bytes -> strings / JSON, per the converters
-    batch(config.batch), //                records -> batches (size, linger, ordering key)
-    toRequest(config.request), //          batch -> URL, headers, framed body
-    post({ ...config.post, send }), //     bounded concurrency, auth per attempt, retry with backoff
-    commit(), //                           delivered -> offsets may be committed (watermark)
+    decode({ ...config.decode, deadLetters, log }), // bytes -> strings / JSON; bad records and nulls per policy
+    batch(config.batch), //                            records -> batches (size, linger, ordering key)
+    toRequest(config.request), //                      batch -> URL, headers, framed body
+    post({ ...config.post, send, deadLetters }), //    bounded concurrency, auth per attempt, retry, DLQ
+    report(reporter), //                               outcome -> reporting topics (when configured)
+    commit(), //                                       delivered or dead-lettered -> offsets may be committed
   );
 
 /**
@@ -43,7 +51,7 @@ export const connectorPipeline: BuildPipeline = ({ config, records$, send }) =>
  * @example
  * export default definePipeline({
  *   connector: { name: 'iot', topics: 'iot_measurements', 'http.url': '${env:SERVER_URL}', 'http.authorization.type': 'none' },
- *   build: ({ config, records$, send }) => records$.pipe(decode(config.decode), myOperator(), batch(config.batch), toRequest(config.request), post({ ...config.post, send }), commit()),
+ *   build: ({ config, records$, send, deadLetters }) => records$.pipe(decode({ ...config.decode, deadLetters }), myOperator(), batch(config.batch), toRequest(config.request), post({ ...config.post, send, deadLetters }), commit()),
  * });
  */
 export function definePipeline(definition: { connector: Record<string, unknown>; build?: BuildPipeline }): PipelineDefinition {

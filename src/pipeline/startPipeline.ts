@@ -7,7 +7,10 @@ import type { Subscription } from 'rxjs';
 import { parseConnectorConfig, type SinkConfig } from '../config/connector-config.js';
 import { errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
+import { connectDeadLetterProducer } from '../sink/dead-letter-producer.js';
+import { createDeadLetters, type DeadLetterProducer } from '../sink/dead-letters.js';
 import { createHttpService } from '../sink/http-service.js';
+import { createReporter } from '../sink/reporter.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
 import type { PipelineDefinition } from './definePipeline.js';
 
@@ -32,13 +35,19 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   for (const warning of config.warnings) log.warn(warning);
   const service = createHttpService(config.http);
   const source = new KafkaSource(config.source, log);
+  let producer: DeadLetterProducer | undefined;
   try {
+    const { deadLetter, reporter } = config;
+    if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.rdkafka);
     await source.connect();
   } catch (error) {
     service.close();
+    await producer?.close();
     await source.close();
     throw error;
   }
+  const deadLetters = createDeadLetters(config.deadLetter, producer, log);
+  const reporter = producer ? createReporter(config.reporter, producer) : undefined;
 
   let settle!: (error?: unknown) => void;
   const ended = new Promise<unknown>((resolve) => {
@@ -48,11 +57,12 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
     await source.close();
     service.close();
+    await producer?.close();
     if (error !== undefined) throw error;
   });
   done.catch(() => {});
 
-  const subscription: Subscription = definition.build({ config, records$: source.records$, send: service.send, log }).subscribe({
+  const subscription: Subscription = definition.build({ config, records$: source.records$, send: service.send, deadLetters, reporter, log }).subscribe({
     error: (error: unknown) => {
       log.error('pipeline stopped', { error: errorMessage(error) });
       settle(error);

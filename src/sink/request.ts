@@ -1,4 +1,5 @@
 /** The HTTP request built for one batch, and the response it got. */
+import type { SinkError } from '../errors.js';
 import type { SinkRecord } from '../source/record.js';
 
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,8 +22,13 @@ export interface HttpResponse {
 
 export interface Delivery {
   readonly request: HttpRequest;
-  readonly response: HttpResponse;
+  /** The success response; for records that were dead-lettered or dropped, the last response if there was one. */
+  readonly response: HttpResponse | undefined;
   readonly attempts: number;
+  /** `delivered`, or the records failed for good and were written to the dead-letter topic or dropped. */
+  readonly outcome: 'delivered' | 'dead-lettered' | 'dropped';
+  /** Why they failed, when they did. */
+  readonly error?: SinkError;
   /** Convenience for `commit()`: the delivered records. */
   readonly records: readonly SinkRecord[];
 }

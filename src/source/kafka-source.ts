@@ -8,6 +8,7 @@ import { Observable } from 'rxjs';
 import type { Logger } from 'winston';
 import { KafkaError } from '../errors.js';
 import type { KafkaSourceOptions } from './kafka-config.js';
+import { FlowControl } from './flow-control.js';
 import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from './record.js';
 
@@ -29,18 +30,16 @@ export class KafkaSource {
   private readonly trackers = new Map<string, PartitionTracker>();
   private readonly lastCommitted = new Map<string, number>();
   private readonly confirmed = new Map<string, number>();
-  /**
-   * Records read and not yet covered by a confirmed commit: unacknowledged, acknowledged but not committed, and in
-   * a commit the broker has not confirmed. This is what a crash can re-send, so it is what backpressure bounds.
-   */
-  private inFlight = 0;
+  /** Records read and not yet covered by a confirmed commit, and which partitions that pauses. */
+  private readonly flow: FlowControl;
+  /** The current assignment, as the rebalance callback set it (asking the consumer throws in some states). */
+  private assigned: string[] = [];
   /** Per partition: records the watermark passed that no commit has carried yet. */
   private readonly uncommitted = new Map<string, number>();
   /** Per "topic/partition@offset": records carried by a commit awaiting the broker's answer. */
   private readonly committing = new Map<string, number>();
   private commitQueued = false;
   private consumed = 0;
-  private paused = false;
   private stopping = false;
   private commitTimer: NodeJS.Timeout | undefined;
 
@@ -48,6 +47,7 @@ export class KafkaSource {
     private readonly options: KafkaSourceOptions,
     private readonly log: Logger,
   ) {
+    this.flow = new FlowControl(options.maxInFlightRecords);
     this.consumer = new rdkafka.KafkaConsumer(
       {
         ...options.rdkafka,
@@ -126,7 +126,8 @@ export class KafkaSource {
   }
 
   stats(): SourceStats {
-    return { consumed: this.consumed, inFlight: this.inFlight, paused: this.paused, committed: this.confirmed };
+    const paused = this.flow.isPaused();
+    return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused, committed: this.confirmed };
   }
 
   private toRecords(messages: Message[]): KafkaRecord[] {
@@ -135,6 +136,7 @@ export class KafkaSource {
       const m = messages[i]!;
       const tracker = this.tracker(m.topic, m.partition);
       tracker.track(m.offset);
+      this.flow.add(`${m.topic}/${m.partition}`, 1);
       records[i] = {
         topic: m.topic,
         partition: m.partition,
@@ -147,7 +149,6 @@ export class KafkaSource {
         handle: tracker,
       };
     }
-    this.inFlight += messages.length;
     this.consumed += messages.length;
     return records;
   }
@@ -169,7 +170,7 @@ export class KafkaSource {
 
   /** Near the bound, waiting for the commit interval would stall the flow: commit now (one commit at a time). */
   private commitSoonIfPressed(): void {
-    if (this.commitQueued || this.committing.size > 0 || this.inFlight < this.options.maxInFlightRecords / 2) return;
+    if (this.commitQueued || !this.flow.pressed()) return;
     this.commitQueued = true;
     setImmediate(() => {
       this.commitQueued = false;
@@ -178,17 +179,16 @@ export class KafkaSource {
   }
 
   private applyBackpressure(): void {
-    if (!this.consumer.isConnected()) return;
-    const limit = this.options.maxInFlightRecords;
-    if (!this.paused && this.inFlight >= limit) {
-      this.paused = true;
-      this.consumer.pause(this.consumer.assignments());
-      this.log.debug('backpressure: partitions paused', { inFlight: this.inFlight, limit });
-    } else if (this.paused && this.inFlight <= limit / 2) {
-      this.paused = false;
-      this.consumer.resume(this.consumer.assignments());
-      this.log.debug('backpressure: partitions resumed', { inFlight: this.inFlight, limit });
+    if (this.stopping || !this.consumer.isConnected()) return;
+    const { pause, resume } = this.flow.decide(this.assigned);
+    try {
+      if (pause.length > 0) this.consumer.pause(pause.map(toTopicPartition));
+      if (resume.length > 0) this.consumer.resume(resume.map(toTopicPartition));
+    } catch (error) {
+      // Only during a rebalance; the next assignment applies the pause state again.
+      this.log.debug('pause/resume skipped', { error: (error as Error).message });
     }
+    if (pause.length + resume.length > 0) this.log.debug('backpressure', { paused: pause, resumed: resume, inFlight: this.flow.inFlight() });
   }
 
   /** Commits every assigned partition whose watermark moved since the last commit. */
@@ -230,7 +230,7 @@ export class KafkaSource {
         this.uncommitted.set(id, (this.uncommitted.get(id) ?? 0) + count);
         if (this.lastCommitted.get(id) === o.offset) this.lastCommitted.delete(id);
       } else {
-        this.inFlight -= count;
+        this.flow.add(id, -count);
         this.confirmed.set(id, o.offset);
       }
     }
@@ -239,7 +239,7 @@ export class KafkaSource {
     } else {
       this.log.debug('offsets committed', { offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) });
     }
-    if (this.paused) this.applyBackpressure();
+    this.applyBackpressure();
     this.commitSoonIfPressed();
   }
 
@@ -248,7 +248,8 @@ export class KafkaSource {
     try {
       if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
         consumer.assign(assignment);
-        if (this.paused) consumer.pause(assignment);
+        this.assigned = assignment.map(idOf);
+        if (this.flow.isPaused()) consumer.pause(assignment);
         this.log.info('partitions assigned', { partitions: assignment.map((a) => `${a.topic}/${a.partition}`) });
       } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
         const revoked = new Set(assignment.map((a) => `${a.topic}/${a.partition}`));
@@ -256,18 +257,15 @@ export class KafkaSource {
         for (const id of revoked) {
           const tracker = this.trackers.get(id);
           if (!tracker) continue;
-          this.inFlight -= tracker.inFlight() + (this.uncommitted.get(id) ?? 0);
+          this.flow.forget(id);
           this.uncommitted.delete(id);
-          for (const [key, count] of this.committing) {
-            if (!key.startsWith(`${id}@`)) continue;
-            this.inFlight -= count;
-            this.committing.delete(key);
-          }
+          for (const key of this.committing.keys()) if (key.startsWith(`${id}@`)) this.committing.delete(key);
           tracker.revoke();
           this.trackers.delete(id);
           this.lastCommitted.delete(id);
         }
         consumer.unassign();
+        this.assigned = [];
         this.log.info('partitions revoked', { partitions: [...revoked] });
       } else {
         this.log.error('rebalance error', { error: err.message });
@@ -276,6 +274,15 @@ export class KafkaSource {
       this.log.warn('rebalance handling failed', { error: (error as Error).message });
     }
   }
+}
+
+function idOf(tp: TopicPartition): string {
+  return `${tp.topic}/${tp.partition}`;
+}
+
+function toTopicPartition(id: string): TopicPartition {
+  const slash = id.lastIndexOf('/');
+  return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
 }
 
 function toBuffer(key: Message['key']): Buffer | null {

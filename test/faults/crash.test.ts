@@ -4,7 +4,7 @@ import { bootstrap, committed, freshTopic } from '../support/harness.js';
 import { connectorFile, FULL, produceIds, report, sleep, spawnSink, startIdReceiver, verdict } from './support/fault-kit.js';
 
 const PARTITIONS = 6;
-const MAX_IN_FLIGHT = 1000;
+const MAX_IN_FLIGHT = 5000;
 
 function connector(name: string, topic: string, url: string): Record<string, unknown> {
   return {
@@ -53,13 +53,10 @@ describe('faults: the sink process dies or is stopped', () => {
 
     const v = verdict(produced, sink.ids);
     report('crash', v, startedAt, `kills=${killed}`);
-    expect(killed).toBe(kills);
-    expect(exit.code).toBe(0);
-    expect(v.lost).toBe(0);
-    expect(v.outOfOrder).toBe(0);
+    const committedTotal = (await committed(`crash_${topic}`, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
+    expect({ killed, exit: exit.code, lost: v.lost, outOfOrder: v.outOfOrder, committedTotal }).toEqual({ killed: kills, exit: 0, lost: 0, outOfOrder: 0, committedTotal: count });
     // A kill re-sends at most what was read and not yet committed: bounded by 2 x max.in.flight.records.
     expect(v.duplicates).toBeLessThanOrEqual(killed * 2 * MAX_IN_FLIGHT);
-    expect((await committed(`crash_${topic}`, topic, PARTITIONS)).reduce((a, b) => a + b, 0)).toBe(count);
   });
 
   it('graceful stop: SIGTERM mid-flow commits what was delivered, exits 0, and the restart re-sends nothing', async () => {

@@ -52,6 +52,14 @@ export async function committed(name: string, topic: string, partitions: number)
   return Array.from({ length: partitions }, (_, p) => offsets.get(p) ?? -1001);
 }
 
+/** Whether partition 0's committed offset is `offset`; false while the group coordinator is not ready yet. */
+export function committedIs(name: string, topic: string, offset: number): Promise<boolean> {
+  return committed(name, topic, 1).then(
+    ([at]) => at === offset,
+    () => false,
+  );
+}
+
 /** Polls `check` every 50 ms until it holds; fails after `timeoutMs`. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

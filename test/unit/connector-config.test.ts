@@ -28,10 +28,39 @@ describe('parseConnectorConfig', () => {
     expect(() => parseConnectorConfig(readConnectorFile(seedFile), {})).toThrow(/^http\.url: \$\{env:SERVER_URL\} is not set/);
   });
 
+  it.each([
+    [{}, 'fail', 'fail'],
+    [{ 'errors.tolerance': 'all' }, 'drop', 'drop'],
+    [{ 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq' }, 'dlq', 'dlq'],
+    [{ 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'behavior.on.status.error': 'fail' }, 'dlq', 'fail'],
+    [{ 'behavior.on.status.error': 'drop' }, 'fail', 'drop'],
+  ])('derives what happens to failed records from %j: errors %s, other statuses %s', (keys, onError, otherwise) => {
+    const config = parseConnectorConfig({ ...minimal, ...keys }, {});
+
+    expect(config.post.policy).toMatchObject({ onError, otherwise });
+    expect(config.decode.onError).toBe(onError);
+  });
+
+  it('reads the status codes, the Aiven-compatible <400 included', () => {
+    const { policy } = parseConnectorConfig({ ...minimal, 'http.success.status.codes': '<400', 'retry.on.status.codes': '400-599' }, {}).post;
+
+    expect([200, 302, 404, 503].map((s) => [policy.success(s), policy.retry(s)])).toEqual([
+      [true, false],
+      [true, false],
+      [false, true],
+      [false, true],
+    ]);
+  });
+
+  it('keeps a record template in http.url as text (no colon, so no config provider)', () => {
+    expect(parseConnectorConfig({ ...minimal, 'http.url': 'http://sink.test/${topic}/${value.id}' }, {}).request.url).toBe('http://sink.test/${topic}/${value.id}');
+  });
+
   it("uses Aiven's defaults for what the file leaves out", () => {
     const config = parseConnectorConfig(minimal, {});
 
-    expect(config.post.retry).toEqual({ maxRetries: 1, delayMs: 3000 });
+    expect(config.post.retry.maxRetries).toBe(1);
+    expect(retryDelay(config, 1)).toBe(3000);
     expect(config.batch).toMatchObject({ enabled: false, maxSize: 500 });
     expect(config.request).toMatchObject({ prefix: '', separator: '\n', suffix: '\n', headers: {} });
     expect(config.ordering).toBe('partition');
@@ -55,7 +84,8 @@ describe('parseConnectorConfig', () => {
 
     expect(config.batch).toMatchObject({ enabled: true, maxSize: 500, lingerMs: 250 });
     expect(config.request.batching).toBe(true);
-    expect(config.post.retry).toEqual({ maxRetries: 3, delayMs: 10 });
+    expect(config.post.retry.maxRetries).toBe(3);
+    expect(retryDelay(config, 1)).toBe(10);
     expect(config.post.concurrency).toBe(2);
     expect(config.http.timeoutMs).toBe(5000);
   });
@@ -136,3 +166,9 @@ describe('parseConnectorConfig', () => {
     }
   });
 });
+
+/** The wait before retry `n` for a plain failure (no Retry-After). */
+function retryDelay(config: ReturnType<typeof parseConnectorConfig>, n: number): number {
+  const { delayMs } = config.post.retry;
+  return typeof delayMs === 'number' ? delayMs : delayMs(n, new Error('failed'));
+}

@@ -4,6 +4,7 @@ import type { DecodeOptions } from '../../src/converters/converter-config.js';
 import { byteArrayConverter, jsonConverter, stringConverter } from '../../src/converters/converter.js';
 import { DecodeError, NullValueError } from '../../src/errors.js';
 import { decode } from '../../src/operators/decode.js';
+import type { DeadLetters } from '../../src/sink/dead-letters.js';
 import type { KafkaRecord } from '../../src/source/record.js';
 import { kafkaRecord } from './fakes.js';
 
@@ -106,5 +107,51 @@ describe('decode', () => {
     const [out] = await decoded([kafkaRecord({ offset: 0, value: bytes })], { key: byteArrayConverter, value: byteArrayConverter });
 
     expect(out!.value).toEqual(bytes);
+  });
+});
+
+describe('decode with null values and error tolerance', () => {
+  const acked: number[] = [];
+  const tracked = (fields: Parameters<typeof kafkaRecord>[0]): KafkaRecord => ({ ...kafkaRecord(fields), handle: { ack: (offset) => acked.push(offset) } });
+  const strings = { key: stringConverter, value: stringConverter };
+  const poll = (): KafkaRecord[] => [tracked({ offset: 0, key: 'a', value: 'x' }), tracked({ offset: 1, key: 'b', value: null }), tracked({ offset: 2, value: 'y' })];
+  const recording = (): DeadLetters & { handled: [number[], string][] } => {
+    const handled: [number[], string][] = [];
+    return { handled, handle: async (failed, action) => void handled.push([failed.map((f) => f.record.offset), action]) };
+  };
+
+  it.each(['ignore', 'log'] as const)('%s skips a null value and acknowledges it', async (onNull) => {
+    acked.length = 0;
+
+    const out = await decoded(poll(), { ...strings, onNull });
+
+    expect(out.map((r) => r.offset)).toEqual([0, 2]);
+    expect(acked).toEqual([1]);
+  });
+
+  it('delete passes a null value on with its key decoded', async () => {
+    const out = await decoded(poll(), { ...strings, onNull: 'delete' });
+
+    expect(out.map((r) => [r.offset, r.key, r.value])).toEqual([[0, 'a', 'x'], [1, 'b', null], [2, null, 'y']]);
+  });
+
+  it('hands an undecodable record (or a refused null) to the dead letters and acknowledges it only after that', async () => {
+    acked.length = 0;
+    const deadLetters = recording();
+    const records = [tracked({ offset: 0, value: '{}' }), tracked({ offset: 1, value: '{bad' }), tracked({ offset: 2, value: null })];
+
+    const out = await lastValueFrom(of(records).pipe(decode({ key: stringConverter, value: jsonConverter(false), onError: 'dlq', deadLetters })));
+
+    expect(out.map((r) => r.offset)).toEqual([0]);
+    expect(deadLetters.handled).toEqual([[[1, 2], 'dlq']]);
+    expect(acked).toEqual([1, 2]);
+  });
+
+  it('stops when the dead letters fail, acknowledging nothing', async () => {
+    acked.length = 0;
+    const deadLetters: DeadLetters = { handle: () => Promise.reject(new Error('broker down')) };
+
+    await expect(lastValueFrom(of(poll()).pipe(decode({ ...strings, onError: 'dlq', deadLetters })))).rejects.toThrow('broker down');
+    expect(acked).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../src/errors.js';
-import { buildRequest } from '../../src/sink/request-builder.js';
+import { gunzipSync } from 'node:zlib';
+import { buildRequest, buildRequests } from '../../src/sink/request-builder.js';
 import { parseAdditionalHeaders, type RequestOptions } from '../../src/sink/request-config.js';
 import { sinkRecord } from './fakes.js';
 
@@ -83,5 +84,70 @@ describe('buildRequest refuses what would lose records', () => {
 
   it('throws on an empty batch', () => {
     expect(() => buildRequest([], batching)).toThrow('toRequest got 0 records');
+  });
+});
+
+describe('buildRequests', () => {
+  const keyed = (offset: number, key: string | null, value: unknown, headers: [string, string][] = []) =>
+    sinkRecord({ offset, key, value, headers: headers.map(([k, v]) => ({ key: k, value: Buffer.from(v) })) });
+
+  it('groups a batch by rendered URL, keeping order within each URL', () => {
+    const requests = buildRequests([keyed(0, 'a', '1'), keyed(1, 'b', '2'), keyed(2, 'a', '3')], { ...batching, url: 'http://sink.test/${key}' });
+
+    expect(requests.map((r) => [r.url, r.body])).toEqual([
+      ['http://sink.test/a', '[1,3]'],
+      ['http://sink.test/b', '[2]'],
+    ]);
+  });
+
+  it('sends a tombstone as a DELETE of its own, after the records before it and before those after it', () => {
+    const requests = buildRequests([keyed(0, 'a', 'x'), keyed(1, 'a', null), keyed(2, 'a', 'y')], { ...batching, url: 'http://sink.test/${key}', method: 'PUT' });
+
+    expect(requests.map((r) => [r.method, r.url, r.body.toString(), r.records.map((x) => x.offset)])).toEqual([
+      ['PUT', 'http://sink.test/a', '[x]', [0]],
+      ['DELETE', 'http://sink.test/a', '', [1]],
+      ['PUT', 'http://sink.test/a', '[y]', [2]],
+    ]);
+  });
+
+  it('renders header templates, forwards Kafka headers by prefix and groups by the headers', () => {
+    const options = { ...batching, headers: { 'X-Topic': '${topic}' }, forwardHeaderPrefix: 'x-trace' };
+    const requests = buildRequests([keyed(0, null, '1', [['X-Trace-Id', 't1'], ['other', 'no']]), keyed(1, null, '2', [['X-Trace-Id', 't2']])], options);
+
+    expect(requests.map((r) => r.headers)).toEqual([
+      { 'X-Topic': 'iot', 'X-Trace-Id': 't1' },
+      { 'X-Topic': 'iot', 'X-Trace-Id': 't2' },
+    ]);
+  });
+
+  it('adds an idempotency key naming the topic, partition and offset range', () => {
+    const [request] = buildRequests([keyed(5, null, 'a'), keyed(6, null, 'b')], { ...batching, idempotencyHeader: 'Idempotency-Key' });
+
+    expect(request!.headers['Idempotency-Key']).toBe('iot/0/5-6');
+  });
+
+  it('gzips the body when asked', () => {
+    const [request] = buildRequests([keyed(0, null, 'hello')], { ...single, compression: 'gzip' });
+
+    expect(request!.headers['Content-Encoding']).toBe('gzip');
+    expect(gunzipSync(request!.body as Buffer).toString()).toBe('hello');
+  });
+
+  it('writes json_array and ndjson bodies from strings, JSON text and objects', () => {
+    const records = [keyed(0, null, '{"a": 1}'), keyed(1, null, 'plain'), keyed(2, null, { b: [2] })];
+
+    expect(buildRequests(records, { ...batching, format: 'json_array' })[0]!.body).toBe('[{"a":1},"plain",{"b":[2]}]');
+    expect(buildRequests(records, { ...batching, format: 'ndjson' })[0]!.body).toBe('{"a":1}\n"plain"\n{"b":[2]}\n');
+  });
+});
+
+describe('parseAdditionalHeaders as JSON', () => {
+  it('allows commas and colons in values', () => {
+    expect(parseAdditionalHeaders('{"X-Tags": "a,b:c", "X-Env": "prod"}')).toEqual({ 'X-Tags': 'a,b:c', 'X-Env': 'prod' });
+  });
+
+  it('rejects a non-string value and a repeated name', () => {
+    expect(() => parseAdditionalHeaders('{"X-N": 1}')).toThrow(ConfigError);
+    expect(() => parseAdditionalHeaders('{"X-A": "1", "x-a": "2"}')).toThrow(/given twice/);
   });
 });

@@ -91,6 +91,16 @@ describe('retryBackoff', () => {
     ]);
   });
 
+  it('stops retrying when the next wait would end past maxElapsedMs, counted from the first attempt', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const error = new Error('down');
+      const { source } = attemptsOf([cold('-#', undefined, error), cold('-#', undefined, error), cold('-#', undefined, error), cold('-a|')]);
+
+      // attempts start at 0, 11, 22; after the third failure (23) another 10 ms wait would end at 33 > 30
+      expectObservable(source.pipe(retryBackoff({ maxRetries: 10, delayMs: 10, maxElapsedMs: 30 }))).toBe('23ms #', undefined, error);
+    });
+  });
+
   it('with maxRetries 0 makes a single attempt', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const failure = new Error('once');

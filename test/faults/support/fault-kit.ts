@@ -3,6 +3,7 @@
  * the sink run as a real child process (so it can be killed), and the one-line figure every scenario prints.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { type Receiver, type Responder, startReceiver } from '../../../src/devto
 
 /** FAULT_SCALE=full (npm run test:faults) runs the sizes the issue names; the default is the short version in npm test. */
 export const FULL = process.env.FAULT_SCALE === 'full';
+jest.setTimeout(FULL ? 900_000 : 120_000);
 
 export interface Produced {
   /** ids by partition, in produce order */

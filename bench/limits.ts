@@ -1,0 +1,85 @@
+/**
+ * The two rates the sink cannot beat: the broker's consume rate (a consume-only node-rdkafka loop, no HTTP) and
+ * the receiver's request rate under a load generator (autocannon, 127.0.0.1 only) at the sink's concurrency and body size.
+ */
+import rdkafka from 'node-rdkafka';
+import autocannon from 'autocannon';
+
+export interface ConsumeLimit {
+  readonly records: number;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+  readonly mbPerSecond: number;
+}
+
+/** Reads `count` records of `topic` with a fresh group, as fast as node-rdkafka allows (1000 per consume call, like the sink). */
+export async function measureConsumeRate(bootstrap: string, topic: string, count: number, timeoutMs: number): Promise<ConsumeLimit> {
+  const consumer = new rdkafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'group.id': `bench-raw-${Date.now()}`, 'enable.auto.commit': false },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  consumer.subscribe([topic]);
+  consumer.setDefaultConsumeTimeout(100);
+  const deadline = Date.now() + timeoutMs;
+  let read = 0;
+  let bytes = 0;
+  let first = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const poll = (): void => {
+        if (Date.now() > deadline) return reject(new Error(`raw consume: ${read} of ${count} records after ${timeoutMs} ms`));
+        consumer.consume(1000, (err, messages) => {
+          if (err && err.code !== rdkafka.CODES.ERRORS.ERR__TIMED_OUT) return reject(err);
+          if (messages.length > 0 && first === 0) first = Date.now();
+          for (const m of messages) bytes += m.value?.length ?? 0;
+          read += messages.length;
+          if (read >= count) resolve();
+          else setImmediate(poll);
+        });
+      };
+      poll();
+    });
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+  const seconds = (Date.now() - first) / 1000;
+  return { records: read, seconds, recordsPerSecond: read / seconds, mbPerSecond: bytes / 1e6 / seconds };
+}
+
+export interface RequestLimit {
+  readonly connections: number;
+  readonly bodyBytes: number;
+  readonly seconds: number;
+  readonly requestsPerSecond: number;
+  readonly mbPerSecond: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+/** autocannon against the receiver: `connections` keep-alive connections, one request each at a time, bounded by time and count. */
+export async function measureRequestRate(url: string, body: Buffer, connections: number, seconds: number): Promise<RequestLimit> {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error('the load generator only targets 127.0.0.1');
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/plain' },
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    // Bounded in time and in count: whichever comes first ends the run.
+    maxOverallRequests: seconds * 100_000,
+    timeout: 10,
+  });
+  const total = result.requests.total;
+  return {
+    connections,
+    bodyBytes: body.length,
+    seconds: result.duration,
+    requestsPerSecond: total / result.duration,
+    mbPerSecond: (total * body.length) / 1e6 / result.duration,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}

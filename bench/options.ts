@@ -1,0 +1,110 @@
+/** Command-line options of `npm run bench`; an option left out takes the scenario's own default. */
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['batched', 'per-record', 'json', 'stalled', 'adaptive'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  /** Records pre-produced for batched, json and stalled. */
+  readonly records: number;
+  /** Records for per-record and for each adaptive run (request-bound scenarios take longer per record). */
+  readonly recordsSmall: number;
+  readonly recordSize: number;
+  readonly partitions: number;
+  readonly batchSize?: number;
+  readonly lingerMs?: number;
+  readonly concurrency?: number;
+  readonly receiverLatencyMs?: number;
+  readonly scenarios: readonly ScenarioName[];
+  /** max.in.flight.records of every run (the product default unless given). */
+  readonly maxInFlight: number;
+  readonly stallSeconds: number;
+  /** Receiver's concurrent-request capacity in the adaptive scenario. */
+  readonly adaptiveCapacity: number;
+  /** Seconds of load generation for the receiver's own rate, and of the latency phase. */
+  readonly limitSeconds: number;
+  readonly latencySeconds: number;
+  /** Give up on a pipeline run after this many seconds. */
+  readonly timeoutSeconds: number;
+  readonly smoke: boolean;
+  /** Write a V8 CPU profile of each pipeline run into bench/results/profiles. */
+  readonly profile: boolean;
+}
+
+const HELP = `npm run bench -- [options]
+  --records N            records for batched/json/stalled (default 1000000; smoke 5000)
+  --records-small N      records for per-record and each adaptive run (default 200000; smoke 2000)
+  --record-size BYTES    value size, JSON like the seed's (default 120)
+  --partitions N         topic partitions (default 6)
+  --batch-size N         batch.max.size (scenario default: 500)
+  --linger MS            batch.linger.ms (scenario default: 100)
+  --concurrency N        http.concurrency (scenario default: 8; per-record 64)
+  --receiver-latency MS  receiver answers after MS (scenario default: 0; per-record 5, adaptive 20)
+  --max-in-flight N      max.in.flight.records (default 20000, the sink's default)
+  --scenario NAMES       comma-separated: ${SCENARIOS.join(',')} (default: all)
+  --stall-seconds S      how long the stalled receiver stays silent (default 60; smoke 3)
+  --adaptive-capacity K  concurrent requests the adaptive scenario's receiver accepts (default 16)
+  --limit-seconds S      load-generator run per limit (default 5; smoke 1)
+  --latency-seconds S    latency phase per scenario (default 5; smoke 1)
+  --timeout-seconds S    abandon a pipeline run after S (default 900; smoke 120)
+  --profile              node --cpu-prof each pipeline run (bench/results/profiles)
+  --smoke                a few seconds, small N: checks that the bench works`;
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      records: { type: 'string' },
+      'records-small': { type: 'string' },
+      'record-size': { type: 'string' },
+      partitions: { type: 'string' },
+      'batch-size': { type: 'string' },
+      linger: { type: 'string' },
+      concurrency: { type: 'string' },
+      'receiver-latency': { type: 'string' },
+      scenario: { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      'stall-seconds': { type: 'string' },
+      'adaptive-capacity': { type: 'string' },
+      'limit-seconds': { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'timeout-seconds': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return undefined;
+  }
+  const smoke = values.smoke === true;
+  const num = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${raw}`);
+    return n;
+  };
+  const optional = (name: string, raw: string | undefined, min = 1): number | undefined => (raw === undefined ? undefined : num(name, raw, 0, min));
+  const scenarios = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
+  for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--scenario: unknown ${s}; one of ${SCENARIOS.join(', ')}`);
+  return {
+    records: num('records', values.records, smoke ? 5000 : 1_000_000),
+    recordsSmall: num('records-small', values['records-small'], smoke ? 2000 : 200_000),
+    recordSize: num('record-size', values['record-size'], 120, 60),
+    partitions: num('partitions', values.partitions, 6),
+    batchSize: optional('batch-size', values['batch-size']),
+    lingerMs: optional('linger', values.linger, 0),
+    concurrency: optional('concurrency', values.concurrency),
+    receiverLatencyMs: optional('receiver-latency', values['receiver-latency'], 0),
+    scenarios: scenarios as ScenarioName[],
+    maxInFlight: num('max-in-flight', values['max-in-flight'], 20_000),
+    stallSeconds: num('stall-seconds', values['stall-seconds'], smoke ? 3 : 60, 0),
+    adaptiveCapacity: num('adaptive-capacity', values['adaptive-capacity'], 16),
+    limitSeconds: num('limit-seconds', values['limit-seconds'], smoke ? 1 : 5),
+    latencySeconds: num('latency-seconds', values['latency-seconds'], smoke ? 1 : 5, 0),
+    timeoutSeconds: num('timeout-seconds', values['timeout-seconds'], smoke ? 120 : 900),
+    smoke,
+    profile: values.profile === true,
+  };
+}

@@ -1,0 +1,57 @@
+/** `http.concurrency=adaptive` end to end: an endpoint that takes 4 requests at once and answers 503 beyond. */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { produce } from '../../src/devtools/kafka-tools.js';
+import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
+import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { baseConnector, bootstrap, committed, freshTopic, runConnector } from '../support/harness.js';
+
+describe('adaptive concurrency', () => {
+  let receiver: Receiver | undefined;
+  let running: RunningPipeline | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    await receiver?.close();
+  });
+
+  it('delivers everything through an endpoint that rejects past 4 concurrent requests, keeping rejections rare', async () => {
+    const partitions = 4;
+    const total = 2000;
+    const capacity = 4;
+    const topic = await freshTopic('adaptive', partitions);
+    await produce(bootstrap(), topic, Array.from({ length: total }, (_, seq) => ({ value: String(seq), partition: seq % partitions })));
+    let busy = 0;
+    let peak = 0;
+    receiver = await startReceiver({
+      respond: () => {
+        if (busy >= capacity) return { status: 503, body: 'busy' };
+        busy += 1;
+        peak = Math.max(peak, busy);
+        setTimeout(() => (busy -= 1), 10);
+        return { status: 200, delayMs: 10 };
+      },
+    });
+    const name = `adaptive_${topic}`;
+    running = await runConnector({
+      ...baseConnector(name, topic, receiver.url),
+      'batching.enabled': true,
+      'batch.max.size': 10,
+      'batch.linger.ms': 5,
+      ordering: 'none',
+      'http.concurrency': 'adaptive',
+      'http.concurrency.max': 64,
+      'max.retries': 100,
+      'retry.backoff.ms': 20,
+    });
+
+    const arrived = (): Set<string> => new Set(receiver!.accepted.flatMap((r) => r.body.toString().split('\n').filter(Boolean)));
+    for (let i = 0; i < 600 && arrived().size < total; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(arrived().size).toBe(total);
+    expect(peak).toBeLessThanOrEqual(capacity);
+    // AIMD probes past the capacity now and then, then backs off: most requests are accepted.
+    const rejected = receiver.requests.length - receiver.accepted.length;
+    expect(rejected / receiver.requests.length).toBeLessThan(0.25);
+    await running.stop();
+    running = undefined;
+    expect(await committed(name, topic, partitions)).toEqual([500, 500, 500, 500]);
+  });
+});
