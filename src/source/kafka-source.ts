@@ -170,7 +170,7 @@ export class KafkaSource {
 
   /** Near the bound, waiting for the commit interval would stall the flow: commit now (one commit at a time). */
   private commitSoonIfPressed(): void {
-    if (this.commitQueued || !this.flow.pressed()) return;
+    if (this.commitQueued || this.committing.size > 0 || !this.flow.pressed()) return;
     this.commitQueued = true;
     setImmediate(() => {
       this.commitQueued = false;
@@ -249,7 +249,9 @@ export class KafkaSource {
       if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
         consumer.assign(assignment);
         this.assigned = assignment.map(idOf);
+        // librdkafka may keep a partition's pause from before the rebalance: state it either way.
         if (this.flow.isPaused()) consumer.pause(assignment);
+        else consumer.resume(assignment);
         this.log.info('partitions assigned', { partitions: assignment.map((a) => `${a.topic}/${a.partition}`) });
       } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
         const revoked = new Set(assignment.map((a) => `${a.topic}/${a.partition}`));

@@ -107,6 +107,8 @@ export function connectorFile(connector: Record<string, unknown>): string {
 
 export interface SinkProcess {
   readonly child: ChildProcess;
+  /** Resolves once the sink logged `text` (e.g. that it was assigned partitions); rejects after `timeoutMs`. */
+  readonly logged: (text: string, timeoutMs: number) => Promise<void>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
@@ -125,7 +127,13 @@ export function spawnSink(file: string, env: Record<string, string>, limitMs = 3
       resolve({ code, signal, stderr });
     }),
   );
-  return { child, exited };
+  const logged = async (text: string, timeoutMs: number): Promise<void> => {
+    for (let waited = 0; !stderr.includes(text); waited += 50) {
+      if (waited >= timeoutMs || child.exitCode !== null || child.signalCode !== null) throw new Error(`the sink never logged "${text}"; it said:\n${stderr}`);
+      await sleep(50);
+    }
+  };
+  return { child, exited, logged };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
