@@ -9,6 +9,7 @@ import type { Logger } from 'winston';
 import { KafkaError } from '../errors.js';
 import type { KafkaSourceOptions } from './kafka-config.js';
 import { FlowControl } from './flow-control.js';
+import { idOf, toTopicPartition } from './topic-partition.js';
 import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from './record.js';
 
@@ -130,31 +131,37 @@ export class KafkaSource {
     return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused, committed: this.confirmed };
   }
 
+  /** Per record: one object; per partition and poll: one flow-control update (polls come in partition runs). */
   private toRecords(messages: Message[]): KafkaRecord[] {
     const records: KafkaRecord[] = new Array(messages.length);
+    const perPartition = new Map<PartitionTracker, number>();
+    let tracker: PartitionTracker | undefined;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
-      const tracker = this.tracker(m.topic, m.partition);
+      if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) tracker = this.tracker(m.topic, m.partition);
       tracker.track(m.offset);
-      this.flow.add(`${m.topic}/${m.partition}`, 1);
+      perPartition.set(tracker, (perPartition.get(tracker) ?? 0) + 1);
+      const key = toBuffer(m.key);
+      const value = m.value ?? null;
       records[i] = {
         topic: m.topic,
         partition: m.partition,
         offset: m.offset,
         timestamp: m.timestamp,
         headers: toHeaders(m.headers),
-        key: toBuffer(m.key),
-        value: m.value ?? null,
-        raw: { key: toBuffer(m.key), value: m.value ?? null },
+        key,
+        value,
+        raw: { key, value },
         handle: tracker,
       };
     }
+    for (const [partitionTracker, count] of perPartition) this.flow.add(idOf(partitionTracker), count);
     this.consumed += messages.length;
     return records;
   }
 
   private tracker(topic: string, partition: number): PartitionTracker {
-    const id = `${topic}/${partition}`;
+    const id = idOf({ topic, partition });
     let tracker = this.trackers.get(id);
     if (!tracker) {
       tracker = new PartitionTracker(topic, partition, (count) => this.settled(id, count));
@@ -202,7 +209,7 @@ export class KafkaSource {
     }
     if (offsets.length === 0) return;
     for (const o of offsets) {
-      const id = `${o.topic}/${o.partition}`;
+      const id = idOf(o);
       this.committing.set(`${id}@${o.offset}`, (this.committing.get(`${id}@${o.offset}`) ?? 0) + (this.uncommitted.get(id) ?? 0));
       this.uncommitted.delete(id);
       this.lastCommitted.set(id, o.offset);
@@ -222,7 +229,7 @@ export class KafkaSource {
   /** The broker's answer to a commit (librdkafka may report a commit twice: the second finds nothing to settle). */
   private onCommitted(err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]): void {
     for (const o of offsets) {
-      const id = `${o.topic}/${o.partition}`;
+      const id = idOf(o);
       const count = this.committing.get(`${id}@${o.offset}`);
       if (count === undefined) continue;
       this.committing.delete(`${id}@${o.offset}`);
@@ -252,9 +259,9 @@ export class KafkaSource {
         // librdkafka may keep a partition's pause from before the rebalance: state it either way.
         if (this.flow.isPaused()) consumer.pause(assignment);
         else consumer.resume(assignment);
-        this.log.info('partitions assigned', { partitions: assignment.map((a) => `${a.topic}/${a.partition}`) });
+        this.log.info('partitions assigned', { partitions: assignment.map(idOf) });
       } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
-        const revoked = new Set(assignment.map((a) => `${a.topic}/${a.partition}`));
+        const revoked = new Set(assignment.map(idOf));
         this.commit(true, revoked);
         for (const id of revoked) {
           const tracker = this.trackers.get(id);
@@ -276,15 +283,6 @@ export class KafkaSource {
       this.log.warn('rebalance handling failed', { error: (error as Error).message });
     }
   }
-}
-
-function idOf(tp: TopicPartition): string {
-  return `${tp.topic}/${tp.partition}`;
-}
-
-function toTopicPartition(id: string): TopicPartition {
-  const slash = id.lastIndexOf('/');
-  return { topic: id.slice(0, slash), partition: Number(id.slice(slash + 1)) };
 }
 
 function toBuffer(key: Message['key']): Buffer | null {
