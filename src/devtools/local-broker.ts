@@ -97,7 +97,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${log4jFile}`];
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const scram = (options.secure?.users ?? []).flatMap((u) =>
       ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${u.name},password=${u.password}]`]),
     );
@@ -131,6 +131,12 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A random cluster id; one that starts with '-' would be read as an option by kafka-storage, so none does. */
+function newClusterId(): string {
+  const id = randomBytes(16).toString('base64url');
+  return id.startsWith('-') ? `A${id.slice(1)}` : id;
 }
 
 function waitUntilReady(child: ChildProcess, logFile: string, options: LocalBrokerOptions): Promise<void> {

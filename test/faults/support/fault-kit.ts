@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectProducer } from '../../../src/devtools/kafka-tools.js';
@@ -112,14 +112,22 @@ export interface SinkProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Runs `npm run pipeline -- <file>` as a child process (killed after `limitMs` at the latest). */
+/**
+ * Runs `npm run pipeline -- <file>` as a child process (killed after `limitMs` at the latest). With FAULT_LOG_DIR
+ * set, each process's stderr is also appended to `<dir>/sink-<pid>.log` (LOG_LEVEL passes through) for post-mortems.
+ */
 export function spawnSink(file: string, env: Record<string, string>, limitMs = 300_000): SinkProcess {
+  const logDir = process.env.FAULT_LOG_DIR;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/pipeline.ts', file], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: logDir ? (process.env.LOG_LEVEL ?? 'debug') : 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const logFile = logDir ? join(logDir, `sink-${child.pid}.log`) : undefined;
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (logFile) appendFileSync(logFile, chunk);
+  });
   const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.on('exit', (code, signal) => {
