@@ -1,6 +1,7 @@
 import { catchError, defer, map, mergeMap, Observable, of, type OperatorFunction, throwError } from 'rxjs';
 import { type Authorizer, withoutCredentials } from '../auth/authorizer.js';
-import { DeliveryError, HttpNetworkError, SinkError } from '../errors.js';
+import type { Logger } from 'winston';
+import { DeliveryError, describeRecords, HttpNetworkError, SinkError } from '../errors.js';
 import type { AdaptiveConcurrency } from '../sink/adaptive-concurrency.js';
 import type { DeadLetters } from '../sink/dead-letters.js';
 import type { TokenBucket } from '../sink/rate-limit.js';
@@ -28,6 +29,8 @@ export interface PostOptions {
   readonly deadLetters?: DeadLetters;
   /** Shared request-rate limit (`http.rate.limit`); every attempt takes a token. */
   readonly rateLimit?: TokenBucket;
+  /** Each retry is logged here (warn): which records, what failed, the attempt and the wait. */
+  readonly log?: Logger;
 }
 
 /**
@@ -53,7 +56,12 @@ function deliver(request: HttpRequest, options: PostOptions): Observable<Deliver
     attempts += 1;
     return sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
   }).pipe(
-    retryBackoff({ ...options.retry, shouldRetry: (error) => error instanceof SinkError && error.retriable }),
+    retryBackoff({
+      ...options.retry,
+      shouldRetry: (error) => error instanceof SinkError && error.retriable,
+      onRetry: (error, retry, waitMs) =>
+        options.log?.warn('request failed; retrying', { records: describeRecords(request.records), attempt: retry, of: options.retry.maxRetries + 1, waitMs, error: asSinkError(error).message }),
+    }),
     map((response): Delivery => ({ request, response, attempts, outcome: 'delivered', records: request.records })),
     catchError((error: unknown) => throwError(() => new DeliveryError(request.records, attempts, asSinkError(error)))),
     deadLetter({ request, policy: options.policy, deadLetters: options.deadLetters }),

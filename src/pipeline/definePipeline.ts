@@ -40,7 +40,7 @@ export const connectorPipeline: BuildPipeline = ({ config, records$, send, deadL
     decode({ ...config.decode, deadLetters, log }), // bytes -> strings / JSON; bad records and nulls per policy
     batch(config.batch), //                            records -> batches (size, linger, ordering key)
     toRequest(config.request), //                      batch -> URL, headers, framed body
-    post({ ...config.post, send, deadLetters }), //    bounded concurrency, auth per attempt, retry, DLQ
+    post({ ...config.post, send, deadLetters, log }), // bounded concurrency, auth per attempt, retry, DLQ
     report(reporter), //                               outcome -> reporting topics (when configured)
     commit(), //                                       delivered or dead-lettered -> offsets may be committed
   );

@@ -20,6 +20,8 @@ export class FlowControl {
   private total = 0;
   private readonly perPartition = new Map<string, number>();
   private paused = false;
+  /** Paused from outside (the worker's pause), whatever the count. */
+  private held = false;
 
   constructor(private readonly maxInFlight: number) {}
 
@@ -52,14 +54,14 @@ export class FlowControl {
 
   /** Which of the assigned partitions change state now. */
   decide(assigned: readonly string[]): FlowDecision {
-    if (!this.paused && this.total >= this.maxInFlight) {
-      this.paused = true;
-      return { pause: [...assigned], resume: [] };
-    }
-    if (this.paused && this.total <= this.maxInFlight / 2) {
-      this.paused = false;
-      return { pause: [], resume: [...assigned] };
-    }
-    return { pause: [], resume: [] };
+    const pause = this.held || (this.paused ? this.total > this.maxInFlight / 2 : this.total >= this.maxInFlight);
+    if (pause === this.paused) return { pause: [], resume: [] };
+    this.paused = pause;
+    return pause ? { pause: [...assigned], resume: [] } : { pause: [], resume: [...assigned] };
+  }
+
+  /** Keeps every partition paused (true) until released (false); the in-flight bound applies again after. */
+  hold(held: boolean): void {
+    this.held = held;
   }
 }

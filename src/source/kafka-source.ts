@@ -12,6 +12,8 @@ import { FlowControl } from './flow-control.js';
 import { idOf, toTopicPartition } from './topic-partition.js';
 import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from './record.js';
+import { toKafkaRecord } from './message-record.js';
+import { createConsumer } from './consumer.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
@@ -39,6 +41,8 @@ export class KafkaSource {
   private readonly uncommitted = new Map<string, number>();
   /** Per "topic/partition@offset": records carried by a commit awaiting the broker's answer. */
   private readonly committing = new Map<string, number>();
+  /** Partitions this consumer paused and did not resume yet (librdkafka may keep that across a rebalance). */
+  private readonly pausedHere = new Set<string>();
   private commitQueued = false;
   private consumed = 0;
   private stopping = false;
@@ -49,18 +53,7 @@ export class KafkaSource {
     private readonly log: Logger,
   ) {
     this.flow = new FlowControl(options.maxInFlightRecords);
-    this.consumer = new rdkafka.KafkaConsumer(
-      {
-        ...options.rdkafka,
-        'group.id': options.groupId,
-        'enable.auto.commit': false,
-        'enable.auto.offset.store': false,
-        offset_commit_cb: true,
-        rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.rebalance(err, assignment),
-      },
-      // Kafka Connect sinks start from the earliest offset when the group has none; kafka.auto.offset.reset overrides.
-      { 'auto.offset.reset': (options.rdkafka['auto.offset.reset'] as 'earliest' | 'latest' | undefined) ?? 'earliest' },
-    );
+    this.consumer = createConsumer(options, (err, assignment) => this.rebalance(err, assignment));
     this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
     this.consumer.on('event.error', (err) => this.log.warn('kafka client error', { error: err.message, code: err.code }));
     this.records$ = new Observable<KafkaRecord[]>((subscriber) => {
@@ -81,7 +74,8 @@ export class KafkaSource {
             }
             this.log.warn('kafka consume error, polling on', { error: err.message, code: err.code });
           }
-          if (messages && messages.length > 0) subscriber.next(this.toRecords(messages));
+          const records = messages && messages.length > 0 ? this.toRecords(messages) : [];
+          if (records.length > 0) subscriber.next(records);
           this.applyBackpressure();
           setImmediate(poll, messages && messages.length > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
         });
@@ -111,6 +105,18 @@ export class KafkaSource {
     this.stopping = true;
   }
 
+  /** Pauses every assigned partition (true) until released (false), whatever the backpressure; polling goes on. */
+  hold(held: boolean): void {
+    this.flow.hold(held);
+    this.applyBackpressure();
+  }
+
+  /** For metrics: librdkafka's statistics JSON (with `statistics.interval.ms`) and the outcome of each commit. */
+  observe(observer: { statistics(json: string): void; committed(ok: boolean): void }): void {
+    this.consumer.on('event.stats', (event: { message: string }) => observer.statistics(event.message));
+    this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
+  }
+
   /** Commits the final watermarks synchronously, leaves the group and disconnects. */
   async close(): Promise<void> {
     this.stopping = true;
@@ -131,32 +137,24 @@ export class KafkaSource {
     return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused, committed: this.confirmed };
   }
 
-  /** Per record: one object; per partition and poll: one flow-control update (polls come in partition runs). */
+  /**
+   * Per record: one object; per partition and poll: one flow-control update (polls come in partition runs). Offsets
+   * this assignment handed out already (librdkafka rewound the fetch position) are skipped: they are in the pipeline.
+   */
   private toRecords(messages: Message[]): KafkaRecord[] {
-    const records: KafkaRecord[] = new Array(messages.length);
+    const records: KafkaRecord[] = [];
     const perPartition = new Map<PartitionTracker, number>();
     let tracker: PartitionTracker | undefined;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
+    for (const m of messages) {
       if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) tracker = this.tracker(m.topic, m.partition);
-      tracker.track(m.offset);
+      if (!tracker.track(m.offset)) continue;
       perPartition.set(tracker, (perPartition.get(tracker) ?? 0) + 1);
-      const key = toBuffer(m.key);
-      const value = m.value ?? null;
-      records[i] = {
-        topic: m.topic,
-        partition: m.partition,
-        offset: m.offset,
-        timestamp: m.timestamp,
-        headers: toHeaders(m.headers),
-        key,
-        value,
-        raw: { key, value },
-        handle: tracker,
-      };
+      records.push(toKafkaRecord(m, tracker));
     }
     for (const [partitionTracker, count] of perPartition) this.flow.add(idOf(partitionTracker), count);
-    this.consumed += messages.length;
+    this.consumed += records.length;
+    const again = messages.length - records.length;
+    if (again > 0) this.log.debug('kafka delivered records again after a pause; skipped (already in the pipeline)', { count: again, first: `${idOf(messages[0]!)}@${messages[0]!.offset}` });
     return records;
   }
 
@@ -189,8 +187,8 @@ export class KafkaSource {
     if (this.stopping || !this.consumer.isConnected()) return;
     const { pause, resume } = this.flow.decide(this.assigned);
     try {
-      if (pause.length > 0) this.consumer.pause(pause.map(toTopicPartition));
-      if (resume.length > 0) this.consumer.resume(resume.map(toTopicPartition));
+      if (pause.length > 0) this.setPaused(pause, true);
+      if (resume.length > 0) this.setPaused(resume, false);
     } catch (error) {
       // Only during a rebalance; the next assignment applies the pause state again.
       this.log.debug('pause/resume skipped', { error: (error as Error).message });
@@ -250,15 +248,26 @@ export class KafkaSource {
     this.commitSoonIfPressed();
   }
 
+  private setPaused(ids: readonly string[], paused: boolean): void {
+    if (ids.length === 0) return;
+    if (paused) this.consumer.pause(ids.map(toTopicPartition));
+    else this.consumer.resume(ids.map(toTopicPartition));
+    for (const id of ids) {
+      if (paused) this.pausedHere.add(id);
+      else this.pausedHere.delete(id);
+    }
+  }
+
   private rebalance(err: LibrdKafkaError, assignment: TopicPartition[]): void {
     const consumer = this.consumer;
     try {
       if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
         consumer.assign(assignment);
         this.assigned = assignment.map(idOf);
-        // librdkafka may keep a partition's pause from before the rebalance: state it either way.
-        if (this.flow.isPaused()) consumer.pause(assignment);
-        else consumer.resume(assignment);
+        // Paused now: pause the new partitions too. Otherwise resume only those this consumer paused before the
+        // rebalance: resuming a partition that is not paused can rewind its fetch position (librdkafka#4686).
+        if (this.flow.isPaused()) this.setPaused(this.assigned, true);
+        else this.setPaused(this.assigned.filter((id) => this.pausedHere.has(id)), false);
         this.log.info('partitions assigned', { partitions: assignment.map(idOf) });
       } else if (err.code === CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
         const revoked = new Set(assignment.map(idOf));
@@ -283,16 +292,4 @@ export class KafkaSource {
       this.log.warn('rebalance handling failed', { error: (error as Error).message });
     }
   }
-}
-
-function toBuffer(key: Message['key']): Buffer | null {
-  if (key === undefined || key === null) return null;
-  return typeof key === 'string' ? Buffer.from(key) : key;
-}
-
-function toHeaders(headers: Message['headers']): KafkaRecord['headers'] {
-  if (!headers || headers.length === 0) return [];
-  return headers.flatMap((h) =>
-    Object.entries(h).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : (value as Buffer) })),
-  );
 }

@@ -10,6 +10,8 @@ export class PartitionTracker implements OffsetHandle {
   private head = 0;
   private readonly done = new Set<number>();
   private next: number | undefined;
+  /** Highest offset handed out. */
+  private last = -1;
   private revoked = false;
 
   /**
@@ -21,9 +23,17 @@ export class PartitionTracker implements OffsetHandle {
     private readonly onSettled: (count: number) => void = () => {},
   ) {}
 
-  /** A record of this partition was handed to the pipeline. Offsets must arrive in increasing order. */
-  track(offset: number): void {
+  /**
+   * A record of this partition is about to be handed to the pipeline: true if it is new. False when it was handed
+   * out already: librdkafka can rewind a partition's fetch position after pause/resume and deliver offsets again
+   * (librdkafka#4686 and kin); handing them out twice would leave the first copy unacknowledgeable and stall the
+   * watermark for good.
+   */
+  track(offset: number): boolean {
+    if (offset <= this.last) return false;
+    this.last = offset;
     this.pending.push(offset);
+    return true;
   }
 
   /** The record at `offset` was delivered. Late acks after a revoke are ignored. */

@@ -16,19 +16,24 @@ describe('endpoint failures', () => {
     await receiver?.close();
   });
 
-  it('retries the first failed requests and loses nothing', async () => {
+  it('retries the first failed requests, logs each retry, and loses nothing', async () => {
     const topic = await freshTopic('retry', 1);
     const produced = values(50, 'r');
     await produce(bootstrap(), topic, produced.map((value) => ({ value })));
     receiver = await startReceiver({ respond: (_request, i) => (i < 6 ? { status: i % 2 ? 503 : 500 } : { status: 200 }) });
     const name = `retry_${topic}`;
-    running = await runConnector({ ...baseConnector(name, topic, receiver.url), 'max.retries': 10, 'retry.backoff.ms': 20 });
+    const { log, lines } = captureLog();
+    running = await runConnector({ ...baseConnector(name, topic, receiver.url), 'max.retries': 10, 'retry.backoff.ms': 20 }, { log });
     await receiver.waitForAccepted(50, 60_000);
     await running.stop();
 
     expect(receiver.accepted.map((r) => r.body.toString())).toEqual(produced);
     expect(receiver.requests.length).toBe(56);
     expect(await committed(name, topic, 1)).toEqual([50]);
+    const retries = lines.filter((l) => l.includes('request failed; retrying'));
+    expect(retries).toHaveLength(6);
+    expect(retries[0]).toContain(`topic ${topic} partition 0 offset 0`);
+    expect(retries[0]).toContain('500');
   });
 
   it('stops with an error naming the records and the status, commits nothing past them, and a restart delivers them', async () => {

@@ -19,6 +19,18 @@ describe('PartitionTracker', () => {
     expect(tracker.inFlight()).toBe(3);
   });
 
+  it('refuses offsets it handed out already (a rewound fetch) and keeps committing past them', () => {
+    const { tracker } = tracking(range(0, 60));
+    for (const offset of range(0, 60)) tracker.ack(offset);
+
+    const again = range(0, 100).filter((offset) => tracker.track(offset));
+    for (const offset of again) tracker.ack(offset);
+
+    expect(again).toEqual(range(60, 100));
+    expect(tracker.committable()).toBe(100);
+    expect(tracker.inFlight()).toBe(0);
+  });
+
   it('commits the offset after the last acked one (Kafka: the next offset to read)', () => {
     const { tracker } = tracking([5, 6, 7]);
 

@@ -1,0 +1,31 @@
+/** A librdkafka message as the record the pipeline carries. */
+import type { Message } from 'node-rdkafka';
+import type { KafkaRecord, OffsetHandle } from './record.js';
+
+export function toKafkaRecord(m: Message, handle: OffsetHandle): KafkaRecord {
+  const key = toBuffer(m.key);
+  const value = m.value ?? null;
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    headers: toHeaders(m.headers),
+    key,
+    value,
+    raw: { key, value },
+    handle,
+  };
+}
+
+function toBuffer(key: Message['key']): Buffer | null {
+  if (key === undefined || key === null) return null;
+  return typeof key === 'string' ? Buffer.from(key) : key;
+}
+
+function toHeaders(headers: Message['headers']): KafkaRecord['headers'] {
+  if (!headers || headers.length === 0) return [];
+  return headers.flatMap((h) =>
+    Object.entries(h).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : (value as Buffer) })),
+  );
+}
