@@ -6,11 +6,14 @@ export type ErrorCode =
   | 'HTTP_NETWORK'
   | 'DELIVERY_FAILED'
   | 'DECODE_FAILED'
+  | 'BAD_DATA'
   | 'NULL_VALUE'
   | 'KAFKA'
   | 'AUTH_TOKEN'
   | 'BROKER_START'
-  | 'DEAD_LETTER';
+  | 'DEAD_LETTER'
+  | 'WORKER_API'
+  | 'SCHEMA_REGISTRY';
 
 export interface RecordRef {
   topic: string;
@@ -102,6 +105,24 @@ export class DecodeError extends SinkError {
   }
 }
 
+/** What is wrong with bytes a converter refused: always the record's fault, never the sink's. */
+export type BadDataReason = 'malformed' | 'not-wire-format' | 'unknown-schema' | 'wrong-schema-type' | 'payload-mismatch';
+
+/**
+ * Thrown by a converter for bytes it cannot read (invalid JSON, not the schema registry wire format, a schema id the
+ * registry does not know, a payload that does not fit its schema). `decode` turns it into a DecodeError naming the
+ * record, which dead-letters or stops per `errors.tolerance`. Any other error from a converter stops the pipeline.
+ */
+export class BadDataError extends SinkError {
+  constructor(
+    readonly reason: BadDataReason,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('BAD_DATA', message, { retriable: false, cause });
+  }
+}
+
 /** A record with a null value (tombstone) reached a sink whose policy is to fail on it. */
 export class NullValueError extends SinkError {
   constructor(readonly record: RecordRef) {
@@ -118,6 +139,23 @@ export class DeadLetterError extends SinkError {
     cause?: unknown,
   ) {
     super('DEAD_LETTER', `cannot write ${describeRecords(records)} to dead-letter topic ${topic}: ${reason}`, { retriable: false, cause });
+  }
+}
+
+/**
+ * The schema registry could not give a schema: down, slow or overloaded (retriable; the sink waits and retries), or
+ * refusing the credentials or the request (not retriable: the pipeline stops, no record is skipped).
+ */
+export class SchemaRegistryError extends SinkError {
+  constructor(
+    /** The registry URL, without credentials. */
+    readonly registry: string,
+    /** HTTP status, or undefined when no response arrived. */
+    readonly status: number | undefined,
+    message: string,
+    retriable: boolean,
+  ) {
+    super('SCHEMA_REGISTRY', `schema registry ${registry}: ${message}`, { retriable });
   }
 }
 

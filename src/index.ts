@@ -34,5 +34,8 @@ export { staticAuthorization } from './auth/static.js';
 export { basicAuthorization } from './auth/basic.js';
 export { oauth2Authorization, type OAuth2Options } from './auth/oauth2.js';
 export * from './converters/converter.js';
+export { compileSchema, type CompiledSchema, registryConverter } from './converters/registry-converter.js';
+export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './converters/registry-client.js';
+export type { DecimalFormat } from './converters/connect-json.js';
 export * from './errors.js';
 export { createLogger, type Logger } from './log.js';

@@ -5,6 +5,7 @@
 import convict from 'convict';
 import { authConfigSpec, authorizerFrom } from '../auth/auth-config.js';
 import { converterConfigSpec, type DecodeOptions, decodeOptions } from '../converters/converter-config.js';
+import { registryConfigSpec } from '../converters/registry-config.js';
 import { ConfigError } from '../errors.js';
 import type { BatchOptions } from '../operators/batch.js';
 import type { PostOptions } from '../operators/post.js';
@@ -21,7 +22,7 @@ import { statusPolicy, statusPolicyConfigSpec } from '../sink/status-policy.js';
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../sink/dead-letter-config.js';
 import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { resolveReferences } from './providers.js';
-import { isSecretKey, Secret } from './secret.js';
+import { isSecretKey, redactConfig, Secret } from './secret.js';
 import type { ConfigSpec, ConfigValues } from './spec.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
@@ -29,6 +30,7 @@ export const CONNECTOR_CONFIG_GROUPS = {
   Connector: pipelineConfigSpec,
   Kafka: kafkaConfigSpec,
   Converters: converterConfigSpec,
+  'Schema registry': registryConfigSpec,
   Request: requestConfigSpec,
   Authorization: authConfigSpec,
   HTTP: httpConfigSpec,
@@ -104,6 +106,11 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   };
 }
 
+/** A key whose value is a secret: marked sensitive in its spec, or named like one (`kafka.sasl.password`). */
+export function isSensitiveKey(key: string): boolean {
+  return SPEC[key]?.sensitive === true || isSecretKey(key);
+}
+
 interface Validated {
   values: ConfigValues;
   secret: (key: string) => Secret | undefined;
@@ -117,13 +124,11 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
   }
   const given: Record<string, unknown> = {};
   const passthrough: Record<string, string> = {};
-  const redacted: Record<string, unknown> = {};
+  const redacted = redactConfig(raw as Record<string, unknown>, isSensitiveKey);
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
-    const sensitive = SPEC[key]?.sensitive === true || isSecretKey(key);
-    redacted[key] = sensitive ? '[redacted]' : value;
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env) : value;
     if (key.startsWith(KAFKA_PREFIX)) {
       passthrough[key] = String(resolved);

@@ -1,7 +1,7 @@
 /** A secret config value: prints as [redacted] everywhere (logs, errors, JSON, util.inspect). */
 import { inspect } from 'node:util';
 
-const REDACTED = '[redacted]';
+export const REDACTED = '[redacted]';
 
 export class Secret {
   readonly #value: string;
@@ -44,4 +44,42 @@ export function redactedWhenPrinted<T extends Record<string, unknown>>(propertie
   Object.defineProperty(properties, 'toJSON', { value: printable, enumerable: false });
   Object.defineProperty(properties, inspect.custom, { value: () => printable(), enumerable: false });
   return properties;
+}
+
+/** A value that only refers to a secret (`${env:X}`, `${file:path:key}`) reveals nothing and may be shown. */
+const ONLY_REFERENCES = /^(\$\{(env|file):[^}]*\})+$/;
+
+/** `scheme://user:password@`: the password is what follows the first colon of the user info, up to the last `@`. */
+const URL_USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#]*)@/i;
+
+/**
+ * A config as it may be shown (logs, REST answers): a sensitive key's value becomes `[redacted]` unless it only
+ * refers to a secret, and the password of any URL-valued setting (`https://user:pass@host`) becomes `[redacted]`.
+ */
+export function redactConfig(config: Readonly<Record<string, unknown>>, sensitive: (key: string) => boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, redactValue(value, sensitive(key))]));
+}
+
+function redactValue(value: unknown, sensitive: boolean): unknown {
+  if (sensitive) return ONLY_REFERENCES.test(String(value)) ? value : REDACTED;
+  return typeof value === 'string' ? value.replace(URL_USER_INFO, `$1${REDACTED}@`) : value;
+}
+
+/**
+ * A config sent back after it was shown redacted (a PUT of what a GET answered): where a value is exactly what the
+ * stored value is shown as, the stored value is kept, so `[redacted]` and `https://user:[redacted]@host` restore
+ * the secret they hide.
+ */
+export function restoreRedacted(
+  incoming: Record<string, unknown>,
+  stored: Readonly<Record<string, unknown>> | undefined,
+  sensitive: (key: string) => boolean,
+): Record<string, unknown> {
+  if (!stored) return incoming;
+  return Object.fromEntries(
+    Object.entries(incoming).map(([key, value]) => {
+      const hides = key in stored && typeof value === 'string' && value.includes(REDACTED) && value === String(redactValue(stored[key], sensitive(key)));
+      return [key, hides ? stored[key] : value];
+    }),
+  );
 }

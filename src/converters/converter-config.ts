@@ -3,6 +3,9 @@ import { ConfigError } from '../errors.js';
 import { bool, oneOf } from '../config/formats.js';
 import type { ConfigSpec, ConfigValues } from '../config/spec.js';
 import type { FailureAction } from '../sink/status-policy.js';
+import { type CompiledSchema, compileSchema, registryConverter } from './registry-converter.js';
+import { createRegistryClient, type SchemaKind } from './registry-client.js';
+import { decimalFormat, registryClientOptions } from './registry-config.js';
 import {
   AVRO_CONVERTER,
   BYTE_ARRAY_CONVERTER,
@@ -22,7 +25,7 @@ const REGISTRY = [AVRO_CONVERTER, PROTOBUF_CONVERTER, JSON_SCHEMA_CONVERTER];
 function converterKeys(part: 'key' | 'value'): ConfigSpec {
   return {
     [`${part}.converter`]: {
-      doc: `How record ${part}s are read: ${SUPPORTED.map((c) => `\`${c}\``).join(', ')}. Kafka Connect takes the worker's default when absent; without a worker we default to StringConverter.`,
+      doc: `How record ${part}s are read: ${[...SUPPORTED, ...REGISTRY].map((c) => `\`${c}\``).join(', ')} (the last three through a schema registry, see below). Kafka Connect takes the worker's default when absent; without a worker we default to StringConverter.`,
       format: oneOf([...SUPPORTED, ...REGISTRY]),
       default: STRING_CONVERTER,
     },
@@ -53,27 +56,42 @@ export interface DecodeOptions {
   readonly onNull?: NullValueBehavior;
   /** Undecodable records and refused nulls: `errors.tolerance`'s answer. Default: fail. */
   readonly onError?: FailureAction;
+  /** Ends what the converters hold open (a schema registry's retries and connections); call once the pipeline ended. */
+  readonly close?: () => void;
 }
 
 export function decodeOptions(values: ConfigValues, onError: FailureAction = 'fail'): DecodeOptions {
+  const key = converterFor('key', values);
+  const value = converterFor('value', values);
   return {
-    key: converterFor('key', values),
-    value: converterFor('value', values),
+    key: key.convert,
+    value: value.convert,
     onNull: values.string('behavior.on.null.values') as NullValueBehavior,
     onError,
+    close: () => {
+      key.close?.();
+      value.close?.();
+    },
   };
 }
 
-function converterFor(part: 'key' | 'value', values: ConfigValues): Converter {
+function converterFor(part: 'key' | 'value', values: ConfigValues): { convert: Converter; close?: () => void } {
   const name = values.string(`${part}.converter`);
   switch (name) {
     case STRING_CONVERTER:
-      return stringConverter;
+      return { convert: stringConverter };
     case BYTE_ARRAY_CONVERTER:
-      return byteArrayConverter;
+      return { convert: byteArrayConverter };
     case JSON_CONVERTER:
-      return jsonConverter(values.boolean(`${part}.converter.schemas.enable`));
-    default:
-      throw new ConfigError(`${part}.converter`, `${name} (schema registry) is not supported yet; use ${SUPPORTED.join(', ')}`);
+      return { convert: jsonConverter(values.boolean(`${part}.converter.schemas.enable`)) };
+    default: {
+      const kind = REGISTRY_KINDS[name];
+      if (kind === undefined) throw new ConfigError(`${part}.converter`, `${name} is not supported; use one of ${[...SUPPORTED, ...REGISTRY].join(', ')}`);
+      const format = decimalFormat(values);
+      const client = createRegistryClient<CompiledSchema>(registryClientOptions(part, values), (raw) => compileSchema(raw, format));
+      return { convert: registryConverter(kind, name, client), close: client.close };
+    }
   }
 }
+
+const REGISTRY_KINDS: Record<string, SchemaKind> = { [AVRO_CONVERTER]: 'AVRO', [PROTOBUF_CONVERTER]: 'PROTOBUF', [JSON_SCHEMA_CONVERTER]: 'JSON' };

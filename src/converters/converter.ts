@@ -1,8 +1,20 @@
 /** A converter turns a record's key or value bytes into what the request body is built from. */
-import type { RecordRef } from '../errors.js';
+import type { Logger } from 'winston';
+import { BadDataError, type RecordRef } from '../errors.js';
 
-/** Returns the decoded value, or throws an Error whose message says why the bytes are bad. */
-export type Converter = (bytes: Buffer | null, record: RecordRef) => unknown;
+/** What `decode` hands every converter besides the bytes. */
+export interface ConverterContext {
+  /** For converters that wait on something (the schema registry) and say so. */
+  readonly log?: Logger;
+}
+
+/**
+ * Returns the decoded value, or throws a BadDataError whose message says why the bytes are bad (the record's fault:
+ * dead-lettered or stopped on per `errors.tolerance`). Any other error (a bug, a registry refusing us) stops the
+ * pipeline. A converter that has to fetch something first (a schema) may return a Promise instead; `decode` waits
+ * only for those.
+ */
+export type Converter = (bytes: Buffer | null, record: RecordRef, context?: ConverterContext) => unknown;
 
 export const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -28,12 +40,12 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
-      throw new Error(`invalid JSON (${(error as Error).message})`);
+      throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
     if (!schemasEnable) return parsed;
     if (parsed === null) return null;
     if (typeof parsed !== 'object' || Array.isArray(parsed) || !('schema' in parsed) || !('payload' in parsed)) {
-      throw new Error('JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
+      throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
     }
     return (parsed as { payload: unknown }).payload;
   };

@@ -26,11 +26,16 @@ export async function runFromCommandLine(target: string | undefined): Promise<nu
     log.info('pipeline stopped cleanly', { committed: Object.fromEntries(running.stats().committed) });
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`config error: ${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`error: ${errorMessage(error)}\n`);
-    return 1;
+    return reportFailure(error);
   }
+}
+
+/** One line on stderr; exit code 2 for a bad config (nothing connected), 1 for anything else. */
+export function reportFailure(error: unknown): number {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`config error: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`error: ${errorMessage(error)}\n`);
+  return 1;
 }

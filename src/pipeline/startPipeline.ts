@@ -13,6 +13,7 @@ import { createHttpService } from '../sink/http-service.js';
 import { createReporter } from '../sink/reporter.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
 import type { PipelineDefinition } from './definePipeline.js';
+import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
 
 export interface RunningPipeline {
   readonly config: SinkConfig;
@@ -21,11 +22,17 @@ export interface RunningPipeline {
   /** Graceful stop: stop reading, let in-flight requests finish (bounded), commit, leave the group. */
   stop(): Promise<void>;
   stats(): SourceStats;
+  /** Pause (true) or resume (false) reading: every assigned partition pauses, in-flight requests finish and commit. */
+  hold(held: boolean): void;
 }
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Told what the pipeline reads, sends and commits (the worker's metrics); turns on librdkafka statistics. */
+  observer?: PipelineObserver;
+  /** librdkafka `statistics.interval.ms` when observed, unless the connector file sets it (default 5000). */
+  statisticsIntervalMs?: number;
 }
 
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
@@ -34,7 +41,9 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);
   const service = createHttpService(config.http);
-  const source = new KafkaSource(config.source, log);
+  const { observer } = options;
+  const source = new KafkaSource(observer ? withStatistics(config.source, options.statisticsIntervalMs ?? 5000) : config.source, log);
+  if (observer) source.observe(observer);
   let producer: DeadLetterProducer | undefined;
   try {
     const { deadLetter, reporter } = config;
@@ -46,7 +55,10 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     await source.close();
     throw error;
   }
-  const deadLetters = createDeadLetters(config.deadLetter, producer, log);
+  const logged = createDeadLetters(config.deadLetter, producer, log);
+  const deadLetters = observer ? observeDeadLetters(logged, observer) : logged;
+  const send = observer ? observeSend(service.send, observer) : service.send;
+  const records$ = observer ? observeRecords(source.records$, observer) : source.records$;
   const reporter = producer ? createReporter(config.reporter, producer) : undefined;
 
   let settle!: (error?: unknown) => void;
@@ -55,6 +67,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   });
   const done = ended.then(async (error) => {
     subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
+    config.decode.close?.(); // ends a schema registry client's retries
     await source.close();
     service.close();
     await producer?.close();
@@ -62,7 +75,8 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   });
   done.catch(() => {});
 
-  const subscription: Subscription = definition.build({ config, records$: source.records$, send: service.send, deadLetters, reporter, log }).subscribe({
+  const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
+  const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
     error: (error: unknown) => {
       log.error('pipeline stopped', { error: errorMessage(error) });
       settle(error);
@@ -85,5 +99,5 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     return stopping;
   };
 
-  return { config, done, stop, stats: () => source.stats() };
+  return { config, done, stop, stats: () => source.stats(), hold: (held) => source.hold(held) };
 }

@@ -5,6 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { SinkRecord } from '../source/record.js';
+import { jsonText } from './json-text.js';
 import type { HttpRequest } from './request.js';
 import type { RequestOptions } from './request-config.js';
 import { compileTemplate, compileUrlTemplate } from './template.js';
@@ -98,10 +99,10 @@ function compress(body: string | Buffer, options: RequestOptions, headers: Recor
   return gzipSync(body);
 }
 
-/** A string is sent verbatim, bytes as they are, anything else (decoded JSON) as compact JSON. */
+/** A string is sent verbatim, bytes as they are, anything else (decoded JSON) as compact JSON, int64s exact. */
 export function renderValue(value: unknown): string | Buffer {
   if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
-  return JSON.stringify(value);
+  return jsonText(value);
 }
 
 /** One line of JSON: a string holding JSON text is re-serialised compactly, any other string becomes a JSON string. */
@@ -114,7 +115,7 @@ function asJson(value: unknown): string {
       return JSON.stringify(text);
     }
   }
-  return JSON.stringify(value);
+  return jsonText(value);
 }
 
 function frame(parts: readonly (string | Buffer)[], options: RequestOptions): string | Buffer {

@@ -4,6 +4,7 @@
  * (Config-provider references like `${env:X}` hold a colon and are resolved before; templates hold none.)
  */
 import type { SinkRecord } from '../source/record.js';
+import { jsonText } from './json-text.js';
 
 const PLACEHOLDER = /\$\{([^}:]*)\}/g;
 const FIELD = /^(topic|partition|offset|key|value(\.[^.\s]+)*)$/;
@@ -71,6 +72,6 @@ function text(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return jsonText(value);
   return String(value);
 }

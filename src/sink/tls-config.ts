@@ -62,7 +62,8 @@ export function tlsOptions(values: ConfigValues, secret: (key: string) => Secret
   };
 }
 
-function pem(values: ConfigValues, key: string): Buffer | undefined {
+/** The PEM file a key names, read and checked now (a config error names the key). */
+export function pem(values: ConfigValues, key: string): Buffer | undefined {
   const path = values.optionalString(key);
   if (path === undefined || path === '') return undefined;
   let content: Buffer;

@@ -1,5 +1,5 @@
 /** Pipeline files: a .ts pipeline with a custom operator, and the command line (exit codes, one-line errors, signals). */
-import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,32 +9,11 @@ import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
 import { loadPipeline } from '../../src/pipeline/loadPipeline.js';
 import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type NodeRun, runNode } from '../support/spawn-node.js';
 
 /** Runs `npm run pipeline -- <target>` as a user would (without npm's banner), with a time limit. */
-function runCli(target: string, env: Record<string, string>, whileRunning?: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/pipeline.ts', target], { env: { ...process.env, ...env, LOG_LEVEL: 'info' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr });
-    });
-    void whileRunning?.(child).catch((error: unknown) => {
-      child.kill('SIGKILL');
-      reject(error as Error);
-    });
-  });
+function runCli(target: string, env: Record<string, string>, whileRunning?: (child: ChildProcessWithoutNullStreams) => Promise<void>): Promise<NodeRun> {
+  return runNode(['--import', 'tsx', 'scripts/pipeline.ts', target], { ...env, LOG_LEVEL: 'info' }, whileRunning);
 }
 
 describe('pipeline files', () => {

@@ -1,4 +1,4 @@
-/** Backpressure decisions: the total bound with hysteresis, and revoked partitions leaving the count. */
+/** Backpressure decisions: the total bound with hysteresis, revoked partitions leaving the count, and the worker's hold. */
 import { describe, expect, it } from '@jest/globals';
 import { FlowControl } from '../../src/source/flow-control.js';
 
@@ -30,5 +30,28 @@ describe('FlowControl', () => {
     expect(flow.inFlight()).toBe(50);
     expect(flow.decide(['t/1'])).toEqual({ pause: [], resume: ['t/1'] });
     expect(flow.pressed()).toBe(true);
+  });
+});
+
+describe('FlowControl.hold (the worker\'s pause)', () => {
+  it('keeps every partition paused while held, whatever the count, and resumes on release', () => {
+    const flow = new FlowControl(100);
+    flow.hold(true);
+    expect(flow.decide(['t/0', 't/1'])).toEqual({ pause: ['t/0', 't/1'], resume: [] });
+    expect(flow.isPaused()).toBe(true);
+    expect(flow.decide(['t/0', 't/1'])).toEqual({ pause: [], resume: [] });
+    flow.hold(false);
+    expect(flow.decide(['t/0', 't/1'])).toEqual({ pause: [], resume: ['t/0', 't/1'] });
+  });
+
+  it('stays paused on release while the in-flight bound is still exceeded', () => {
+    const flow = new FlowControl(100);
+    flow.add('t/0', 100);
+    flow.hold(true);
+    flow.decide(['t/0']);
+    flow.hold(false);
+    expect(flow.decide(['t/0'])).toEqual({ pause: [], resume: [] });
+    flow.add('t/0', -50);
+    expect(flow.decide(['t/0'])).toEqual({ pause: [], resume: ['t/0'] });
   });
 });

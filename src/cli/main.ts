@@ -1,0 +1,51 @@
+/** The `kafka-http-sink` command line: run, worker, validate, kafka; `--help` on each. Exit code as each command says. */
+import { reportFailure, runFromCommandLine } from '../pipeline/runFromCommandLine.js';
+import { HELP } from './help.js';
+import { kafkaCommand } from './kafka-command.js';
+import { validateCommand } from './validate-command.js';
+import { workerCommand } from './worker-command.js';
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  const print = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (command === undefined || command === '--help' || command === '-h') {
+    print(HELP.main!);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'help') {
+    const text = HELP[args[0] ?? 'main'];
+    print(text ?? HELP.main!);
+    return text ? 0 : 2;
+  }
+  const help = HELP[command];
+  if (help === undefined || command === 'main') {
+    process.stderr.write(`unknown command ${command}; commands: run, worker, validate, kafka (kafka-http-sink --help)\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    print(help);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'run':
+        return await runFromCommandLine(args[0]);
+      case 'validate':
+        if (args.length !== 1) return usage(help);
+        return await validateCommand(args[0]!, env, print);
+      case 'worker':
+        return await workerCommand(args, env);
+      case 'kafka':
+        return await kafkaCommand(env);
+      default:
+        return usage(help);
+    }
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function usage(help: string): number {
+  process.stderr.write(help);
+  return 2;
+}

@@ -1,0 +1,24 @@
+/** `kafka-http-sink validate <file>`: every problem of a connector file, each with its key; nothing connects. */
+import { extname } from 'node:path';
+import { configProblems } from '../config/config-problems.js';
+import { errorMessage } from '../errors.js';
+import { loadPipeline, readConnectorFile, resolvePipelinePath } from '../pipeline/loadPipeline.js';
+
+export async function validateCommand(target: string, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  let connector: Record<string, unknown>;
+  try {
+    const path = resolvePipelinePath(target);
+    connector = extname(path) === '.json' ? readConnectorFile(path) : { ...(await loadPipeline(path)).connector };
+  } catch (error) {
+    out(`${target}: ${errorMessage(error)}`);
+    return 2;
+  }
+  const problems = configProblems(connector, env);
+  if (problems.length === 0) {
+    out(`${target}: valid (connector ${String(connector.name)})`);
+    return 0;
+  }
+  for (const p of problems) out(`${target}: ${p.key === undefined ? '' : `${p.key}: `}${p.message}`);
+  out(`${target}: ${problems.length} problem(s)`);
+  return 2;
+}

@@ -1,0 +1,43 @@
+/** `kafka-http-sink worker`: a worker until SIGINT/SIGTERM, then every connector stops gracefully. */
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { startWorker } from '../worker/worker.js';
+import { type WorkerOptions, workerOptions } from '../worker/worker-config.js';
+
+/** The worker's flags as option overrides; a flag it does not know is a ConfigError. */
+export function workerFlags(args: readonly string[]): Partial<WorkerOptions> {
+  const overrides: { -readonly [K in keyof WorkerOptions]?: WorkerOptions[K] } = {};
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw new ConfigError(flag, 'needs a value');
+      return next;
+    };
+    if (flag === '--host') overrides.host = value();
+    else if (flag === '--port') overrides.port = Number(value());
+    else if (flag === '--state-dir') overrides.stateDir = resolve(value());
+    else if (flag === '--pipelines-dir') overrides.pipelinesDir = resolve(value());
+    else if (flag === '--no-pipelines') overrides.pipelinesDir = undefined;
+    else throw new ConfigError(flag, 'unknown option; see kafka-http-sink worker --help');
+  }
+  if (overrides.port !== undefined && (!Number.isInteger(overrides.port) || overrides.port < 0 || overrides.port > 65535)) {
+    throw new ConfigError('--port', 'must be a port number from 0 to 65535');
+  }
+  return overrides;
+}
+
+export async function workerCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const options = workerOptions(env, workerFlags(args));
+  const log = createLogger();
+  const worker = await startWorker(options, { env, log });
+  process.stdout.write(`worker listening on ${worker.url} (status page ${worker.url}/ui, metrics ${worker.url}/metrics)\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  log.info('stopping the worker: every connector drains and commits');
+  await worker.close();
+  return 0;
+}

@@ -1,0 +1,62 @@
+/**
+ * JSON Schema data -> the JSON Kafka Connect writes for it (Confluent's JsonSchemaData to Connect data, then
+ * JsonConverter with `schemas.enable=false`): objects get exactly the schema's properties, in its order, absent
+ * ones as null; Connect decimals follow `decimal.format`; everything else (combinators, `$ref`) passes as written.
+ */
+import { BadDataError, errorMessage } from '../errors.js';
+import { type DecimalFormat, decimalNumberToJson } from './connect-json.js';
+
+type Mapper = (value: unknown) => unknown;
+
+interface JsonSchemaNode {
+  type?: string | string[];
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  title?: string;
+  'connect.parameters'?: Record<string, string>;
+}
+
+const CONNECT_DECIMAL = 'org.apache.kafka.connect.data.Decimal';
+
+/**
+ * The reader for one schema: the JSON text after the wire-format header -> Connect JSON. Text that is not JSON:
+ * BadDataError. Integers beyond 2^53 are rounded (JSON.parse reads float64s).
+ */
+export function jsonSchemaReader(schemaText: string, format: DecimalFormat): (payload: string) => unknown {
+  const mapper = compile(JSON.parse(schemaText) as JsonSchemaNode, format);
+  return (payload) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(payload);
+    } catch (error) {
+      throw new BadDataError('malformed', `invalid JSON (${errorMessage(error)})`, error);
+    }
+    return mapper ? mapper(data) : data;
+  };
+}
+
+function compile(schema: JsonSchemaNode, format: DecimalFormat): Mapper | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  if (schema.title === CONNECT_DECIMAL) {
+    const scale = Number(schema['connect.parameters']?.scale ?? 0);
+    return (value) => (typeof value === 'number' ? decimalNumberToJson(value, scale, format) : value);
+  }
+  if (schema.properties) {
+    const fields = Object.entries(schema.properties).map(([name, property]) => ({ name, mapper: compile(property, format) }));
+    return (value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+      const object = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const { name, mapper } of fields) {
+        const field = object[name];
+        out[name] = field === undefined || field === null ? null : mapper ? mapper(field) : field;
+      }
+      return out;
+    };
+  }
+  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) {
+    const items = compile(schema.items, format);
+    return items && ((value) => (Array.isArray(value) ? value.map(items) : value));
+  }
+  return undefined;
+}

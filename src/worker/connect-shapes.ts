@@ -1,0 +1,67 @@
+/** Kafka Connect's REST JSON shapes for a connector: info, status, tasks, offsets; every config redacted. */
+import { isSensitiveKey } from '../config/connector-config.js';
+import { redactConfig, restoreRedacted } from '../config/secret.js';
+import type { ManagedConnector } from './connector.js';
+
+export { REDACTED } from '../config/secret.js';
+export const isSensitive = isSensitiveKey;
+
+/** Connect shows config values as strings; secrets and URL passwords redacted as in the logs (`redactConfig`). */
+export function redactedConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(redactConfig(config, isSensitiveKey)).map(([key, value]) => [key, String(value)]));
+}
+
+/** A PUT that sends back a config it got from GET keeps the stored secrets where it shows them redacted. */
+export function keepRedactedSecrets(incoming: Record<string, unknown>, stored: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  return restoreRedacted(incoming, stored, isSensitiveKey);
+}
+
+export interface ConnectorInfo {
+  name: string;
+  config: Record<string, string>;
+  tasks: { connector: string; task: number }[];
+  type: 'sink';
+}
+
+export interface TaskStatus {
+  id: number;
+  state: string;
+  worker_id: string;
+  trace?: string;
+}
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: string; worker_id: string; trace?: string };
+  tasks: TaskStatus[];
+  type: 'sink';
+}
+
+export function connectorInfo(c: ManagedConnector): ConnectorInfo {
+  return { name: c.name, config: redactedConfig(c.config), tasks: [{ connector: c.name, task: 0 }], type: 'sink' };
+}
+
+export function connectorStatus(c: ManagedConnector, workerId: string): ConnectorStatus {
+  const trace = c.state === 'FAILED' ? { trace: c.trace } : {};
+  return {
+    name: c.name,
+    connector: { state: c.state, worker_id: workerId, ...trace },
+    tasks: [{ id: 0, state: c.state, worker_id: workerId, ...trace }],
+    type: 'sink',
+  };
+}
+
+export function connectorTasks(c: ManagedConnector): object[] {
+  return [{ id: { connector: c.name, task: 0 }, config: { ...redactedConfig(c.config), 'task.class': 'kafka-http-sink' } }];
+}
+
+/** Connect 3.5's offsets shape, from the offsets the broker last confirmed as committed. */
+export function connectorOffsets(c: ManagedConnector): object {
+  const committed = c.stats()?.committed ?? new Map<string, number>();
+  return {
+    offsets: [...committed].map(([id, offset]) => {
+      const split = id.lastIndexOf('/');
+      return { partition: { kafka_topic: id.slice(0, split), kafka_partition: Number(id.slice(split + 1)) }, offset: { kafka_offset: offset } };
+    }),
+  };
+}

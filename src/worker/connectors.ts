@@ -1,0 +1,155 @@
+/**
+ * The worker's connectors by name: those of the pipelines directory and those created through the API. Every
+ * change that must survive a restart (an API config, a pause) is written to the state store at once.
+ */
+import { configProblems } from '../config/config-problems.js';
+import type { Logger } from '../log.js';
+import { connectorPipeline, type BuildPipeline } from '../pipeline/definePipeline.js';
+import { ApiError } from './api-error.js';
+import { type ConnectorDeps, ManagedConnector } from './connector.js';
+import type { StateStore, StoredConnector } from './state-store.js';
+
+export interface ConnectorsOptions {
+  readonly store: StateStore;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
+  readonly deps: (name: string) => ConnectorDeps;
+  /** Called when a connector is deleted (its metrics go). */
+  readonly onDelete?: (name: string) => void;
+}
+
+export class Connectors {
+  private readonly byName = new Map<string, ManagedConnector>();
+  /** Deleted connectors still draining, by name: a new connector of that name starts after. */
+  private readonly removing = new Map<string, Promise<void>>();
+  /** Names of the pipelines directory's connectors, and those deleted through the API (kept as tombstones). */
+  private readonly fileNames = new Set<string>();
+  private readonly deletedFiles = new Set<string>();
+  private closing = false;
+
+  constructor(private readonly options: ConnectorsOptions) {}
+
+  list(): ManagedConnector[] {
+    return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): ManagedConnector {
+    const connector = this.byName.get(name);
+    if (!connector) throw ApiError.notFound(name);
+    return connector;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** At worker start: the pipeline files' connectors, overlaid by what the state store kept; all started. */
+  restore(files: readonly { config: Record<string, unknown>; build: BuildPipeline }[]): void {
+    const stored = this.options.store.load();
+    for (const file of files) {
+      const name = String(file.config.name);
+      const kept = stored.get(name);
+      this.fileNames.add(name);
+      if (kept?.deleted) {
+        this.deletedFiles.add(name);
+        continue;
+      }
+      this.add(name, kept?.config ?? file.config, file.build, kept?.config ? 'api' : 'file', kept?.paused ?? false);
+    }
+    for (const [name, kept] of stored) {
+      if (kept.deleted) this.deletedFiles.add(name);
+      if (!this.byName.has(name) && kept.config && !kept.deleted) this.add(name, kept.config, connectorPipeline, 'api', kept.paused);
+    }
+    for (const connector of this.byName.values()) void connector.start();
+  }
+
+  /** `POST /connectors`: a new connector, validated first; refuses an existing name. */
+  create(name: string, config: Record<string, unknown>): ManagedConnector {
+    this.refuseWhenClosing();
+    if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
+    const connector = this.add(name, checked(name, config, this.options.env), connectorPipeline, 'api', false);
+    this.save();
+    void connector.start();
+    return connector;
+  }
+
+  /** `PUT /connectors/{name}/config`: creates, or replaces the config and restarts. True when created. */
+  put(name: string, config: Record<string, unknown>): boolean {
+    this.refuseWhenClosing();
+    const valid = checked(name, config, this.options.env);
+    const existing = this.byName.get(name);
+    if (!existing) {
+      const connector = this.add(name, valid, connectorPipeline, 'api', false);
+      this.save();
+      void connector.start();
+      return true;
+    }
+    existing.config = valid;
+    existing.origin = 'api';
+    this.save();
+    void existing.restart(); // queued behind any running operation: never two pipelines at once
+    return false;
+  }
+
+  /** Forgets the connector at once (a pipeline file's one for good: a tombstone is kept), then waits for it to drain and commit. */
+  async delete(name: string): Promise<void> {
+    const connector = this.get(name);
+    this.byName.delete(name);
+    if (this.fileNames.has(name)) this.deletedFiles.add(name);
+    this.save();
+    const removed = connector.remove().finally(() => {
+      if (this.removing.get(name) === removed) this.removing.delete(name);
+      if (!this.byName.has(name)) this.options.onDelete?.(name);
+    });
+    this.removing.set(name, removed);
+    await removed;
+  }
+
+  pause(name: string): void {
+    this.get(name).pause();
+    this.save();
+  }
+
+  resume(name: string): void {
+    this.get(name).resume();
+    this.save();
+  }
+
+  /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
+  async stopAll(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
+  }
+
+  private refuseWhenClosing(): void {
+    if (this.closing) throw new ApiError(503, 'The worker is shutting down');
+  }
+
+  private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', paused: boolean): ManagedConnector {
+    const connector = new ManagedConnector(name, config, build, origin, paused, this.options.deps(name), this.removing.get(name));
+    this.byName.set(name, connector);
+    return connector;
+  }
+
+  private save(): void {
+    const kept = new Map<string, StoredConnector>();
+    for (const name of this.deletedFiles) if (!this.byName.has(name)) kept.set(name, { paused: false, deleted: true });
+    for (const c of this.byName.values()) {
+      if (c.origin === 'api') kept.set(c.name, { config: c.config, paused: c.paused });
+      else if (c.paused) kept.set(c.name, { paused: true });
+    }
+    this.options.store.save(kept);
+  }
+}
+
+/** The config with its name, or a 400 listing every problem, as Kafka Connect answers an invalid config. */
+function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  if (config.name !== undefined && config.name !== name) throw new ApiError(400, `Connector name ${String(config.name)} in the config does not match ${name}`);
+  const withName = { ...config, name };
+  const problems = configProblems(withName, env);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => (p.key === undefined ? p.message : `${p.key}: ${p.message}`));
+    throw new ApiError(400, `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${lines.join('\n')}`);
+  }
+  return withName;
+}

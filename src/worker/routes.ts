@@ -1,0 +1,168 @@
+/**
+ * The Kafka Connect REST subset: method + path -> handler -> status and JSON body. No HTTP here, so the routing
+ * and shapes are tested without a server; `server.ts` does the transport.
+ */
+import { AIVEN_HTTP_SINK_CLASS } from '../pipeline/pipeline-config.js';
+import { ApiError } from './api-error.js';
+import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
+import type { Connectors } from './connectors.js';
+import { validateResponse } from './validate-response.js';
+
+export interface ApiContext {
+  readonly connectors: Connectors;
+  readonly env: NodeJS.ProcessEnv;
+  readonly workerId: string;
+  readonly version: string;
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The parsed JSON body; undefined when there was none. */
+  readonly body: unknown;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+type Handler = (context: ApiContext, request: ApiRequest, name: string) => ApiResponse | Promise<ApiResponse>;
+
+const PLUGIN = { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' };
+const NAME = '([^/]+)';
+
+const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
+  ['GET', /^\/$/, (c) => ok({ version: c.version, commit: c.version, kafka_cluster_id: '' })],
+  ['GET', /^\/connectors$/, listConnectors],
+  ['POST', /^\/connectors$/, createConnector],
+  ['GET', route(''), (c, _r, name) => ok(connectorInfo(c.connectors.get(name)))],
+  ['DELETE', route(''), async (c, _r, name) => (await c.connectors.delete(name), none())], // answers once drained and committed
+  ['GET', route('/config'), (c, _r, name) => ok(connectorInfo(c.connectors.get(name)).config)],
+  ['PUT', route('/config'), putConfig],
+  ['GET', route('/status'), (c, _r, name) => ok(connectorStatus(c.connectors.get(name), c.workerId))],
+  ['GET', route('/tasks'), (c, _r, name) => ok(connectorTasks(c.connectors.get(name)))],
+  ['GET', route('/tasks/0/status'), (c, _r, name) => ok(connectorStatus(c.connectors.get(name), c.workerId).tasks[0])],
+  ['POST', route('/tasks/0/restart'), (c, _r, name) => (void c.connectors.get(name).restart(), none())],
+  ['PUT', route('/pause'), (c, _r, name) => (c.connectors.pause(name), { status: 202 })],
+  ['PUT', route('/resume'), (c, _r, name) => (c.connectors.resume(name), { status: 202 })],
+  ['POST', route('/restart'), restartConnector],
+  ['GET', route('/offsets'), (c, _r, name) => ok(connectorOffsets(c.connectors.get(name)))],
+  ['GET', /^\/connector-plugins$/, (c) => ok([{ ...PLUGIN, version: c.version }])],
+  ['PUT', /^\/connector-plugins\/([^/]+)\/config\/validate$/, validateConfig],
+];
+
+export async function handleApi(context: ApiContext, request: ApiRequest): Promise<ApiResponse> {
+  let pathMatched = false;
+  for (const [method, pattern, handler] of ROUTES) {
+    const match = pattern.exec(request.path);
+    if (!match) continue;
+    pathMatched = true;
+    if (method !== request.method) continue;
+    return handler(context, request, decodedName(match[1] ?? ''));
+  }
+  throw pathMatched ? new ApiError(405, `HTTP ${request.method} is not allowed on ${request.path}`) : new ApiError(404, 'HTTP 404 Not Found');
+}
+
+/** The name in the path; one that is not valid percent-encoding (`%zz`) names no connector: 404. */
+function decodedName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw ApiError.notFound(encoded);
+  }
+}
+
+function route(suffix: string): RegExp {
+  return new RegExp(`^/connectors/${NAME}${suffix.replaceAll('/', '\\/')}$`);
+}
+
+function ok(body: unknown): ApiResponse {
+  return { status: 200, body };
+}
+
+function none(): ApiResponse {
+  return { status: 204 };
+}
+
+function listConnectors(context: ApiContext, request: ApiRequest): ApiResponse {
+  const expand = request.query.getAll('expand');
+  const connectors = context.connectors.list();
+  if (expand.length === 0) return ok(connectors.map((c) => c.name));
+  return ok(
+    Object.fromEntries(
+      connectors.map((c) => [
+        c.name,
+        {
+          ...(expand.includes('status') ? { status: connectorStatus(c, context.workerId) } : {}),
+          ...(expand.includes('info') ? { info: connectorInfo(c) } : {}),
+        },
+      ]),
+    ),
+  );
+}
+
+/** `{name, config}` as Kafka Connect takes it; a flat connector file (the seed's JSON) is taken as well. */
+function createConnector(context: ApiContext, request: ApiRequest): ApiResponse {
+  const body = objectBody(request.body);
+  const config = typeof body.config === 'object' && body.config !== null && !Array.isArray(body.config) ? (body.config as Record<string, unknown>) : body;
+  const name = body.name ?? config.name;
+  if (typeof name !== 'string' || name === '') throw new ApiError(400, 'Connector name is required: {"name": ..., "config": {...}}');
+  const connector = context.connectors.create(name, config);
+  return { status: 201, body: connectorInfo(connector) };
+}
+
+function putConfig(context: ApiContext, request: ApiRequest, name: string): ApiResponse {
+  const stored = context.connectors.has(name) ? context.connectors.get(name).config : undefined;
+  const config = keepRedactedSecrets(objectBody(request.body), stored);
+  const created = context.connectors.put(name, config);
+  return { status: created ? 201 : 200, body: connectorInfo(context.connectors.get(name)) };
+}
+
+/**
+ * Plain restart: 204. With `includeTasks=true` or `onlyFailed=true` (Connect 3.0+): 202 and the status, the
+ * instances being restarted shown as RESTARTING. The restart itself is queued behind the connector's other operations.
+ */
+function restartConnector(context: ApiContext, request: ApiRequest, name: string): ApiResponse {
+  const connector = context.connectors.get(name);
+  const includeTasks = flag(request.query, 'includeTasks');
+  const onlyFailed = flag(request.query, 'onlyFailed');
+  const restarting = !onlyFailed || connector.state === 'FAILED';
+  const status = connectorStatus(connector, context.workerId);
+  if (restarting) void connector.restart();
+  if (!includeTasks && !onlyFailed) return none();
+  if (!restarting) return { status: 202, body: status };
+  return {
+    status: 202,
+    body: {
+      ...status,
+      connector: { ...status.connector, state: 'RESTARTING' },
+      tasks: status.tasks.map((task) => (includeTasks ? { ...task, state: 'RESTARTING' } : task)),
+    },
+  };
+}
+
+/** A boolean query parameter as JAX-RS reads one: true only when it says `true` (any case). */
+function flag(query: URLSearchParams, name: string): boolean {
+  return query.get(name)?.toLowerCase() === 'true';
+}
+
+function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: string): ApiResponse {
+  if (pluginClass !== AIVEN_HTTP_SINK_CLASS && pluginClass !== AIVEN_HTTP_SINK_CLASS.split('.').pop()) {
+    throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${AIVEN_HTTP_SINK_CLASS}`);
+  }
+  const body = objectBody(request.body);
+  const given = body['connector.class'];
+  // Connect needs connector.class in the body to pick the plugin, and answers 400 without it.
+  if (given === undefined || given === '') throw new ApiError(400, 'Connector config must contain connector.class');
+  if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
+    throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
+  }
+  return ok(validateResponse(body, context.env));
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'The request body must be a JSON object');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,38 @@
+/**
+ * The worker's memory across restarts: connectors created through the API (their config as given, secrets
+ * included, so the file is owner-only), which connectors are paused, and which pipeline-file connectors were deleted. One JSON file, replaced atomically.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StoredConnector {
+  /** The config of a connector created or changed through the API; absent for a pipeline file's connector. */
+  readonly config?: Record<string, unknown>;
+  readonly paused: boolean;
+  /** A pipeline file's connector deleted through the API: it stays deleted at the next start (the file remains). */
+  readonly deleted?: boolean;
+}
+
+export interface StateStore {
+  load(): Map<string, StoredConnector>;
+  save(connectors: ReadonlyMap<string, StoredConnector>): void;
+}
+
+const FILE = 'connectors.json';
+
+export function fileStateStore(dir: string): StateStore {
+  const path = join(dir, FILE);
+  return {
+    load: () => {
+      if (!existsSync(path)) return new Map();
+      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { connectors?: Record<string, StoredConnector> };
+      return new Map(Object.entries(parsed.connectors ?? {}));
+    },
+    save: (connectors) => {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify({ version: 1, connectors: Object.fromEntries(connectors) }, null, 2)}\n`, { mode: 0o600 });
+      renameSync(temporary, path);
+    },
+  };
+}

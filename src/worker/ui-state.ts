@@ -1,0 +1,38 @@
+/** What the status page shows, as one JSON document: `GET /ui/state`. */
+import type { ManagedConnector } from './connector.js';
+import type { WorkerMetrics } from './metrics.js';
+import type { RateSampler, RateSeries } from './rates.js';
+
+export interface ConnectorView {
+  name: string;
+  state: string;
+  trace: string | undefined;
+  read: number;
+  delivered: number;
+  failed: number;
+  deadLettered: number;
+  inFlight: number;
+  lag: Record<string, number>;
+  rates: RateSeries;
+}
+
+export function uiState(connectors: readonly ManagedConnector[], metrics: WorkerMetrics, rates: RateSampler): { connectors: ConnectorView[] } {
+  return {
+    connectors: connectors.map((c) => {
+      const t = metrics.totalsOf(c.name);
+      return {
+        name: c.name,
+        state: c.state,
+        // The first line only: the page has no room for a stack, and the API's status has the full trace.
+        trace: c.trace?.split('\n')[0],
+        read: t.read,
+        delivered: t.delivered,
+        failed: t.failed,
+        deadLettered: t.deadLettered,
+        inFlight: c.stats()?.inFlight ?? 0,
+        lag: Object.fromEntries(t.lag),
+        rates: rates.series(c.name),
+      };
+    }),
+  };
+}

@@ -1,0 +1,72 @@
+/** `PUT /connector-plugins/{class}/config/validate`: Kafka Connect's ConfigInfos, errors per key from our schema. */
+import { configProblems } from '../config/config-problems.js';
+import { CONNECTOR_CONFIG_GROUPS } from '../config/connector-config.js';
+import type { KeySpec } from '../config/spec.js';
+import { AIVEN_HTTP_SINK_CLASS } from '../pipeline/pipeline-config.js';
+import { redactedConfig } from './connect-shapes.js';
+
+interface ConfigInfo {
+  definition: {
+    name: string;
+    type: string;
+    required: boolean;
+    default_value: string | null;
+    importance: string;
+    documentation: string;
+    group: string;
+    width: string;
+    display_name: string;
+    dependents: string[];
+    order: number;
+  };
+  value: { name: string; value: string | null; recommended_values: string[]; errors: string[]; visible: boolean };
+}
+
+export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv): object {
+  const problems = configProblems(config, env);
+  const shown = redactedConfig(config);
+  const errorsOf = (key: string): string[] => problems.filter((p) => p.key === key).map((p) => p.message);
+  const configs: ConfigInfo[] = [];
+  let order = 0;
+  for (const [group, spec] of Object.entries(CONNECTOR_CONFIG_GROUPS)) {
+    for (const [key, s] of Object.entries(spec as Record<string, KeySpec>)) configs.push(info(key, s, group, ++order, shown[key], errorsOf(key)));
+  }
+  const known = new Set(configs.map((c) => c.definition.name));
+  // Keys outside the schema (`kafka.*` passthrough, unknown keys) and problems of the file as a whole.
+  for (const key of Object.keys(config)) if (!known.has(key)) configs.push(info(key, undefined, 'Other', ++order, shown[key], errorsOf(key)));
+  const general = problems.filter((p) => p.key === undefined).map((p) => p.message);
+  if (general.length > 0) configs.push(info('(config)', undefined, 'Other', ++order, undefined, general));
+  return {
+    name: AIVEN_HTTP_SINK_CLASS,
+    error_count: problems.length,
+    groups: [...Object.keys(CONNECTOR_CONFIG_GROUPS), 'Other'],
+    configs,
+  };
+}
+
+function info(key: string, spec: KeySpec | undefined, group: string, order: number, value: string | undefined, errors: string[]): ConfigInfo {
+  return {
+    definition: {
+      name: key,
+      type: typeOf(spec),
+      required: spec?.required === true,
+      default_value: spec?.default === null || spec?.default === undefined ? null : String(spec.default),
+      importance: spec?.required ? 'HIGH' : 'MEDIUM',
+      documentation: spec?.doc ?? '',
+      group,
+      width: 'NONE',
+      display_name: key,
+      dependents: [],
+      order,
+    },
+    value: { name: key, value: value ?? null, recommended_values: [], errors, visible: true },
+  };
+}
+
+function typeOf(spec: KeySpec | undefined): string {
+  if (!spec) return 'STRING';
+  if (spec.sensitive) return 'PASSWORD';
+  if (spec.format.startsWith('kc-int:')) return 'INT';
+  if (spec.format === 'kc-bool') return 'BOOLEAN';
+  return 'STRING';
+}

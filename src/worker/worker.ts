@@ -1,0 +1,102 @@
+/**
+ * Worker mode: runs every pipeline of the pipelines directory plus the connectors created through the REST API
+ * (kept in the state directory across restarts), and serves the API, the status page, metrics and health checks.
+ */
+import { readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { errorMessage } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import type { BuildPipeline } from '../pipeline/definePipeline.js';
+import { loadPipeline } from '../pipeline/loadPipeline.js';
+import { startPipeline } from '../pipeline/startPipeline.js';
+import { Connectors } from './connectors.js';
+import { WorkerMetrics } from './metrics.js';
+import { startRateSampler } from './rates.js';
+import { createWorkerServer } from './server.js';
+import { fileStateStore } from './state-store.js';
+import type { WorkerOptions } from './worker-config.js';
+
+export interface Worker {
+  /** `http://host:port` of the REST API. */
+  readonly url: string;
+  readonly connectors: Connectors;
+  /** Stops every connector gracefully, then the server. */
+  close(): Promise<void>;
+}
+
+export interface WorkerRunOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  /** How often the status page's rates are sampled (ms). */
+  rateIntervalMs?: number;
+  /** Brings a connector's pipeline up (default `startPipeline`; tests wrap it to count live pipelines). */
+  startPipeline?: typeof startPipeline;
+}
+
+const VERSION = '0.1.0';
+
+export async function startWorker(options: WorkerOptions, run: WorkerRunOptions = {}): Promise<Worker> {
+  const env = run.env ?? process.env;
+  const log = run.log ?? createLogger();
+  const metrics: WorkerMetrics = new WorkerMetrics({
+    connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, inFlight: c.stats()?.inFlight ?? 0 })),
+  });
+  const connectors: Connectors = new Connectors({
+    store: fileStateStore(options.stateDir),
+    env,
+    log,
+    deps: (name) => {
+      metrics.totalsOf(name);
+      return { env, log, observer: metrics.observerFor(name), statisticsIntervalMs: options.statisticsIntervalMs, start: run.startPipeline ?? startPipeline };
+    },
+    onDelete: (name) => metrics.forget(name),
+  });
+  const rates = startRateSampler(() => metrics.allTotals(), run.rateIntervalMs);
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION };
+  const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  api.workerId = `${host}:${port}`; // Connect's worker_id: where this worker's API listens
+  connectors.restore(await pipelineFiles(options.pipelinesDir, log));
+  log.info('worker started', { url: `http://${host}:${port}`, connectors: connectors.list().map((c) => c.name), stateDir: options.stateDir });
+  return {
+    url: `http://${host}:${port}`,
+    connectors,
+    close: async () => {
+      rates.close();
+      await connectors.stopAll();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The connectors of the pipelines directory; a file that cannot be loaded is logged and skipped. */
+async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ config: Record<string, unknown>; build: BuildPipeline }[]> {
+  if (dir === undefined) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => /\.(json|ts|js)$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+  const files: { config: Record<string, unknown>; build: BuildPipeline }[] = [];
+  for (const file of names) {
+    try {
+      const definition = await loadPipeline(join(dir, file));
+      const config = { ...definition.connector };
+      if (typeof config.name !== 'string') throw new Error('the connector has no name');
+      files.push({ config, build: definition.build });
+    } catch (error) {
+      log.error('pipeline file skipped', { file, error: errorMessage(error) });
+    }
+  }
+  return files;
+}
