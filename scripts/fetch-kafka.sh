@@ -15,6 +15,13 @@ command -v mvn >/dev/null || { echo "mvn not found: install Maven (and Java 17+)
 echo "kafka $version: fetching broker jars from Maven Central into $libs"
 rm -rf "$libs"
 mkdir -p "$libs"
-mvn -B -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime
+fetch() { mvn -B -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime; }
+fetch
+# Seen once here: mvn exited 0 having copied nothing. Check for the broker jar, try once more, then fail loudly.
+if [ ! -f "$libs/kafka_2.13-$version.jar" ]; then
+  echo "kafka $version: mvn copied no broker jar; trying once more" >&2
+  fetch
+  [ -f "$libs/kafka_2.13-$version.jar" ] || { echo "kafka $version: kafka_2.13-$version.jar is still missing from $libs" >&2; exit 1; }
+fi
 touch "$marker"
 echo "kafka $version: $(ls "$libs" | wc -l) jars ready"

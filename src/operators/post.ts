@@ -7,6 +7,7 @@ import type { DeadLetters } from '../sink/dead-letters.js';
 import type { TokenBucket } from '../sink/rate-limit.js';
 import type { Send } from '../sink/http-service.js';
 import { withLimiterFeedback } from '../sink/limiter-feedback.js';
+import { RequestSlots } from '../sink/request-slots.js';
 import type { Delivery, HttpRequest, HttpResponse } from '../sink/request.js';
 import { checkResponse, type StatusPolicy } from '../sink/status-policy.js';
 import { authorize } from './authorize.js';
@@ -21,7 +22,12 @@ export interface PostOptions {
   readonly authorizer: Authorizer;
   readonly policy: StatusPolicy;
   readonly retry: Omit<RetryBackoffOptions, 'shouldRetry'>;
-  /** Most requests in flight: a number, or a limiter (`http.concurrency=adaptive`) that also gets every request's outcome. */
+  /**
+   * Most requests in flight: a number, or a limiter (`http.concurrency=adaptive`) that also gets every attempt's
+   * outcome. With a number a request holds its slot until it is delivered or given up, retry waits included; with a
+   * limiter each attempt holds one only while it runs, so a rejected request waiting to retry leaves its slot to
+   * another.
+   */
   readonly concurrency: number | AdaptiveConcurrency;
   /** Requests with the same key are sent one after another, in order; undefined: no order (see `orderingKey`). */
   readonly keyOf: (request: HttpRequest) => string | undefined;
@@ -46,15 +52,23 @@ export interface PostOptions {
  */
 export function post(options: PostOptions): OperatorFunction<HttpRequest, Delivery> {
   const { concurrency } = options;
-  const send = typeof concurrency === 'number' ? options.send : withLimiterFeedback(options.send, concurrency);
-  return mergeMapByKey(options.keyOf, (request) => deliver(request, { ...options, send }), concurrency);
+  if (typeof concurrency === 'number') return mergeMapByKey(options.keyOf, (request) => deliver(request, options), concurrency);
+  const send = withLimiterFeedback(options.send, concurrency);
+  return (requests) =>
+    defer(() => {
+      // Per subscription: the slots count this stream's attempts; a key still waits for its whole delivery.
+      const slots = new RequestSlots(concurrency);
+      return requests.pipe(mergeMapByKey(options.keyOf, (request) => deliver(request, { ...options, send }, slots), slots));
+    });
 }
 
-function deliver(request: HttpRequest, options: PostOptions): Observable<Delivery> {
+/** One request, retries included; with `slots`, each attempt runs in a slot of its own (see RequestSlots). */
+function deliver(request: HttpRequest, options: PostOptions, slots?: RequestSlots): Observable<Delivery> {
   let attempts = 0;
   return defer(() => {
     attempts += 1;
-    return sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
+    const attempt = sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
+    return slots ? slots.hold(attempt) : attempt;
   }).pipe(
     retryBackoff({
       ...options.retry,

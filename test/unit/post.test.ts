@@ -4,6 +4,7 @@ import type { Authorizer } from '../../src/auth/authorizer.js';
 import { noAuthorization } from '../../src/auth/authorizer.js';
 import { DeliveryError, HttpNetworkError, HttpStatusError } from '../../src/errors.js';
 import { post, type PostOptions } from '../../src/operators/post.js';
+import { AdaptiveConcurrency } from '../../src/sink/adaptive-concurrency.js';
 import type { Send } from '../../src/sink/http-service.js';
 import type { HttpRequest, HttpResponse } from '../../src/sink/request.js';
 import { defaultStatusPolicy } from '../../src/sink/status-policy.js';
@@ -159,5 +160,60 @@ describe('post', () => {
 
     expect(await run(() => 'iot/2')).toEqual({ maxInFlight: 1, sent: [1, 2, 3] });
     expect((await run(() => undefined)).maxInFlight).toBe(3);
+  });
+
+  describe('slots across retry waits', () => {
+    /** A send answering each offset from its own script (503s, then 200), logging when each attempt starts and ends. */
+    function perOffsetSend(script: Record<number, readonly number[]>): { send: Send; log: string[]; maxInFlight: () => number } {
+      const log: string[] = [];
+      const tries = new Map<number, number>();
+      let inFlight = 0;
+      let max = 0;
+      const send: Send = async (req) => {
+        const offset = req.records[0]!.offset;
+        const n = tries.get(offset) ?? 0;
+        tries.set(offset, n + 1);
+        const status = script[offset]?.[n] ?? 200;
+        log.push(`${offset}:${status}`);
+        max = Math.max(max, ++inFlight);
+        await sleep(5);
+        inFlight -= 1;
+        return { status, headers: {}, body: '' };
+      };
+      return { send, log, maxInFlight: () => max };
+    }
+    /** A limiter pinned at 1 request in flight. */
+    const oneAtATime = (): AdaptiveConcurrency => new AdaptiveConcurrency({ initial: 1, min: 1, max: 1 });
+    const slow = { maxRetries: 3, delayMs: 40 };
+
+    it('with a limiter, a request waiting for its retry holds no slot: the next request is sent meanwhile', async () => {
+      const { send, log, maxInFlight } = perOffsetSend({ 1: [503, 200] });
+
+      const deliveries = await deliver([request(1), request(2)], options(send, { concurrency: oneAtATime(), retry: slow }));
+
+      expect(log).toEqual(['1:503', '2:200', '1:200']);
+      expect(maxInFlight()).toBe(1);
+      expect(deliveries.map((d) => [d.records[0]!.offset, d.attempts])).toEqual([
+        [2, 1],
+        [1, 2],
+      ]);
+    });
+
+    it('with a limiter, a key still waits for its whole delivery, retries included (ordering=partition)', async () => {
+      const { send, log } = perOffsetSend({ 1: [503, 503, 200] });
+
+      await deliver([request(1), request(2), request(3)], options(send, { concurrency: oneAtATime(), retry: { maxRetries: 3, delayMs: 10 }, keyOf: () => 'iot/2' }));
+
+      expect(log).toEqual(['1:503', '1:503', '1:200', '2:200', '3:200']);
+    });
+
+    it('with a fixed concurrency, a request keeps its slot through its retry waits, as before', async () => {
+      const { send, log, maxInFlight } = perOffsetSend({ 1: [503, 200] });
+
+      await deliver([request(1), request(2)], options(send, { concurrency: 1, retry: slow }));
+
+      expect(log).toEqual(['1:503', '1:200', '2:200']);
+      expect(maxInFlight()).toBe(1);
+    });
   });
 });
