@@ -29,6 +29,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   try {
     switch (command) {
       case 'run':
+        if (args.length !== 1) return usage(help);
         return await runFromCommandLine(args[0]);
       case 'validate':
         if (args.length !== 1) return usage(help);
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       case 'worker':
         return await workerCommand(args, env);
       case 'kafka':
+        if (args.length !== 0) return usage(help);
         return await kafkaCommand(env);
       default:
         return usage(help);

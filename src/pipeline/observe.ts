@@ -19,8 +19,8 @@ export interface PipelineObserver {
   finished(delivery: Delivery): void;
   /** Records failed for good and went to the dead-letter topic (`dlq`) or were skipped (`drop`). */
   failed(count: number, action: 'dlq' | 'drop'): void;
-  /** librdkafka's statistics, as JSON text. */
-  statistics(json: string): void;
+  /** librdkafka's statistics, as JSON text, and the end offsets just asked of the broker for paused partitions. */
+  statistics(json: string, ends?: ReadonlyMap<string, number>): void;
   /** The broker answered an offset commit. */
   committed(ok: boolean): void;
 }

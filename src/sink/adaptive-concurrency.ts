@@ -68,6 +68,9 @@ export class AdaptiveConcurrency implements ConcurrencyLimiter {
   private windowCount = 0;
   private windowBackpressure = false;
   private windowReachedLimit = false;
+  private windowDecreased = false;
+  /** When the limit last shrank; back-pressure on a request sent before then is not counted again. */
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: AdaptiveConcurrencyOptions = {}) {
     this.min = Math.max(1, options.min ?? 1);
@@ -100,12 +103,20 @@ export class AdaptiveConcurrency implements ConcurrencyLimiter {
     return () => this.listeners.delete(listener);
   }
 
-  /** One request's outcome; closes the observation window when it has lasted long enough. */
+  /**
+   * One request's outcome; closes the observation window when it has lasted long enough. Back-pressure shrinks the
+   * limit at once, once per window, and only for a request sent after the last decrease: a fast 503 must not let the
+   * slot it frees be filled (and rejected) again and again until the window ends, and answers to requests sent
+   * under the old limit say nothing about the new one.
+   */
   record(feedback: RequestFeedback): void {
     this.windowRttSum += feedback.rttMs;
     this.windowCount += 1;
-    if (feedback.backpressure) this.windowBackpressure = true;
     const now = this.now();
+    if (feedback.backpressure) {
+      this.windowBackpressure = true;
+      if (!this.windowDecreased && now - feedback.rttMs >= this.lastDecreaseAt) this.decrease(now);
+    }
     if (now - this.windowStart >= Math.max(this.minWindowMs, this.pastRtt ?? 0)) this.closeWindow(now);
   }
 
@@ -113,9 +124,10 @@ export class AdaptiveConcurrency implements ConcurrencyLimiter {
     const mean = this.windowRttSum / this.windowCount;
     const previous = this.current;
     if (this.windowBackpressure) {
-      this.current = this.decreased();
+      // Decreased already when the back-pressure arrived (or it answered a request sent under an older limit).
     } else if (this.pastRtt !== undefined && mean > this.pastRtt + Math.max(this.deviationScale * this.deviation, this.minRise * this.pastRtt)) {
       this.current = this.decreased();
+      this.lastDecreaseAt = now;
     } else if (this.windowReachedLimit) {
       this.current = Math.min(this.max, this.current + 1);
     }
@@ -132,8 +144,21 @@ export class AdaptiveConcurrency implements ConcurrencyLimiter {
     this.windowRttSum = 0;
     this.windowCount = 0;
     this.windowBackpressure = false;
+    this.windowDecreased = false;
     this.windowReachedLimit = false;
-    if (this.current !== previous) for (const listener of this.listeners) listener();
+    if (this.current !== previous) this.notify();
+  }
+
+  private decrease(now: number): void {
+    const previous = this.current;
+    this.current = this.decreased();
+    this.lastDecreaseAt = now;
+    this.windowDecreased = true;
+    if (this.current !== previous) this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private decreased(): number {

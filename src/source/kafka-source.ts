@@ -111,10 +111,40 @@ export class KafkaSource {
     this.applyBackpressure();
   }
 
-  /** For metrics: librdkafka's statistics JSON (with `statistics.interval.ms`) and the outcome of each commit. */
-  observe(observer: { statistics(json: string): void; committed(ok: boolean): void }): void {
-    this.consumer.on('event.stats', (event: { message: string }) => observer.statistics(event.message));
+  /**
+   * For metrics: librdkafka's statistics JSON (with `statistics.interval.ms`) and the outcome of each commit. The
+   * statistics stop updating the end offset of a paused partition (librdkafka#4996), so for the partitions paused
+   * here the end is asked of the broker and passed along ("topic/partition" -> high watermark).
+   */
+  observe(observer: { statistics(json: string, ends?: ReadonlyMap<string, number>): void; committed(ok: boolean): void }): void {
+    this.consumer.on('event.stats', (event: { message: string }) => {
+      const paused = this.assigned.filter((id) => this.pausedHere.has(id));
+      if (paused.length === 0) return observer.statistics(event.message);
+      void this.highWatermarks(paused).then((ends) => observer.statistics(event.message, ends));
+    });
     this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
+  }
+
+  /** The broker's end offset of each partition; one that cannot be asked now is left out. */
+  private async highWatermarks(ids: readonly string[]): Promise<Map<string, number>> {
+    const ends = new Map<string, number>();
+    await Promise.all(
+      ids.map(
+        (id) =>
+          new Promise<void>((resolve) => {
+            const { topic, partition } = toTopicPartition(id);
+            try {
+              this.consumer.queryWatermarkOffsets(topic, partition, 5000, (err, offsets) => {
+                if (!err) ends.set(id, offsets.highOffset);
+                resolve();
+              });
+            } catch {
+              resolve(); // disconnected meanwhile
+            }
+          }),
+      ),
+    );
+    return ends;
   }
 
   /** Commits the final watermarks synchronously, leaves the group and disconnects. */

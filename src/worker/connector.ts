@@ -24,6 +24,8 @@ export interface ConnectorDeps {
 export class ManagedConnector {
   private currentState: ConnectorState = 'UNASSIGNED';
   private failure: string | undefined;
+  /** The last failure's first line and when it happened; kept across restarts so the status page can show it. */
+  private lastFailure: { message: string; at: string } | undefined;
   private running: RunningPipeline | undefined;
   /** The pipeline being stopped (its stats stay live while it drains). */
   private draining: RunningPipeline | undefined;
@@ -55,6 +57,11 @@ export class ManagedConnector {
   /** The failure's trace, while FAILED. */
   get trace(): string | undefined {
     return this.failure;
+  }
+
+  /** The last failure, even after a restart cleared FAILED (the status page shows it). */
+  get lastError(): { message: string; at: string } | undefined {
+    return this.lastFailure;
   }
 
   stats(): SourceStats | undefined {
@@ -147,5 +154,6 @@ export class ManagedConnector {
   private fail(error: unknown): void {
     this.currentState = 'FAILED';
     this.failure = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    this.lastFailure = { message: this.failure.split('\n')[0]!, at: new Date().toISOString() };
   }
 }

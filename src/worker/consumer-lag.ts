@@ -3,7 +3,8 @@
  * Lag is counted from the committed offset (librdkafka's `consumer_lag`); a partition with nothing committed yet
  * (a new group far behind) counts from the consumer's position instead: the last record handed to the
  * application (`app_offset`), or, before the first one, the next offset to fetch (`next_offset`, where
- * `auto.offset.reset` put it).
+ * `auto.offset.reset` put it). The statistics keep a paused partition's end offset where it was when it paused
+ * (librdkafka#4996); `ends` gives fresher ones, asked of the broker, and the larger end wins.
  */
 
 interface PartitionStatistics {
@@ -22,7 +23,7 @@ interface Statistics {
 }
 
 /** "topic/partition" -> lag, for the partitions this consumer was assigned and knows a lag for; undefined for unreadable JSON. */
-export function consumerLag(json: string): Map<string, number> | undefined {
+export function consumerLag(json: string, ends: ReadonlyMap<string, number> = new Map()): Map<string, number> | undefined {
   let statistics: Statistics;
   try {
     statistics = JSON.parse(json) as Statistics;
@@ -33,16 +34,18 @@ export function consumerLag(json: string): Map<string, number> | undefined {
   for (const [topic, { partitions = {} } = {}] of Object.entries(statistics.topics ?? {})) {
     for (const [id, p] of Object.entries(partitions)) {
       if (id === '-1' || p.desired !== true) continue;
-      const value = partitionLag(p);
+      const value = partitionLag(p, ends.get(`${topic}/${id}`));
       if (value !== undefined) lag.set(`${topic}/${id}`, value);
     }
   }
   return lag;
 }
 
-function partitionLag(p: PartitionStatistics): number | undefined {
-  if (known(p.committed_offset) && known(p.consumer_lag)) return p.consumer_lag;
-  const end = known(p.ls_offset) ? p.ls_offset : p.hi_offset;
+function partitionLag(p: PartitionStatistics, queriedEnd: number | undefined): number | undefined {
+  const reported = known(p.ls_offset) ? p.ls_offset : p.hi_offset;
+  const fresher = known(queriedEnd) && !(known(reported) && reported >= queriedEnd);
+  if (!fresher && known(p.committed_offset) && known(p.consumer_lag)) return p.consumer_lag;
+  const end = fresher ? queriedEnd : reported;
   const from = [p.committed_offset, p.app_offset, p.next_offset].find(known);
   if (!known(end) || from === undefined) return undefined;
   return Math.max(0, end - from);

@@ -145,8 +145,8 @@ export class WorkerMetrics {
           this.deadLettered.inc(labels, count);
         }
       },
-      statistics: (json) => {
-        const lag = consumerLag(json);
+      statistics: (json, ends) => {
+        const lag = consumerLag(json, ends);
         if (lag) totals().lag = lag;
       },
       committed: (ok) => {

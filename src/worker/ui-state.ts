@@ -7,6 +7,8 @@ export interface ConnectorView {
   name: string;
   state: string;
   trace: string | undefined;
+  /** The last failure's first line and time, also once a restart cleared it. */
+  lastError: { message: string; at: string } | undefined;
   read: number;
   delivered: number;
   failed: number;
@@ -25,6 +27,7 @@ export function uiState(connectors: readonly ManagedConnector[], metrics: Worker
         state: c.state,
         // The first line only: the page has no room for a stack, and the API's status has the full trace.
         trace: c.trace?.split('\n')[0],
+        lastError: c.lastError,
         read: t.read,
         delivered: t.delivered,
         failed: t.failed,

@@ -78,7 +78,10 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   };
 }
 
-/** The connectors of the pipelines directory; a file that cannot be loaded is logged and skipped. */
+/**
+ * The connectors of the pipelines directory; a file that cannot be loaded, or whose connector name an earlier file
+ * (in name order) already took, is logged and skipped.
+ */
 async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ config: Record<string, unknown>; build: BuildPipeline }[]> {
   if (dir === undefined) return [];
   let names: string[];
@@ -88,11 +91,15 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
     return [];
   }
   const files: { config: Record<string, unknown>; build: BuildPipeline }[] = [];
+  const fileOf = new Map<string, string>();
   for (const file of names) {
     try {
       const definition = await loadPipeline(join(dir, file));
       const config = { ...definition.connector };
       if (typeof config.name !== 'string') throw new Error('the connector has no name');
+      const taken = fileOf.get(config.name);
+      if (taken !== undefined) throw new Error(`connector name ${config.name} is taken by ${taken}: give each file its own "name"`);
+      fileOf.set(config.name, file);
       files.push({ config, build: definition.build });
     } catch (error) {
       log.error('pipeline file skipped', { file, error: errorMessage(error) });

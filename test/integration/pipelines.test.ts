@@ -11,9 +11,9 @@ import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPip
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
 import { type NodeRun, runNode } from '../support/spawn-node.js';
 
-/** Runs `npm run pipeline -- <target>` as a user would (without npm's banner), with a time limit. */
+/** Runs `kafka-http-sink run <target>` (what `npm run pipeline -- <target>` runs) as a user would, with a time limit. */
 function runCli(target: string, env: Record<string, string>, whileRunning?: (child: ChildProcessWithoutNullStreams) => Promise<void>): Promise<NodeRun> {
-  return runNode(['--import', 'tsx', 'scripts/pipeline.ts', target], { ...env, LOG_LEVEL: 'info' }, whileRunning);
+  return runNode(['bin/kafka-http-sink.mjs', 'run', target], { ...env, LOG_LEVEL: 'info' }, whileRunning);
 }
 
 describe('pipeline files', () => {

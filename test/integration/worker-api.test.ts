@@ -22,10 +22,14 @@ function seedConnector(name: string, topic: string): Record<string, unknown> {
   };
 }
 
+/** Waits until `/metrics` has a line matching `line`. */
+async function waitForMetric(url: string, line: RegExp): Promise<void> {
+  await eventually(async () => line.test((await call(url, 'GET', '/metrics')).text), 20_000, String(line));
+}
+
 /** Waits until the connector's consumer sees `lag` records behind the end of partition 0 (librdkafka statistics). */
 async function lagIs(url: string, name: string, topic: string, lag: number): Promise<void> {
-  const line = `kafka_http_sink_consumer_lag{connector="${name}",topic="${topic}",partition="0"} ${lag}`;
-  await eventually(async () => (await call(url, 'GET', '/metrics')).text.includes(line), 20_000, line);
+  await waitForMetric(url, new RegExp(`kafka_http_sink_consumer_lag\\{connector="${name}",topic="${topic}",partition="0"\\} ${lag}\n`));
 }
 
 const measurements = (from: number, count: number) =>
@@ -179,6 +183,7 @@ describe('worker REST API', () => {
     await produce(bootstrap(), topic, measurements(1, 4));
     await eventually(() => receiver!.requests.length >= 1, 30_000, 'a request in flight');
     expect(receiver.accepted).toHaveLength(0);
+    await waitForMetric(worker.url, new RegExp(`kafka_http_sink_records_in_flight\\{connector="${name}"\\} [1-4]\n`)); // read, not yet committed
 
     expect((await call(worker.url, 'DELETE', `/connectors/${name}`)).status).toBe(204);
     expect(receiver.accepted.length).toBeGreaterThanOrEqual(1);
@@ -206,6 +211,11 @@ describe('worker REST API', () => {
     await receiver.waitForAccepted(1, 30_000);
     expect(receiver.accepted[0]!.body.toString()).toBe(measurements(1, 1)[0]!.value);
     expect((await call(worker.url, 'GET', '/ready')).status).toBe(200);
+    // The status page still tells what went wrong before the restart.
+    const ui = (await call(worker.url, 'GET', '/ui/state')).body as { connectors: { name: string; trace?: string; lastError?: { message: string } }[] };
+    const card = ui.connectors.find((c) => c.name === name)!;
+    expect(card.trace).toBeUndefined();
+    expect(card.lastError?.message).toContain('HTTP 400: no such device');
   });
 
   it('answers validate with per-key errors, refuses an invalid or duplicate connector, 404s in Connect\'s shape', async () => {

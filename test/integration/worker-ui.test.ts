@@ -17,7 +17,10 @@ describe('status page', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
     // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start; the page is our own, on 127.0.0.1.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'], timeout: 60_000 });
+    // The rest keep Chromium off the network (this machine refuses outside connections) and off the GPU; spelled out
+    // rather than left to playwright's defaults.
+    const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args, timeout: 60_000 });
     receiver = await startReceiver();
     worker = await startTestWorker();
   });
@@ -42,7 +45,10 @@ describe('status page', () => {
 
     await produce(bootstrap(), topic, [{ key: '3', value: 'c' }, { key: '4', value: 'd' }, { key: '5', value: 'e' }]);
     await card.locator('[data-testid="delivered"]', { hasText: /^5$/ }).waitFor({ timeout: 30_000 }); // the count rises live
-    expect(await card.locator('svg polyline').count()).toBe(2); // records/s and requests/s chart
+    // The records/s and requests/s chart: two lines once the rates have two samples (taken every 500 ms here).
+    await card.locator('svg polyline').nth(1).waitFor({ timeout: 10_000 });
+    expect(await card.locator('svg polyline').count()).toBe(2);
+    expect(await card.locator('svg polyline').first().getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( [\d.]+,[\d.]+)+$/);
 
     await card.locator('button[data-action="pause"]').click();
     await card.locator('[data-testid="state"]', { hasText: 'PAUSED' }).waitFor({ timeout: 10_000 });

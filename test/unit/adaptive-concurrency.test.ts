@@ -80,6 +80,25 @@ describe('AdaptiveConcurrency (AIMD)', () => {
     expect(limiter.limit).toBe(6);
   });
 
+  it('shrinks at the first back-pressure, once per window, and not again for requests sent before it shrank', () => {
+    const { limiter, tick } = fakeLimiter({ initial: 20 });
+    limiter.record({ rttMs: 10, backpressure: false });
+    tick(10);
+    limiter.record({ rttMs: 10, backpressure: false }); // the first window closes; the limit was not reached, so it stays 20
+    const before = limiter.limit;
+    tick(2);
+    limiter.record({ rttMs: 1, backpressure: true }); // a fast 503: shrinks at once, mid-window
+    expect(limiter.limit).toBe(before - 2);
+    limiter.record({ rttMs: 1, backpressure: true }); // same window: no second cut
+    expect(limiter.limit).toBe(before - 2);
+    tick(10); // next window: a 503 for a request sent 12 ms ago, before the cut, does not count
+    limiter.record({ rttMs: 12, backpressure: true });
+    expect(limiter.limit).toBe(before - 2);
+    tick(10);
+    limiter.record({ rttMs: 1, backpressure: true }); // sent after the cut: it does
+    expect(limiter.limit).toBe(before - 4);
+  });
+
   it('tells listeners when the limit changed, until they unsubscribe', () => {
     const { limiter, window } = fakeLimiter();
     let calls = 0;

@@ -163,6 +163,12 @@ describe('consumer lag from librdkafka statistics', () => {
     expect(consumerLag('not json')).toBeUndefined();
   });
 
+  it("takes a paused partition's end from the broker when the statistics' end is older (librdkafka#4996)", () => {
+    const paused = JSON.stringify({ topics: { t: { partitions: { '0': { desired: true, hi_offset: 5, ls_offset: 5, committed_offset: 5, consumer_lag: 0 } } } } });
+    expect(consumerLag(paused, new Map([['t/0', 7]]))).toEqual(new Map([['t/0', 2]]));
+    expect(consumerLag(paused, new Map([['t/0', 4]]))).toEqual(new Map([['t/0', 0]]));
+  });
+
   it('counts from the position when nothing is committed yet (a new group far behind)', () => {
     const partition = (p: object) => JSON.stringify({ topics: { t: { partitions: { '0': { desired: true, committed_offset: -1001, consumer_lag: -1, ...p } } } } });
     // Read up to 100 of 1000 (application position), nothing committed: 900 to go.

@@ -118,7 +118,7 @@ export interface SinkProcess {
  */
 export function spawnSink(file: string, env: Record<string, string>, limitMs = 300_000): SinkProcess {
   const logDir = process.env.FAULT_LOG_DIR;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/pipeline.ts', file], {
+  const child = spawn(process.execPath, ['bin/kafka-http-sink.mjs', 'run', file], {
     env: { ...process.env, LOG_LEVEL: logDir ? (process.env.LOG_LEVEL ?? 'debug') : 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
