@@ -2,10 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
-import { AdaptiveConcurrency, type ConcurrencyLimiter } from '../../src/sink/adaptive-concurrency.js';
+import { AdaptiveConcurrency } from '../../src/sink/adaptive-concurrency.js';
 import { withLimiterFeedback } from '../../src/sink/limiter-feedback.js';
 import { HttpNetworkError } from '../../src/errors.js';
 import type { HttpRequest } from '../../src/sink/request.js';
+import { ManualLimiter } from '../support/manual-limiter.js';
 
 /** A limiter on a fake clock: `tick(ms)` moves time; `window(...)` feeds one observation window. */
 function fakeLimiter(options: ConstructorParameters<typeof AdaptiveConcurrency>[0] = {}) {
@@ -144,26 +145,6 @@ describe('withLimiterFeedback', () => {
   });
 });
 
-/** A limiter whose limit the test sets by hand. */
-class ManualLimiter implements ConcurrencyLimiter {
-  limit: number;
-  readonly seen: number[] = [];
-  private readonly listeners = new Set<() => void>();
-  constructor(limit: number) {
-    this.limit = limit;
-  }
-  running(count: number): void {
-    this.seen.push(count);
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(limit: number): void {
-    this.limit = limit;
-    for (const l of this.listeners) l();
-  }
-}
 
 describe('mergeMapByKey with a changing limit', () => {
   it('starts waiting values as soon as the limit grows, and starts none while above a lowered limit', () => {

@@ -4,26 +4,9 @@ import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import { TestScheduler } from 'rxjs/testing';
 import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
 import { retryBackoff } from '../../src/operators/retryBackoff.js';
-import type { ConcurrencyLimiter } from '../../src/sink/adaptive-concurrency.js';
 import { RequestSlots } from '../../src/sink/request-slots.js';
+import { ManualLimiter } from '../support/manual-limiter.js';
 
-/** A limiter whose limit the test sets by hand; `seen` is every in-flight count it was told. */
-class ManualLimiter implements ConcurrencyLimiter {
-  readonly seen: number[] = [];
-  readonly listeners = new Set<() => void>();
-  constructor(public limit: number) {}
-  running(count: number): void {
-    this.seen.push(count);
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(limit: number): void {
-    this.limit = limit;
-    for (const l of this.listeners) l();
-  }
-}
 
 const testScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
