@@ -4,6 +4,7 @@
  */
 import avro from 'avsc';
 import { BadDataError, errorMessage } from '../errors.js';
+import { jsonText } from '../sink/json-text.js';
 import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson } from './connect-json.js';
 
 type Mapper = (value: unknown) => unknown;
@@ -38,7 +39,15 @@ function exactZigZagLong(buf: Uint8Array, at: number): number | bigint {
   return exactInteger(BigInt.asIntN(64, (zigzag >> 1n) ^ -(zigzag & 1n)));
 }
 
-/** Options for parsing writer schemas: unions wrapped (so the branch is known), decimals rendered while decoding. */
+/** Confluent's record for one entry of a Connect map whose keys are not plain strings (AvroData's MapEntry). */
+const MAP_ENTRY = 'io.confluent.connect.avro.MapEntry';
+/** Records another name marks as a MapEntry with `"connect.internal.type": "MapEntry"` (avsc keeps no such attribute). */
+const taggedMapEntries = new WeakSet<avro.Type>();
+
+/**
+ * Options for parsing writer schemas: unions wrapped (so the branch is known), decimals rendered while decoding,
+ * every long read exactly whatever its logical type (Connect keeps timestamp-nanos and the like as plain int64s).
+ */
 export function avroParseOptions(format: DecimalFormat): Partial<avro.ForSchemaOptions> {
   class ConnectDecimal extends avro.types.LogicalType {
     readonly scale: number;
@@ -56,7 +65,15 @@ export function avroParseOptions(format: DecimalFormat): Partial<avro.ForSchemaO
   return {
     wrapUnions: true,
     logicalTypes: { decimal: ConnectDecimal },
-    typeHook: (schema) => (schema === 'long' || (typeof schema === 'object' && (schema as { type?: unknown }).type === 'long' && !('logicalType' in schema)) ? (new ExactLongType() as unknown as avro.Type) : undefined),
+    typeHook: (schema, opts) => {
+      if (schema === 'long' || (typeof schema === 'object' && (schema as { type?: unknown }).type === 'long')) return new ExactLongType() as unknown as avro.Type;
+      if (typeof schema !== 'object' || (schema as Record<string, unknown>)['connect.internal.type'] !== 'MapEntry') return undefined;
+      const untagged: Record<string, unknown> = { ...schema };
+      delete untagged['connect.internal.type']; // else this hook would see the same schema again
+      const type = avro.Type.forSchema(untagged as avro.Schema, opts);
+      taggedMapEntries.add(type);
+      return type;
+    },
   };
 }
 
@@ -84,7 +101,9 @@ function compile(type: avro.Type, seen = new Map<avro.Type, Mapper | undefined>(
     case 'float':
       return (value) => float32ToJson(value as number);
     case 'array': {
-      const items = compile((type as avro.types.ArrayType).itemsType, seen);
+      const itemsType = (type as avro.types.ArrayType).itemsType;
+      if (isMapEntry(itemsType)) return compileEntryMap(itemsType, seen);
+      const items = compile(itemsType, seen);
       return items && ((value) => (value as unknown[]).map(items));
     }
     case 'map': {
@@ -120,10 +139,44 @@ function compileRecord(type: avro.types.RecordType, seen: Map<avro.Type, Mapper 
   return slot.mapper;
 }
 
+function isMapEntry(type: avro.Type): type is avro.types.RecordType {
+  if (type.typeName !== 'record' || (type.name !== MAP_ENTRY && !taggedMapEntries.has(type))) return false;
+  return (type as avro.types.RecordType).fields.map((f) => f.name).sort().join() === 'key,value';
+}
+
+/**
+ * An array of MapEntry records is a Connect map (AvroData reads it back as one). JsonConverter writes a map whose key
+ * schema is a string as an object (a null key as "null"), any other as an array of [key, value] pairs. A key written
+ * twice keeps its first place and its last value, as in the map.
+ */
+function compileEntryMap(entry: avro.types.RecordType, seen: Map<avro.Type, Mapper | undefined>): Mapper {
+  const keyType = entry.field('key')!.type;
+  const key = compile(keyType, seen) ?? ((k: unknown) => k);
+  const value = compile(entry.field('value')!.type, seen) ?? ((v: unknown) => v);
+  const stringKeys = isConnectString(keyType);
+  return (entries) => {
+    const map = new Map<string, [unknown, unknown]>();
+    for (const e of entries as { key: unknown; value: unknown }[]) {
+      const k = key(e.key);
+      const id = stringKeys ? String(k) : typeof k === 'object' && k !== null ? jsonText(k) : String(k);
+      map.set(id, [k, value(e.value)]);
+    }
+    return stringKeys ? Object.fromEntries([...map].map(([id, [, v]]) => [id, v])) : [...map.values()];
+  };
+}
+
+/** Avro types Connect reads as a string schema: string (uuid too), enum, and either in a union with null. */
+function isConnectString(type: avro.Type): boolean {
+  if (type.typeName === 'string' || type.typeName === 'enum') return true;
+  if (type.typeName !== 'union:wrapped') return false;
+  const branches = (type as avro.types.WrappedUnionType).types;
+  return branches.length === 2 && branches.some((b) => b.typeName === 'null') && branches.some((b) => b.typeName === 'string' || b.typeName === 'enum');
+}
+
 /**
  * Two branches, one of them null: Connect's optional field (the value or null). Any other union: Connect's
- * `io.confluent.connect.avro.Union` struct, one field per non-null branch (named after a record's or enum's simple
- * name, else the Avro type: `string`, `int`, `fixed`, ...), all null but the branch the value has.
+ * `io.confluent.connect.avro.Union` struct, one field per non-null branch (named after a record's, enum's or
+ * fixed's simple name, else the Avro type: `string`, `int`, `bytes`, ...), all null but the branch the value has.
  */
 function compileUnion(type: avro.types.WrappedUnionType, seen: Map<avro.Type, Mapper | undefined>): Mapper {
   const branches = type.types;
@@ -148,7 +201,7 @@ function compileUnion(type: avro.types.WrappedUnionType, seen: Map<avro.Type, Ma
 
 function unionFieldName(branch: avro.Type): string {
   const underlying = branch.typeName.startsWith('logical:') ? (branch as unknown as { underlyingType: avro.Type }).underlyingType : branch;
-  if ((underlying.typeName === 'record' || underlying.typeName === 'enum') && underlying.name) {
+  if ((underlying.typeName === 'record' || underlying.typeName === 'enum' || underlying.typeName === 'fixed') && underlying.name) {
     return underlying.name.slice(underlying.name.lastIndexOf('.') + 1);
   }
   return underlying.typeName;

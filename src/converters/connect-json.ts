@@ -2,6 +2,7 @@
  * How Kafka Connect's JsonConverter (`schemas.enable=false`) writes the values JSON has no type for: bytes, decimals,
  * 32-bit floats. Shared by the Avro, Protobuf and JSON Schema mappings so the three render them alike.
  */
+import { JsonNumber } from '../sink/json-text.js';
 
 /** Aiven's and JsonConverter's `decimal.format`: the unscaled two's-complement bytes in base64, or a JSON number. */
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
@@ -41,11 +42,11 @@ export function float32ToJson(value: number): number {
 /**
  * A decimal given as big-endian two's-complement unscaled bytes (Avro's and Confluent's encoding) and a scale.
  * BASE64 writes the shortest two's-complement form (Java's BigInteger.toByteArray), whatever padding the producer
- * used; NUMERIC writes the number (a float64: more than 15-17 significant digits are rounded).
+ * used; NUMERIC writes the exact number as Java's BigDecimal prints it (every digit, trailing zeros kept: `12.30`).
  */
-export function decimalToJson(unscaled: Uint8Array, scale: number, format: DecimalFormat): string | number {
+export function decimalToJson(unscaled: Uint8Array, scale: number, format: DecimalFormat): string | JsonNumber {
   if (format === 'BASE64') return bytesToJson(minimalTwosComplement(unscaled));
-  return Number(decimalText(twosComplementToBigInt(unscaled), scale));
+  return new JsonNumber(bigDecimalText(twosComplementToBigInt(unscaled), scale));
 }
 
 /** A decimal that arrived as a number (JSON Schema), rendered per `format` with the schema's scale. */
@@ -82,10 +83,20 @@ function bigIntToTwosComplement(n: bigint): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** "-12.345" from -12345n and scale 3 (a negative scale multiplies). */
-function decimalText(unscaled: bigint, scale: number): string {
-  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+/**
+ * The unscaled value and scale as Java's BigDecimal.toString writes them: plain (`-12.345`, `0.00`) when the scale
+ * is not negative and the exponent not below -6, else one digit, the rest after a point, and an exponent
+ * (`5E+2` for 5 with scale -2, `1.23E-8` for 123 with scale 10).
+ */
+export function bigDecimalText(unscaled: bigint, scale: number): string {
+  const sign = unscaled < 0n ? '-' : '';
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString();
+  const exponent = digits.length - 1 - scale;
+  if (scale >= 0 && exponent >= -6) {
+    if (scale === 0) return sign + digits;
+    const whole = digits.length > scale ? digits.slice(0, -scale) : '0';
+    return `${sign}${whole}.${digits.slice(-scale).padStart(scale, '0')}`;
+  }
+  const mantissa = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+  return `${sign}${mantissa}${exponent === 0 ? '' : `E${exponent > 0 ? '+' : ''}${exponent}`}`;
 }

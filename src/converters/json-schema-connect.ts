@@ -1,7 +1,8 @@
 /**
  * JSON Schema data -> the JSON Kafka Connect writes for it (Confluent's JsonSchemaData to Connect data, then
  * JsonConverter with `schemas.enable=false`): objects get exactly the schema's properties, in its order, absent
- * ones as null; Connect decimals follow `decimal.format`; everything else (combinators, `$ref`) passes as written.
+ * (or null) ones as the property's `default` if it has one (Connect's Struct.get answers the schema default), else
+ * null; Connect decimals follow `decimal.format`; everything else (combinators, `$ref`) passes as written.
  */
 import { BadDataError, errorMessage } from '../errors.js';
 import { type DecimalFormat, decimalNumberToJson } from './connect-json.js';
@@ -13,6 +14,7 @@ interface JsonSchemaNode {
   properties?: Record<string, JsonSchemaNode>;
   items?: JsonSchemaNode;
   title?: string;
+  default?: unknown;
   'connect.parameters'?: Record<string, string>;
 }
 
@@ -42,14 +44,20 @@ function compile(schema: JsonSchemaNode, format: DecimalFormat): Mapper | undefi
     return (value) => (typeof value === 'number' ? decimalNumberToJson(value, scale, format) : value);
   }
   if (schema.properties) {
-    const fields = Object.entries(schema.properties).map(([name, property]) => ({ name, mapper: compile(property, format) }));
+    const fields = Object.entries(schema.properties).map(([name, property]) => {
+      const mapper = compile(property, format);
+      const fallback = isObject(property) && property.default !== undefined && property.default !== null ? property.default : null;
+      const rendered = fallback !== null && mapper ? mapper(fallback) : fallback;
+      // An object default is copied per record: a pipeline step that changes one record must not change the next.
+      return { name, mapper, fallback: typeof rendered === 'object' && rendered !== null ? () => structuredClone(rendered) : () => rendered };
+    });
     return (value) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
       const object = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const { name, mapper } of fields) {
+      for (const { name, mapper, fallback } of fields) {
         const field = object[name];
-        out[name] = field === undefined || field === null ? null : mapper ? mapper(field) : field;
+        out[name] = field === undefined || field === null ? fallback() : mapper ? mapper(field) : field;
       }
       return out;
     };
@@ -59,4 +67,8 @@ function compile(schema: JsonSchemaNode, format: DecimalFormat): Mapper | undefi
     return items && ((value) => (Array.isArray(value) ? value.map(items) : value));
   }
   return undefined;
+}
+
+function isObject(node: unknown): node is JsonSchemaNode {
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
 }

@@ -6,22 +6,9 @@
 import protobuf from 'protobufjs';
 import { BadDataError, errorMessage } from '../errors.js';
 import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson } from './connect-json.js';
+import { addBuiltInImports, BUILT_IN_IMPORTS } from './protobuf-known.js';
 
 type Mapper = (value: unknown) => unknown;
-
-/** Types Confluent's converter knows without a schema reference; added to a schema that uses them without defining them. */
-const KNOWN_TYPES: Record<string, string> = {
-  'google.protobuf.Timestamp': 'syntax = "proto3"; package google.protobuf; message Timestamp { int64 seconds = 1; int32 nanos = 2; }',
-  'google.type.Date': 'syntax = "proto3"; package google.type; message Date { int32 year = 1; int32 month = 2; int32 day = 3; }',
-  'google.type.TimeOfDay': 'syntax = "proto3"; package google.type; message TimeOfDay { int32 hours = 1; int32 minutes = 2; int32 seconds = 3; int32 nanos = 4; }',
-  'confluent.type.Decimal': 'syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }',
-  ...Object.fromEntries(
-    ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map((name) => [
-      `google.protobuf.${name}Value`,
-      `syntax = "proto3"; package google.protobuf; message ${name}Value { ${name.toLowerCase()} value = 1; }`,
-    ]),
-  ),
-};
 
 /** A schema's message types, addressed the way Confluent's wire format does (message-index paths). */
 export interface ProtobufSchema {
@@ -29,15 +16,23 @@ export interface ProtobufSchema {
   readerAt(indexes: readonly number[]): (payload: Uint8Array) => unknown;
 }
 
-/** Parses the schema and its references (field names kept as written, as Connect names its fields). */
-export function parseProtobufSchema(text: string, references: readonly { text: string }[], format: DecimalFormat): ProtobufSchema {
+/**
+ * Parses the schema and its references (field names kept as written, as Connect names its fields); an import no
+ * reference provides is taken from the built-in files (protobuf-known.ts).
+ */
+export function parseProtobufSchema(text: string, references: readonly { name?: string; text: string }[], format: DecimalFormat): ProtobufSchema {
   const root = new protobuf.Root();
   const main = protobuf.parse(text, root, { keepCase: true });
-  for (const reference of references) protobuf.parse(reference.text, root, { keepCase: true });
-  for (const [name, definition] of Object.entries(KNOWN_TYPES)) {
-    if (!root.lookup(name)) protobuf.parse(definition, root, { keepCase: true });
+  const parsed = [main, ...references.map((reference) => protobuf.parse(reference.text, root, { keepCase: true }))];
+  const imports = parsed.flatMap((p) => [...(p.imports ?? []), ...(p.weakImports ?? [])]);
+  const unknown = addBuiltInImports(root, imports, new Set(references.flatMap((r) => (r.name === undefined ? [] : [r.name]))));
+  try {
+    root.resolveAll();
+  } catch (error) {
+    if (unknown.length === 0) throw error;
+    const hint = `imports ${unknown.join(', ')}: neither a schema reference nor built in (${BUILT_IN_IMPORTS.join(', ')})`;
+    throw new Error(`${errorMessage(error)}; ${hint}`, { cause: error });
   }
-  root.resolveAll();
   const file = main.package ? root.lookup(main.package) : root;
   if (!(file instanceof protobuf.Namespace)) throw new Error(`package ${main.package} not found`);
   // Top-level messages of the main file come first in its namespace: references are parsed after it.
