@@ -2,6 +2,7 @@
  * `npm run pipeline -- <name|file>`: runs one pipeline until SIGINT/SIGTERM (exit 0) or a failure (exit 1).
  * A bad config prints one line naming the key and exits 2 before anything connects.
  */
+import { whatToDo } from '../error-hints.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadPipeline, resolvePipelinePath } from './loadPipeline.js';
@@ -36,6 +37,7 @@ export function reportFailure(error: unknown): number {
     process.stderr.write(`config error: ${error.message}\n`);
     return 2;
   }
-  process.stderr.write(`error: ${errorMessage(error)}\n`);
+  const hint = whatToDo(error);
+  process.stderr.write(`error: ${errorMessage(error)}${hint ? ` (what to do: ${hint})` : ''}\n`);
   return 1;
 }

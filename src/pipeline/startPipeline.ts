@@ -6,6 +6,7 @@
 import type { Subscription } from 'rxjs';
 import { parseConnectorConfig, type SinkConfig } from '../config/connector-config.js';
 import { errorMessage } from '../errors.js';
+import { whatToDo } from '../error-hints.js';
 import { createLogger, type Logger } from '../log.js';
 import { connectDeadLetterProducer } from '../sink/dead-letter-producer.js';
 import { createDeadLetters, type DeadLetterProducer } from '../sink/dead-letters.js';
@@ -78,7 +79,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
   const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
     error: (error: unknown) => {
-      log.error('pipeline stopped', { error: errorMessage(error) });
+      log.error('pipeline stopped', { error: errorMessage(error), whatToDo: whatToDo(error) });
       settle(error);
     },
     complete: () => settle(),

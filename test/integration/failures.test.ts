@@ -57,7 +57,7 @@ describe('endpoint failures', () => {
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).code).toBe('DELIVERY_FAILED');
     expect((error as DeliveryError).message).toBe(`delivery failed for topic ${topic} partition 0 offsets 10-14 after 3 attempt(s): HTTP 503: maintenance`);
-    expect(lines.some((l) => l.includes('pipeline stopped') && l.includes('offsets 10-14'))).toBe(true);
+    expect(lines.some((l) => l.includes('pipeline stopped') && l.includes('offsets 10-14') && l.includes('raise max.retries'))).toBe(true);
     expect(receiver.requests).toHaveLength(5);
     expect(await committed(name, topic, 1)).toEqual([10]);
 

@@ -60,6 +60,21 @@ describe('pipeline files', () => {
     expect(missing.stderr.trim()).toMatch(/^config error: no pipeline named no_such_pipeline in .*pipelines/);
   });
 
+  it('exits 1 when the endpoint refuses a record, with one line naming it and saying what to do', async () => {
+    const topic = await freshTopic('cli_refused', 1);
+    await produce(bootstrap(), topic, [{ value: 'bad' }]);
+    receiver = await startReceiver({ respond: () => ({ status: 400, body: 'no such field' }) });
+    const file = join(mkdtempSync(join(tmpdir(), 'connector-')), 'http_sink.json');
+    writeFileSync(file, JSON.stringify(baseConnector(`cli_refused_${topic}`, topic, receiver.url)));
+    const result = await runCli(file, { KAFKA_BOOTSTRAP_SERVERS: bootstrap() });
+    expect(result.code).toBe(1);
+    const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errorLines).toEqual([
+      `error: delivery failed for topic ${topic} partition 0 offset 0 after 1 attempt(s): HTTP 400: no such field (what to do: the endpoint refused these records (HTTP 400): fix the records or the endpoint, or set errors.tolerance=all with errors.deadletterqueue.topic.name to park such records and go on; a restart resumes from the first record not delivered)`,
+    ]);
+    expect(await committed(`cli_refused_${topic}`, topic, 1)).toEqual([-1001]);
+  });
+
   it('runs a connector file until SIGTERM, then commits and exits 0', async () => {
     const topic = await freshTopic('cli', 1);
     await produce(bootstrap(), topic, [{ value: 'one' }, { value: 'two' }]);
