@@ -146,7 +146,7 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
   try {
     config.validate({ allowed: 'strict' });
   } catch (error) {
-    throw fromConvictError(error as Error);
+    throw fromConvictError(error as Error, redacted);
   }
   const get = (key: string): unknown => config.get(encode(key) as never);
   const values: ConfigValues = {
@@ -178,10 +178,18 @@ function convictSchema(): convict.Schema<Record<string, unknown>> {
   ) as convict.Schema<Record<string, unknown>>;
 }
 
-function fromConvictError(error: Error): ConfigError {
+/**
+ * Convict's first problem as a ConfigError. Convict appends the value it checked, which is the resolved one: a
+ * `${env:...}` or `${file:...}` reference would be printed as the secret it points to (and the worker's API answers
+ * with this message). The value shown is therefore the one the file gave, as `redactConfig` shows it.
+ */
+function fromConvictError(error: Error, shown: Readonly<Record<string, unknown>>): ConfigError {
   const first = error.message.split('\n')[0] ?? error.message;
-  const match = /^([^:]+): (.*)$/.exec(first);
-  return match ? new ConfigError(decodeKey(match[1]!), match[2]!.replace(/^\s+/, '')) : new ConfigError(undefined, first);
+  const match = /^([^:]+): (.*?)(: value was .*)?$/s.exec(first);
+  if (!match) return new ConfigError(undefined, first.replace(/: value was .*$/s, ''));
+  const key = decodeKey(match[1]!);
+  const value = match[3] !== undefined && key in shown ? `: value was ${JSON.stringify(shown[key])}` : '';
+  return new ConfigError(key, `${match[2]!.replace(/^\s+/, '')}${value}`);
 }
 
 function suggest(key: string): string {

@@ -51,6 +51,8 @@ const ONLY_REFERENCES = /^(\$\{(env|file):[^}]*\})+$/;
 
 /** `scheme://user:password@`: the password is what follows the first colon of the user info, up to the last `@`. */
 const URL_USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#]*)@/i;
+/** `scheme://token@` (user info without a colon): an API key or token passed as the user name, hidden whole. */
+const URL_TOKEN_ONLY = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@:]+)@/i;
 
 /**
  * A config as it may be shown (logs, REST answers): a sensitive key's value becomes `[redacted]` unless it only
@@ -62,7 +64,7 @@ export function redactConfig(config: Readonly<Record<string, unknown>>, sensitiv
 
 function redactValue(value: unknown, sensitive: boolean): unknown {
   if (sensitive) return ONLY_REFERENCES.test(String(value)) ? value : REDACTED;
-  return typeof value === 'string' ? value.replace(URL_USER_INFO, `$1${REDACTED}@`) : value;
+  return typeof value === 'string' ? value.replace(URL_USER_INFO, `$1${REDACTED}@`).replace(URL_TOKEN_ONLY, `$1${REDACTED}@`) : value;
 }
 
 /**

@@ -125,4 +125,11 @@ describe('parseConnectorConfig refuses a broken file', () => {
     expect(error.key).toBe('batch.max.size');
     expect(error.message).not.toContain('sup3r-s3cret');
   });
+
+  it('showing the reference, not the secret it resolves to, when the broken key itself is a reference', () => {
+    // Anyone who may submit a connector (the worker's API) must not read the worker's environment through errors.
+    const error = refusal(broken({ 'http.timeout': '${env:TOKEN}' }), { TOKEN });
+
+    expect(error.message).toBe('http.timeout: must be a whole number from 1 to 3600: value was "${env:TOKEN}"');
+  });
 });

@@ -23,6 +23,9 @@ describe('URL credentials in a shown config (regression: the registry password w
     expect(redacted['http.url']).toBe('https://sink-user:[redacted]@sink.test/ingest?x=1');
     expect(redacted['key.converter.schema.registry.url']).toBe('http://registry.test:8081');
     expect(JSON.stringify(redacted)).not.toMatch(/sink-pw|p@ss|word/);
+    // An API key passed as the user name alone is a secret too.
+    const tokenOnly = parseConnectorConfig({ ...connector, 'http.url': 'https://AKIA-api-key@sink.test/ingest' }, {}).redacted;
+    expect(tokenOnly['http.url']).toBe('https://[redacted]@sink.test/ingest');
   });
 
   it('masks it in the worker\'s REST shapes too, and a PUT of what GET showed keeps the stored URL', () => {
