@@ -47,6 +47,8 @@ export interface RegistryClientOptions {
 export interface RegistryClient<T> {
   /** The compiled schema when it is cached: the hot path, no Promise. */
   cached(id: number): T | undefined;
+  /** The error for an id the registry said it does not know (cached for a while): the hot path for bad records. */
+  missing?(id: number): BadDataError | undefined;
   /**
    * Fetches (once, however many records wait for it), compiles and caches. Rejects with a BadDataError for an id the
    * registry does not know, with a SchemaRegistryError when the registry refuses (or the client was closed).
@@ -109,6 +111,10 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
 
   return {
     cached: (id) => compiled.get(id),
+    missing(id) {
+      const missing = notFound.get(id);
+      return missing && missing.until > Date.now() ? missing.error : undefined;
+    },
     load(id, log) {
       const hit = compiled.get(id);
       if (hit !== undefined) return Promise.resolve(hit);

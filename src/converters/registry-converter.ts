@@ -54,7 +54,7 @@ export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSc
  * does not fit its schema, a schema of another kind) throw a BadDataError: the record is bad. Registry failures come
  * from the client as SchemaRegistryError and stop the pipeline, as does any other error.
  */
-export function registryConverter(kind: SchemaKind, converterName: string, client: Pick<RegistryClient<CompiledSchema>, 'cached' | 'load'>): Converter {
+export function registryConverter(kind: SchemaKind, converterName: string, client: Pick<RegistryClient<CompiledSchema>, 'cached' | 'load' | 'missing'>): Converter {
   const read = (schema: CompiledSchema, id: number, bytes: Buffer): unknown => {
     if (schema.kind !== kind) throw new BadDataError('wrong-schema-type', `schema id ${id} is a ${schema.kind} schema, but the converter is ${converterName}`);
     try {
@@ -71,6 +71,8 @@ export function registryConverter(kind: SchemaKind, converterName: string, clien
     const id = bytes.readInt32BE(1);
     const schema = client.cached(id);
     if (schema !== undefined) return read(schema, id, bytes);
+    const missing = client.missing?.(id);
+    if (missing !== undefined) throw missing; // known unknown: no Promise, so the poll stays on the synchronous path
     return client.load(id, context?.log).then((loaded) => read(loaded, id, bytes));
   };
 }

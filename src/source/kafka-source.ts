@@ -14,6 +14,7 @@ import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from './record.js';
 import { toKafkaRecord } from './message-record.js';
 import { createConsumer } from './consumer.js';
+import { highWatermarks } from './high-watermarks.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
@@ -43,6 +44,8 @@ export class KafkaSource {
   private readonly committing = new Map<string, number>();
   /** Partitions this consumer paused and did not resume yet (librdkafka may keep that across a rebalance). */
   private readonly pausedHere = new Set<string>();
+  /** A statistics tick is asking the broker for paused partitions' end offsets. */
+  private askingEnds = false;
   private commitQueued = false;
   private consumed = 0;
   private stopping = false;
@@ -120,31 +123,13 @@ export class KafkaSource {
     this.consumer.on('event.stats', (event: { message: string }) => {
       const paused = this.assigned.filter((id) => this.pausedHere.has(id));
       if (paused.length === 0) return observer.statistics(event.message);
-      void this.highWatermarks(paused).then((ends) => observer.statistics(event.message, ends));
+      if (this.askingEnds) return; // the last tick's answer is still coming: skip this one rather than race it
+      this.askingEnds = true;
+      void highWatermarks(this.consumer, paused)
+        .then((ends) => observer.statistics(event.message, ends))
+        .finally(() => (this.askingEnds = false));
     });
     this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
-  }
-
-  /** The broker's end offset of each partition; one that cannot be asked now is left out. */
-  private async highWatermarks(ids: readonly string[]): Promise<Map<string, number>> {
-    const ends = new Map<string, number>();
-    await Promise.all(
-      ids.map(
-        (id) =>
-          new Promise<void>((resolve) => {
-            const { topic, partition } = toTopicPartition(id);
-            try {
-              this.consumer.queryWatermarkOffsets(topic, partition, 5000, (err, offsets) => {
-                if (!err) ends.set(id, offsets.highOffset);
-                resolve();
-              });
-            } catch {
-              resolve(); // disconnected meanwhile
-            }
-          }),
-      ),
-    );
-    return ends;
   }
 
   /** Commits the final watermarks synchronously, leaves the group and disconnects. */

@@ -3,9 +3,6 @@ import { isSensitiveKey } from '../config/connector-config.js';
 import { redactConfig, restoreRedacted } from '../config/secret.js';
 import type { ManagedConnector } from './connector.js';
 
-export { REDACTED } from '../config/secret.js';
-export const isSensitive = isSensitiveKey;
-
 /** Connect shows config values as strings; secrets and URL passwords redacted as in the logs (`redactConfig`). */
 export function redactedConfig(config: Readonly<Record<string, unknown>>): Record<string, string> {
   return Object.fromEntries(Object.entries(redactConfig(config, isSensitiveKey)).map(([key, value]) => [key, String(value)]));

@@ -11,10 +11,7 @@ export interface ConnectorTotals {
   delivered: number;
   failed: number;
   deadLettered: number;
-  retried: number;
   requests: number;
-  commits: number;
-  commitFailures: number;
   /** "topic/partition" -> records behind the end of the partition, from the last librdkafka statistics. */
   lag: Map<string, number>;
 }
@@ -92,7 +89,7 @@ export class WorkerMetrics {
   totalsOf(name: string): ConnectorTotals {
     let totals = this.totals.get(name);
     if (!totals) {
-      totals = { read: 0, delivered: 0, failed: 0, deadLettered: 0, retried: 0, requests: 0, commits: 0, commitFailures: 0, lag: new Map() };
+      totals = { read: 0, delivered: 0, failed: 0, deadLettered: 0, requests: 0, lag: new Map() };
       this.totals.set(name, totals);
     }
     return totals;
@@ -132,10 +129,7 @@ export class WorkerMetrics {
           totals().delivered += count;
           this.delivered.inc(labels, count);
         }
-        if (delivery.attempts > 1) {
-          totals().retried += count;
-          this.retried.inc(labels, count);
-        }
+        if (delivery.attempts > 1) this.retried.inc(labels, count);
       },
       failed: (count, action) => {
         totals().failed += count;
@@ -150,8 +144,6 @@ export class WorkerMetrics {
         if (lag) totals().lag = lag;
       },
       committed: (ok) => {
-        if (ok) totals().commits++;
-        else totals().commitFailures++;
         (ok ? this.commits : this.commitFailures).inc(labels);
       },
     };

@@ -160,6 +160,8 @@ describe('schema registry client and converter (a registry on 127.0.0.1)', () =>
     expect(parked).toEqual([0, 1, 2, 3]);
     expect(registry.idFetches.get(77)).toBe(1);
     await expect(client.load(77)).rejects.toBeInstanceOf(BadDataError);
+    // Once known to be unknown, the converter throws at once rather than returning a Promise (the slow path).
+    expect(() => registryConverter('AVRO', 'AvroConverter', client)(unknown, polls[0]![0]!)).toThrow(BadDataError);
   });
 
   it('ends its retries when closed (regression: a stopped pipeline kept calling the registry forever)', async () => {

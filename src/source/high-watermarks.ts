@@ -1,0 +1,22 @@
+/** The broker's end offsets of some partitions, asked directly (librdkafka's statistics stop updating paused ones). */
+import type { KafkaConsumer } from 'node-rdkafka';
+import { toTopicPartition } from './topic-partition.js';
+
+/** "topic/partition" -> high watermark; a partition that cannot be asked now (an error, disconnected) is left out. */
+export async function highWatermarks(consumer: KafkaConsumer, ids: readonly string[], timeoutMs = 5000): Promise<Map<string, number>> {
+  const ends = new Map<string, number>();
+  const ask = (id: string): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const { topic, partition } = toTopicPartition(id);
+      try {
+        consumer.queryWatermarkOffsets(topic, partition, timeoutMs, (err, offsets) => {
+          if (!err) ends.set(id, offsets.highOffset);
+          resolve();
+        });
+      } catch {
+        resolve();
+      }
+    });
+  await Promise.all(ids.map(ask));
+  return ends;
+}
