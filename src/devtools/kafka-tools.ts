@@ -27,8 +27,18 @@ export interface TestProducer {
   close(): Promise<void>;
 }
 
+/** How long `send` waits for room in the local queue, and then for the broker's acknowledgements, before failing. */
+const SEND_TIMEOUT_MS = 120_000;
+
+/**
+ * Idempotent (acks=all): a produce retry after a lost acknowledgement can neither duplicate nor reorder records
+ * within a partition, so the fault suite's order check cannot fail because of the producer.
+ */
 export async function connectProducer(bootstrap: string): Promise<TestProducer> {
-  const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap, dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 });
+  const producer = new rdkafka.Producer(
+    { 'bootstrap.servers': bootstrap, dr_cb: true, 'enable.idempotence': true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 },
+    { acks: -1 }, // all in-sync replicas (idempotence requires it)
+  );
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(10);
   let pending = 0;
@@ -41,6 +51,7 @@ export async function connectProducer(bootstrap: string): Promise<TestProducer> 
   });
   return {
     send: async (topic, records) => {
+      const deadline = Date.now() + SEND_TIMEOUT_MS;
       for (const r of records) {
         const value = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
         for (;;) {
@@ -50,11 +61,20 @@ export async function connectProducer(bootstrap: string): Promise<TestProducer> 
             break;
           } catch (error) {
             if ((error as { code?: number }).code !== rdkafka.CODES.ERRORS.ERR__QUEUE_FULL) throw error;
+            if (Date.now() > deadline) throw new Error(`produce to ${topic}: the local queue stayed full for ${SEND_TIMEOUT_MS} ms`);
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         }
       }
-      if (pending > 0) await new Promise<void>((resolve) => (wake = resolve));
+      if (pending > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (wake = resolve)),
+          new Promise<void>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`produce to ${topic}: ${pending} records unacknowledged after ${SEND_TIMEOUT_MS} ms`)), Math.max(1, deadline - Date.now()));
+          }),
+        ]).finally(() => clearTimeout(timer));
+      }
       if (failure) throw new Error(`produce failed: ${failure.message}`);
     },
     close: () => new Promise<void>((resolve) => producer.disconnect(() => resolve())),
@@ -80,6 +100,25 @@ export async function committedOffsets(bootstrap: string, group: string, topic: 
       consumer.committed(toppars, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets))),
     );
     return new Map(result.map((o) => [o.partition, o.offset]));
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+}
+
+/** The high watermark (end offset) of each partition of a topic. */
+export async function endOffsets(bootstrap: string, topic: string, partitions: number): Promise<number[]> {
+  const consumer = new rdkafka.KafkaConsumer({ 'bootstrap.servers': bootstrap, 'group.id': `ends-${topic}-${Date.now()}`, 'enable.auto.commit': false }, {});
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    const ends: number[] = [];
+    for (let partition = 0; partition < partitions; partition++) {
+      ends.push(
+        await new Promise<number>((resolve, reject) =>
+          consumer.queryWatermarkOffsets(topic, partition, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets.highOffset))),
+        ),
+      );
+    }
+    return ends;
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }

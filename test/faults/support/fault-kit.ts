@@ -3,12 +3,12 @@
  * the sink run as a real child process (so it can be killed), and the one-line figure every scenario prints.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { jest } from '@jest/globals';
+import { expect, jest } from '@jest/globals';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectProducer } from '../../../src/devtools/kafka-tools.js';
-import { type Receiver, type Responder, startReceiver } from '../../../src/devtools/receiver.js';
+import { committedOffsets, connectProducer } from '../../../src/devtools/kafka-tools.js';
+import { type EarlyResponder, type Receiver, type Responder, startReceiver } from '../../../src/devtools/receiver.js';
 
 /** FAULT_SCALE=full (npm run test:faults) runs the sizes the issue names; the default is the short version in npm test. */
 export const FULL = process.env.FAULT_SCALE === 'full';
@@ -20,8 +20,11 @@ export interface Produced {
   readonly total: number;
 }
 
-/** Produces `count` JSON records `{"id": "<partition>-<seq>", ...}` spread over `partitions`. */
-export async function produceIds(bootstrap: string, topic: string, count: number, partitions: number): Promise<Produced> {
+/**
+ * Produces `count` JSON records `{"id": "<partition>-<seq>", ...}` spread over `partitions`; `valueBytes` pads each
+ * value to about that size (so that a batch's body spans several reads on the receiver's side).
+ */
+export async function produceIds(bootstrap: string, topic: string, count: number, partitions: number, valueBytes = 0): Promise<Produced> {
   const byPartition: string[][] = Array.from({ length: partitions }, () => []);
   const producer = await connectProducer(bootstrap);
   try {
@@ -32,7 +35,9 @@ export async function produceIds(bootstrap: string, topic: string, count: number
         const partition = i % partitions;
         const id = `${partition}-${byPartition[partition]!.length}`;
         byPartition[partition]!.push(id);
-        records.push({ key: String(i % 97), value: JSON.stringify({ id, metric: 'Temperature', measurement: i % 40 }), partition });
+        const value = JSON.stringify({ id, metric: 'Temperature', measurement: i % 40 });
+        const padded = value.length + 10 < valueBytes ? `${value.slice(0, -1)},"pad":"${'x'.repeat(valueBytes - value.length - 10)}"}` : value;
+        records.push({ key: String(i % 97), value: padded, partition });
       }
       await producer.send(topic, records);
     }
@@ -42,7 +47,11 @@ export async function produceIds(bootstrap: string, topic: string, count: number
   return { byPartition, total: count };
 }
 
-/** A receiver that parses ids out of accepted bodies (one JSON value per line). */
+/**
+ * A receiver that parses ids out of the bodies it accepts (one JSON value per line). An id counts as accepted when
+ * the endpoint decided to answer 2xx, as a real endpoint would have processed it: even if the answer then comes too
+ * late for the sink (delayMs past http.timeout) or is cut (resetMidResponse). Those the sink re-sends: duplicates.
+ */
 export interface IdReceiver {
   readonly receiver: Receiver;
   /** Every accepted id, in arrival order, duplicates included. */
@@ -50,11 +59,12 @@ export interface IdReceiver {
   readonly uniqueCount: () => number;
 }
 
-export async function startIdReceiver(respond?: Responder): Promise<IdReceiver> {
+export async function startIdReceiver(respond?: Responder, early?: EarlyResponder): Promise<IdReceiver> {
   const ids: string[] = [];
   const unique = new Set<string>();
   const receiver = await startReceiver({
     respond,
+    early,
     onRequest: (request, reply) => {
       if (typeof reply === 'string' || (reply.status ?? 200) >= 300) return;
       for (const line of request.body.toString().split('\n')) {
@@ -90,12 +100,89 @@ export function verdict(produced: Produced, ids: readonly string[]): Verdict {
   return { produced: produced.total, delivered: seen.size, lost, duplicates: ids.length - seen.size, outOfOrder };
 }
 
-/** The scenario's one-line figure: `scenario  produced  delivered  lost  duplicates  duration`. */
-export function report(scenario: string, v: Verdict, startedAt: number, extra = ''): void {
-  const line = [scenario.padEnd(22), `produced=${v.produced}`, `delivered=${v.delivered}`, `lost=${v.lost}`, `duplicates=${v.duplicates}`, `duration=${((Date.now() - startedAt) / 1000).toFixed(1)}s`, extra]
+/** Where a scenario's sink commits, and how many records its committed offsets must cover in the end. */
+export interface CommittedSpec {
+  /** The connector name: the consumer group is `connect-<name>`. */
+  readonly name: string;
+  readonly topic: string;
+  readonly partitions: number;
+  /** Records in the topic: the committed offsets, summed over the partitions, must equal it. */
+  readonly count: number;
+  /** Default: the suite's broker. */
+  readonly bootstrap?: string;
+}
+
+/** The group's committed offsets summed over the partitions (none yet counts 0); -1 while they cannot be read. */
+export async function committedTotal(c: CommittedSpec): Promise<number> {
+  const address = c.bootstrap ?? process.env.KAFKA_TEST_BOOTSTRAP ?? '';
+  try {
+    const offsets = await committedOffsets(address, `connect-${c.name}`, c.topic, c.partitions);
+    return Array.from({ length: c.partitions }, (_, p) => Math.max(0, offsets.get(p) ?? 0)).reduce((a, b) => a + b, 0);
+  } catch {
+    return -1; // the coordinator is not ready (a broker that just restarted): poll again
+  }
+}
+
+/** Polls the committed total every 200 ms until it reaches `c.count` or `timeoutMs` passed; returns the last one. */
+export async function waitForCommitted(c: CommittedSpec, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let total = await committedTotal(c);
+  for (let i = 0; i < 10_000 && total < c.count && Date.now() < deadline; i++) {
+    await sleep(200);
+    total = await committedTotal(c);
+  }
+  return total;
+}
+
+/**
+ * Waits, at most `timeoutMs`, until the receiver accepted `ids` distinct ids and the sink committed every record
+ * (the sink commits every offset.flush.interval.ms; stopping it before that would leave the check to its shutdown
+ * commit). Never throws: the assertions after say what was missing.
+ */
+export async function waitForDelivery(sink: IdReceiver, ids: number, c: CommittedSpec, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < 100_000 && sink.uniqueCount() < ids && Date.now() < deadline; i++) await sleep(50);
+  await waitForCommitted(c, Math.max(0, deadline - Date.now()));
+}
+
+export interface Ending {
+  readonly scenario: string;
+  readonly startedAt: number;
+  /** The most duplicates the scenario can cause (each scenario says why). */
+  readonly maxDuplicates: number;
+  readonly committed: CommittedSpec;
+  /** Printed at the end of the FAULTS line. */
+  readonly extra?: string;
+}
+
+/**
+ * How every scenario ends: reads the committed offsets (polled up to 15 s until they cover every record), prints
+ * the one-line figure, then asserts lost = 0, first arrivals in partition order, duplicates within the scenario's
+ * bound, and committed offsets summing to the number of records.
+ */
+export async function expectDelivered(v: Verdict, end: Ending): Promise<void> {
+  const committed = await waitForCommitted(end.committed, 15_000);
+  const line = [
+    end.scenario.padEnd(22),
+    `produced=${v.produced}`,
+    `delivered=${v.delivered}`,
+    `lost=${v.lost}`,
+    `duplicates=${v.duplicates}(max ${end.maxDuplicates})`,
+    `outOfOrder=${v.outOfOrder}`,
+    `committed=${committed}/${end.committed.count}`,
+    `duration=${((Date.now() - end.startedAt) / 1000).toFixed(1)}s`,
+    end.extra ?? '',
+  ]
     .filter(Boolean)
     .join('  ');
   process.stdout.write(`FAULTS ${line}\n`);
+  expect({ lost: v.lost, outOfOrder: v.outOfOrder, committed }).toEqual({ lost: 0, outOfOrder: 0, committed: end.committed.count });
+  expect(v.duplicates).toBeLessThanOrEqual(end.maxDuplicates);
+}
+
+/** Times `text` occurs in `log` (e.g. 'partitions revoked' in a sink's output). */
+export function occurrences(log: string, text: string): number {
+  return log.split(text).length - 1;
 }
 
 /** A connector file on disk, for the sink processes. */
@@ -109,6 +196,8 @@ export interface SinkProcess {
   readonly child: ChildProcess;
   /** Resolves once the sink logged `text` (e.g. that it was assigned partitions); rejects after `timeoutMs`. */
   readonly logged: (text: string, timeoutMs: number) => Promise<void>;
+  /** What the sink wrote to stderr so far. */
+  readonly output: () => string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
@@ -141,7 +230,7 @@ export function spawnSink(file: string, env: Record<string, string>, limitMs = 3
       await sleep(50);
     }
   };
-  return { child, exited, logged };
+  return { child, exited, logged, output: () => stderr };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
