@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { produce } from '../../src/devtools/kafka-tools.js';
 import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
 import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
-import { baseConnector, bootstrap, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
+import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('flow control', () => {
   let receiver: Receiver | undefined;
@@ -56,6 +56,33 @@ describe('flow control', () => {
     stalled = false;
     await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
     expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+  });
+
+  it('abandons a request still running at shutdown.timeout.ms, commits only what was delivered, and re-sends it after a restart', async () => {
+    const topic = await freshTopic('abandon', 1);
+    await produce(bootstrap(), topic, ['a', 'b', 'c'].map((value) => ({ value })));
+    receiver = await startReceiver({ respond: (request) => (request.body.toString() === 'a' ? { status: 200 } : 'stall') });
+    const name = `abandon_${topic}`;
+    const connector = { ...baseConnector(name, topic, receiver.url), 'shutdown.timeout.ms': 1000, 'offset.flush.interval.ms': 50 };
+    const { log, lines } = captureLog();
+    running = await runConnector(connector, { log });
+    await eventually(() => receiver!.requests.some((r) => r.body.toString() === 'b'), 30_000, "b's request stalled at the endpoint");
+
+    const started = Date.now();
+    await running.stop();
+    const tookMs = Date.now() - started;
+    expect(tookMs).toBeGreaterThanOrEqual(900);
+    expect(tookMs).toBeLessThan(10_000);
+    expect(lines.some((l) => l.includes('shutdown timeout: abandoning in-flight requests'))).toBe(true);
+    expect(await committed(name, topic, 1)).toEqual([1]); // a only: b was abandoned, c never sent
+
+    receiver.respondWith(() => ({ status: 200 }));
+    const before = receiver.accepted.length;
+    running = await runConnector(connector);
+    await receiver.waitForAccepted(before + 2, 30_000);
+    await running.stop();
+    expect(receiver.accepted.slice(before).map((r) => r.body.toString())).toEqual(['b', 'c']); // the abandoned window, once
+    expect(await committed(name, topic, 1)).toEqual([3]);
   });
 
   it('stops gracefully mid-stream and resumes after a restart with nothing lost and nothing sent twice', async () => {
