@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, errorMessage } from '../errors.js';
 
 export interface StoredConnector {
   /** The config of a connector created or changed through the API; absent for a pipeline file's connector. */
@@ -25,7 +26,13 @@ export function fileStateStore(dir: string): StateStore {
   return {
     load: () => {
       if (!existsSync(path)) return new Map();
-      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { connectors?: Record<string, StoredConnector> };
+      let parsed: { connectors?: Record<string, StoredConnector> };
+      try {
+        parsed = JSON.parse(readFileSync(path, 'utf8')) as typeof parsed;
+      } catch (error) {
+        // Written atomically, so this is a hand edit or a damaged disk: say which file, and keep it for the operator.
+        throw new ConfigError(undefined, `the worker state ${path} cannot be read (${errorMessage(error)}): fix or move it away (it holds the connectors created through the API)`);
+      }
       return new Map(Object.entries(parsed.connectors ?? {}));
     },
     save: (connectors) => {
