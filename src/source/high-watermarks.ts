@@ -20,3 +20,24 @@ export async function highWatermarks(consumer: KafkaConsumer, ids: readonly stri
   await Promise.all(ids.map(ask));
   return ends;
 }
+
+/**
+ * An `event.stats` listener that passes each statistics JSON on with fresh end offsets for the partitions `paused`
+ * names; while the broker's answer for one tick is still coming, later ticks are skipped rather than raced.
+ */
+export function statisticsWithEnds(
+  consumer: KafkaConsumer,
+  paused: () => readonly string[],
+  report: (json: string, ends?: ReadonlyMap<string, number>) => void,
+): (event: { message: string }) => void {
+  let asking = false;
+  return (event) => {
+    const ids = paused();
+    if (ids.length === 0) return report(event.message);
+    if (asking) return;
+    asking = true;
+    void highWatermarks(consumer, ids)
+      .then((ends) => report(event.message, ends))
+      .finally(() => (asking = false));
+  };
+}

@@ -14,7 +14,7 @@ import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from './record.js';
 import { toKafkaRecord } from './message-record.js';
 import { createConsumer } from './consumer.js';
-import { highWatermarks } from './high-watermarks.js';
+import { statisticsWithEnds } from './high-watermarks.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
@@ -44,8 +44,6 @@ export class KafkaSource {
   private readonly committing = new Map<string, number>();
   /** Partitions this consumer paused and did not resume yet (librdkafka may keep that across a rebalance). */
   private readonly pausedHere = new Set<string>();
-  /** A statistics tick is asking the broker for paused partitions' end offsets. */
-  private askingEnds = false;
   private commitQueued = false;
   private consumed = 0;
   private stopping = false;
@@ -120,15 +118,8 @@ export class KafkaSource {
    * here the end is asked of the broker and passed along ("topic/partition" -> high watermark).
    */
   observe(observer: { statistics(json: string, ends?: ReadonlyMap<string, number>): void; committed(ok: boolean): void }): void {
-    this.consumer.on('event.stats', (event: { message: string }) => {
-      const paused = this.assigned.filter((id) => this.pausedHere.has(id));
-      if (paused.length === 0) return observer.statistics(event.message);
-      if (this.askingEnds) return; // the last tick's answer is still coming: skip this one rather than race it
-      this.askingEnds = true;
-      void highWatermarks(this.consumer, paused)
-        .then((ends) => observer.statistics(event.message, ends))
-        .finally(() => (this.askingEnds = false));
-    });
+    const paused = (): string[] => this.assigned.filter((id) => this.pausedHere.has(id));
+    this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends)));
     this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
   }
 

@@ -1,7 +1,7 @@
 /** Endpoint faults: errors, 429s, resets, timeouts, an outage, and an endpoint slower than the poll interval allows. */
 import { describe, expect, it } from '@jest/globals';
 import type { ReceivedRequest } from '../../src/devtools/receiver.js';
-import { bootstrap, captureLog, freshTopic, runConnector } from '../support/harness.js';
+import { baseConnector, bootstrap, captureLog, freshTopic, runConnector } from '../support/harness.js';
 import { expectDelivered, FULL, type IdReceiver, produceIds, sleep, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 
 const PARTITIONS = 6;
@@ -48,10 +48,7 @@ describe('faults: the endpoint misbehaves', () => {
     );
     const name = `endpoint_${topic}`;
     const running = await runConnector({
-      name,
-      topics: topic,
-      'http.url': sink.receiver.url,
-      'http.authorization.type': 'none',
+      ...baseConnector(name, topic, sink.receiver.url),
       'batching.enabled': true,
       'batch.max.size': batch,
       'batch.linger.ms': 20,
@@ -103,10 +100,7 @@ describe('faults: the endpoint misbehaves', () => {
     const { log, lines } = captureLog();
     const running = await runConnector(
       {
-        name,
-        topics: topic,
-        'http.url': sink.receiver.url,
-        'http.authorization.type': 'none',
+        ...baseConnector(name, topic, sink.receiver.url),
         'batching.enabled': true,
         'batch.max.size': batch,
         'max.retries': 1000,
