@@ -2,7 +2,7 @@ import { catchError, defer, map, mergeMap, Observable, of, type OperatorFunction
 import { type Authorizer, withoutCredentials } from '../auth/authorizer.js';
 import type { Logger } from 'winston';
 import { DeliveryError, describeRecords, HttpNetworkError, SinkError } from '../errors.js';
-import type { AdaptiveConcurrency } from '../sink/adaptive-concurrency.js';
+import type { AdaptiveConcurrency, ConcurrencyLimiter } from '../sink/adaptive-concurrency.js';
 import type { DeadLetters } from '../sink/dead-letters.js';
 import type { TokenBucket } from '../sink/rate-limit.js';
 import type { Send } from '../sink/http-service.js';
@@ -24,9 +24,8 @@ export interface PostOptions {
   readonly retry: Omit<RetryBackoffOptions, 'shouldRetry'>;
   /**
    * Most requests in flight: a number, or a limiter (`http.concurrency=adaptive`) that also gets every attempt's
-   * outcome. With a number a request holds its slot until it is delivered or given up, retry waits included; with a
-   * limiter each attempt holds one only while it runs, so a rejected request waiting to retry leaves its slot to
-   * another.
+   * outcome. Either way an attempt holds a slot only while it runs, so a request waiting for its retry backoff leaves
+   * its slot to another (requests with the same key still wait for each other's whole delivery).
    */
   readonly concurrency: number | AdaptiveConcurrency;
   /** Requests with the same key are sent one after another, in order; undefined: no order (see `orderingKey`). */
@@ -52,23 +51,27 @@ export interface PostOptions {
  */
 export function post(options: PostOptions): OperatorFunction<HttpRequest, Delivery> {
   const { concurrency } = options;
-  if (typeof concurrency === 'number') return mergeMapByKey(options.keyOf, (request) => deliver(request, options), concurrency);
-  const send = withLimiterFeedback(options.send, concurrency);
+  const limiter = typeof concurrency === 'number' ? fixedLimit(concurrency) : concurrency;
+  const send = typeof concurrency === 'number' ? options.send : withLimiterFeedback(options.send, concurrency);
   return (requests) =>
     defer(() => {
       // Per subscription: the slots count this stream's attempts; a key still waits for its whole delivery.
-      const slots = new RequestSlots(concurrency);
+      const slots = new RequestSlots(limiter);
       return requests.pipe(mergeMapByKey(options.keyOf, (request) => deliver(request, { ...options, send }, slots), slots));
     });
 }
 
-/** One request, retries included; with `slots`, each attempt runs in a slot of its own (see RequestSlots). */
-function deliver(request: HttpRequest, options: PostOptions, slots?: RequestSlots): Observable<Delivery> {
+/** A limit that never changes (`http.concurrency` as a number). */
+function fixedLimit(limit: number): ConcurrencyLimiter {
+  return { limit, running: () => undefined, onChange: () => () => undefined };
+}
+
+/** One request, retries included; each attempt runs in a slot of its own (see RequestSlots). */
+function deliver(request: HttpRequest, options: PostOptions, slots: RequestSlots): Observable<Delivery> {
   let attempts = 0;
   return defer(() => {
     attempts += 1;
-    const attempt = sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy)));
-    return slots ? slots.hold(attempt) : attempt;
+    return slots.hold(sendAuthorized(request, options).pipe(map((response) => checkResponse(response, options.policy))));
   }).pipe(
     retryBackoff({
       ...options.retry,

@@ -10,7 +10,7 @@ import { tlsOptions } from './tls-config.js';
 export const httpConfigSpec = {
   'http.timeout': { doc: 'Seconds one request may take before it counts as failed (and is retried).', format: int(1, 3600), default: 30 },
   'http.concurrency': {
-    doc: 'Most requests in flight at once (Aiven: 1), or `adaptive`: the bound starts at 1 and follows the endpoint (AIMD: +1 while the bound is reached without 429/503/timeouts or a latency rise, x0.9 on either), up to `http.concurrency.max`. With `ordering=partition` at most one per partition is in flight, so the effective bound is also the number of assigned partitions.',
+    doc: 'Most requests in flight at once (Aiven: 1; a request waiting for its retry backoff is not in flight), or `adaptive`: the bound starts at 1 and follows the endpoint (AIMD: +1 while the bound is reached without 429/503/timeouts or a latency rise, x0.9 on either), up to `http.concurrency.max`. With `ordering=partition` at most one per partition is in flight, so the effective bound is also the number of assigned partitions.',
     format: intOr(1, 1024, ['adaptive']),
     default: 8,
   },
