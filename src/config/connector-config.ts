@@ -2,7 +2,6 @@
  * A connector file (Kafka Connect keys) -> a validated SinkConfig. Everything is checked before anything
  * connects; the first problem becomes one ConfigError naming the key and what is allowed.
  */
-import convict from 'convict';
 import { authConfigSpec, authorizerFrom } from '../auth/auth-config.js';
 import { converterConfigSpec, type DecodeOptions, decodeOptions } from '../converters/converter-config.js';
 import { registryConfigSpec } from '../converters/registry-config.js';
@@ -21,6 +20,7 @@ import { retryConfigSpec, retryOptions } from '../sink/retry-config.js';
 import { statusPolicy, statusPolicyConfigSpec } from '../sink/status-policy.js';
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../sink/dead-letter-config.js';
 import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import { validatedWith } from './convict-validate.js';
 import { resolveReferences } from './providers.js';
 import { isSecretKey, redactConfig, Secret } from './secret.js';
 import type { ConfigSpec, ConfigValues } from './spec.js';
@@ -141,14 +141,7 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
   for (const [key, spec] of Object.entries(SPEC)) {
     if (spec.required && (given[key] === undefined || given[key] === '')) throw new ConfigError(key, `is required: ${spec.doc}`);
   }
-  const config = convict(convictSchema());
-  config.load(Object.fromEntries(Object.entries(given).map(([key, value]) => [encode(key), value])));
-  try {
-    config.validate({ allowed: 'strict' });
-  } catch (error) {
-    throw fromConvictError(error as Error, redacted);
-  }
-  const get = (key: string): unknown => config.get(encode(key) as never);
+  const get = validatedWith(SPEC, given, redacted);
   const values: ConfigValues = {
     string: (key) => String(get(key)),
     optionalString: (key) => (get(key) === null ? undefined : String(get(key))),
@@ -158,38 +151,6 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
   };
   const secret = (key: string): Secret | undefined => (get(key) === null ? undefined : new Secret(String(get(key))));
   return { values, secret, passthrough, redacted };
-}
-
-/** Convict splits keys on dots; connector keys are flat, so dots are encoded. */
-function encode(key: string): string {
-  return key.replaceAll('.', '__');
-}
-
-function decodeKey(key: string): string {
-  return key.replaceAll('__', '.');
-}
-
-function convictSchema(): convict.Schema<Record<string, unknown>> {
-  return Object.fromEntries(
-    Object.entries(SPEC).map(([key, spec]) => [
-      encode(key),
-      { doc: spec.doc, format: spec.format, default: spec.default, nullable: spec.default === null, sensitive: spec.sensitive === true },
-    ]),
-  ) as convict.Schema<Record<string, unknown>>;
-}
-
-/**
- * Convict's first problem as a ConfigError. Convict appends the value it checked, which is the resolved one: a
- * `${env:...}` or `${file:...}` reference would be printed as the secret it points to (and the worker's API answers
- * with this message). The value shown is therefore the one the file gave, as `redactConfig` shows it.
- */
-function fromConvictError(error: Error, shown: Readonly<Record<string, unknown>>): ConfigError {
-  const first = error.message.split('\n')[0] ?? error.message;
-  const match = /^([^:]+): (.*?)(: value was .*)?$/s.exec(first);
-  if (!match) return new ConfigError(undefined, first.replace(/: value was .*$/s, ''));
-  const key = decodeKey(match[1]!);
-  const value = match[3] !== undefined && key in shown ? `: value was ${JSON.stringify(shown[key])}` : '';
-  return new ConfigError(key, `${match[2]!.replace(/^\s+/, '')}${value}`);
 }
 
 function suggest(key: string): string {

@@ -4,7 +4,7 @@
  * spec like the connector keys, validated with convict, and rendered into the README's worker table.
  */
 import { resolve } from 'node:path';
-import convict from 'convict';
+import { validatedWith } from '../config/convict-validate.js';
 import { int, str } from '../config/formats.js';
 import { Secret } from '../config/secret.js';
 import type { ConfigSpec } from '../config/spec.js';
@@ -81,22 +81,7 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
 
 /** The spec's variables read from `env` (an empty one counts as unset) and validated; a bad one is a ConfigError naming it. */
 function workerSettings(env: NodeJS.ProcessEnv): (key: WorkerKey) => unknown {
-  const schema = Object.fromEntries(
-    Object.entries(workerConfigSpec).map(([key, spec]) => [
-      key,
-      { doc: spec.doc, format: spec.format, default: spec.default, nullable: spec.default === null, sensitive: 'sensitive' in spec && spec.sensitive },
-    ]),
-  ) as convict.Schema<Record<WorkerKey, unknown>>;
-  const config = convict(schema, { env: {}, args: [] });
-  config.load(Object.fromEntries(Object.keys(workerConfigSpec).flatMap((key) => (env[key] ? [[key, env[key]]] : []))));
-  try {
-    config.validate({ allowed: 'strict' });
-  } catch (error) {
-    const first = (error as Error).message.split('\n')[0] ?? '';
-    const match = /^(WORKER_\w+): (.*)$/.exec(first);
-    throw match ? new ConfigError(match[1], match[2]!.trim()) : new ConfigError(undefined, first);
-  }
-  return (key) => config.get(key as never);
+  return validatedWith(workerConfigSpec, Object.fromEntries(Object.keys(workerConfigSpec).flatMap((key) => (env[key] ? [[key, env[key]]] : []))));
 }
 
 function authFrom(token: string | null, basicText: string | null): WorkerAuth {
