@@ -1,6 +1,7 @@
 /** A converter turns a record's key or value bytes into what the request body is built from. */
 import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../errors.js';
+import { parseJsonExact } from './exact-json.js';
 
 /** What `decode` hands every converter besides the bytes. */
 export interface ConverterContext {
@@ -30,15 +31,15 @@ export const stringConverter: Converter = (bytes) => (bytes === null ? null : by
 export const byteArrayConverter: Converter = (bytes) => bytes;
 
 /**
- * JsonConverter: parsed JSON. With `schemas.enable` the value must be an envelope `{"schema":..., "payload":...}`
- * and the payload is what goes on.
+ * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt). With `schemas.enable` the value must be an
+ * envelope `{"schema":..., "payload":...}` and the payload is what goes on.
  */
 export function jsonConverter(schemasEnable: boolean): Converter {
   return (bytes) => {
     if (bytes === null) return null;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(bytes.toString('utf8'));
+      parsed = parseJsonExact(bytes.toString('utf8'));
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }

@@ -6,6 +6,7 @@
  */
 import { BadDataError, errorMessage } from '../errors.js';
 import { type DecimalFormat, decimalNumberToJson } from './connect-json.js';
+import { parseJsonExact } from './exact-json.js';
 
 type Mapper = (value: unknown) => unknown;
 
@@ -22,14 +23,14 @@ const CONNECT_DECIMAL = 'org.apache.kafka.connect.data.Decimal';
 
 /**
  * The reader for one schema: the JSON text after the wire-format header -> Connect JSON. Text that is not JSON:
- * BadDataError. Integers beyond 2^53 are rounded (JSON.parse reads float64s).
+ * BadDataError. Integers beyond 2^53 stay exact (BigInt); other numbers are float64s, as Connect reads them.
  */
 export function jsonSchemaReader(schemaText: string, format: DecimalFormat): (payload: string) => unknown {
   const mapper = compile(JSON.parse(schemaText) as JsonSchemaNode, format);
   return (payload) => {
     let data: unknown;
     try {
-      data = JSON.parse(payload);
+      data = parseJsonExact(payload);
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${errorMessage(error)})`, error);
     }
