@@ -4,6 +4,7 @@
  */
 import { type Observable, tap } from 'rxjs';
 import { redactedWhenPrinted } from '../config/secret.js';
+import { errorMessage } from '../errors.js';
 import type { DeadLetters } from '../sink/dead-letters.js';
 import type { Send } from '../sink/http-service.js';
 import type { Delivery } from '../sink/request.js';
@@ -17,8 +18,8 @@ export interface PipelineObserver {
   requested(status: number | undefined, seconds: number): void;
   /** A request's records reached the end of the chain: delivered, dead-lettered or dropped, after `attempts`. */
   finished(delivery: Delivery): void;
-  /** Records failed for good and went to the dead-letter topic (`dlq`) or were skipped (`drop`). */
-  failed(count: number, action: 'dlq' | 'drop'): void;
+  /** Records failed for good and went to the dead-letter topic (`dlq`) or were skipped (`drop`); `error` says why. */
+  failed(count: number, action: 'dlq' | 'drop', error: string): void;
   /** librdkafka's statistics, as JSON text, and the end offsets just asked of the broker for paused partitions. */
   statistics(json: string, ends?: ReadonlyMap<string, number>): void;
   /** The broker answered an offset commit. */
@@ -44,7 +45,7 @@ export function observeDeadLetters(deadLetters: DeadLetters, observer: PipelineO
   return {
     handle: async (failed, action) => {
       await deadLetters.handle(failed, action);
-      if (failed.length > 0) observer.failed(failed.length, action);
+      if (failed.length > 0) observer.failed(failed.length, action, errorMessage(failed[0]!.error));
     },
   };
 }

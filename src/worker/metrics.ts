@@ -12,6 +12,8 @@ export interface ConnectorTotals {
   failed: number;
   deadLettered: number;
   requests: number;
+  /** The last records that failed for good (dead-lettered or dropped): what and when, for the status page. */
+  lastRecordFailure?: { message: string; at: string };
   /** "topic/partition" -> records behind the end of the partition, from the last librdkafka statistics. */
   lag: Map<string, number>;
 }
@@ -131,8 +133,9 @@ export class WorkerMetrics {
         }
         if (delivery.attempts > 1) this.retried.inc(labels, count);
       },
-      failed: (count, action) => {
+      failed: (count, action, error) => {
         totals().failed += count;
+        totals().lastRecordFailure = { message: `${count} record(s) ${action === 'dlq' ? 'dead-lettered' : 'dropped'}: ${error}`, at: new Date().toISOString() };
         this.failed.inc(labels, count);
         if (action === 'dlq') {
           totals().deadLettered += count;

@@ -27,7 +27,7 @@ export function uiState(connectors: readonly ManagedConnector[], metrics: Worker
         state: c.state,
         // The first line only: the page has no room for a stack, and the API's status has the full trace.
         trace: c.trace?.split('\n')[0],
-        lastError: c.lastError,
+        lastError: latest(c.lastError, t.lastRecordFailure),
         read: t.read,
         delivered: t.delivered,
         failed: t.failed,
@@ -38,4 +38,10 @@ export function uiState(connectors: readonly ManagedConnector[], metrics: Worker
       };
     }),
   };
+}
+
+/** The later of two dated errors (ISO times compare as text). */
+function latest<T extends { at: string }>(a: T | undefined, b: T | undefined): T | undefined {
+  if (!a || !b) return a ?? b;
+  return a.at >= b.at ? a : b;
 }

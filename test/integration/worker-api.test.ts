@@ -384,6 +384,11 @@ describe('worker REST API', () => {
       const text = (await call(worker!.url, 'GET', '/metrics')).text;
       return expected.every((l) => text.includes(l));
     }, 30_000, `metrics ${expected.join(', ')}`);
+    // The status page says what happened to the dead-lettered record, though the connector kept running.
+    const ui = (await call(worker.url, 'GET', '/ui/state')).body as { connectors: { name: string; state: string; lastError?: { message: string } }[] };
+    const card = ui.connectors.find((c) => c.name === name)!;
+    expect(card.state).toBe('RUNNING');
+    expect(card.lastError?.message).toMatch(/^1 record\(s\) dead-lettered: delivery failed for topic \S+ partition 0 offset 1 after 1 attempt\(s\): HTTP 400/);
   });
 
   it('refuses what another web site could make a browser send: non-JSON bodies, foreign Origin or Host', async () => {

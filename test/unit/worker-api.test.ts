@@ -262,7 +262,7 @@ describe('metrics of a deleted connector', () => {
       observer.read(2);
       observer.requested(200, 0.01);
       observer.requested(undefined, 0.01);
-      observer.failed(1, 'dlq');
+      observer.failed(1, 'dlq', 'HTTP 400');
       observer.committed(true);
       observer.committed(false);
     }
