@@ -53,11 +53,12 @@ export function post(options: PostOptions): OperatorFunction<HttpRequest, Delive
   const { concurrency } = options;
   const limiter = typeof concurrency === 'number' ? fixedLimit(concurrency) : concurrency;
   const send = typeof concurrency === 'number' ? options.send : withLimiterFeedback(options.send, concurrency);
+  const sending = { ...options, send }; // once, not per request
   return (requests) =>
     defer(() => {
       // Per subscription: the slots count this stream's attempts; a key still waits for its whole delivery.
       const slots = new RequestSlots(limiter);
-      return requests.pipe(mergeMapByKey(options.keyOf, (request) => deliver(request, { ...options, send }, slots), slots));
+      return requests.pipe(mergeMapByKey(options.keyOf, (request) => deliver(request, sending, slots), slots));
     });
 }
 

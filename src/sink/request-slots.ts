@@ -1,6 +1,6 @@
 /**
- * Slots for requests in flight under a limit that may change (adaptive concurrency): each attempt holds a slot only
- * while it runs, so a request waiting for its retry backoff leaves its slot to another.
+ * Slots for requests in flight under `http.concurrency`, fixed or adaptive (a limit that may change): each attempt
+ * holds a slot only while it runs, so a request waiting for its retry backoff leaves its slot to another.
  */
 import { Observable, type Subscription } from 'rxjs';
 import type { ConcurrencyLimiter } from './adaptive-concurrency.js';

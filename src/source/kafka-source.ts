@@ -112,11 +112,7 @@ export class KafkaSource {
     this.applyBackpressure();
   }
 
-  /**
-   * For metrics: librdkafka's statistics JSON (with `statistics.interval.ms`) and the outcome of each commit. The
-   * statistics stop updating the end offset of a paused partition (librdkafka#4996), so for the partitions paused
-   * here the end is asked of the broker and passed along ("topic/partition" -> high watermark).
-   */
+  /** For metrics: librdkafka's statistics (with fresh ends for partitions paused here) and each commit's outcome. */
   observe(observer: { statistics(json: string, ends?: ReadonlyMap<string, number>): void; committed(ok: boolean): void }): void {
     const paused = (): string[] => this.assigned.filter((id) => this.pausedHere.has(id));
     this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends)));
