@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startLocalBroker } from '../src/devtools/local-broker.js';
+import { startLocalBroker } from '../src/cli/local-broker.js';
 import { startBenchReceiver } from './children.js';
 import { createBenchTopic, measurement, produceRecords } from './data.js';
 import { type ConsumeLimit, measureConsumeRate, measureRequestRate, type RequestLimit } from './limits.js';

@@ -1,5 +1,5 @@
 /** The bench's records: JSON values like the seed's iot measurements, padded to a size, with a sequence number and produce time. */
-import { connectProducer, createTopic } from '../src/devtools/kafka-tools.js';
+import { connectProducer, createTopic } from '../test/support/kafka-tools.js';
 
 /** `{"seq":..,"ts":..,"iot_id":..,"metric":"temperature","value":..,"pad":"..."}` of about `size` bytes. */
 export function measurement(seq: number, ts: number, size: number): string {

@@ -5,10 +5,10 @@
  */
 import avro from 'avsc';
 import { lastValueFrom, from, toArray } from 'rxjs';
-import { type Converter, jsonConverter, stringConverter } from '../src/converters/converter.js';
-import { compileSchema, registryConverter } from '../src/converters/registry-converter.js';
-import { decode } from '../src/operators/decode.js';
-import type { KafkaRecord } from '../src/source/record.js';
+import { type Converter, jsonConverter, stringConverter } from '../src/decode/converter.js';
+import { compileSchema, registryConverter } from '../src/decode/registry-converter.js';
+import { decode } from '../src/decode/decode.js';
+import type { KafkaRecord } from '../src/records/record.js';
 import { READING_SCHEMA, reading, readingBody } from '../test/support/avro-reading.js';
 
 const smoke = process.argv.includes('--smoke');

@@ -3,10 +3,10 @@
  * with the standard connector chain, the send wrapped to count requests in flight. Reports over IPC every 200 ms;
  * 'stop' stops it gracefully. argv[2]: the connector as JSON. KAFKA_BOOTSTRAP_SERVERS: the broker.
  */
-import { connectorPipeline, definePipeline } from '../src/pipeline/definePipeline.js';
-import { startPipeline } from '../src/pipeline/startPipeline.js';
-import { createLogger } from '../src/log.js';
-import type { Send } from '../src/sink/http-service.js';
+import { connectorPipeline, definePipeline } from '../src/connector/definePipeline.js';
+import { startPipeline } from '../src/connector/startPipeline.js';
+import { createLogger } from '../src/common/log.js';
+import type { Send } from '../src/deliver/http-service.js';
 
 export interface PipelineSample {
   readonly type: 'sample';

@@ -3,12 +3,12 @@
  * the seed's three records, a local receiver printing every request, and pipelines/iot_measurements_sink.json.
  * Exits 0 once the three POSTs arrived and their offsets are committed; `--follow` keeps producing until Ctrl-C.
  */
-import { committedOffsets, connectProducer, createTopic } from '../src/devtools/kafka-tools.js';
-import { startLocalBroker } from '../src/devtools/local-broker.js';
-import { type ReceivedRequest, startReceiver } from '../src/devtools/receiver.js';
-import { createLogger } from '../src/log.js';
-import { loadPipeline, resolvePipelinePath } from '../src/pipeline/loadPipeline.js';
-import { startPipeline } from '../src/pipeline/startPipeline.js';
+import { committedOffsets, connectProducer, createTopic } from '../test/support/kafka-tools.js';
+import { startLocalBroker } from '../src/cli/local-broker.js';
+import { type ReceivedRequest, startReceiver } from '../test/support/receiver.js';
+import { createLogger } from '../src/common/log.js';
+import { loadPipeline, resolvePipelinePath } from '../src/connector/loadPipeline.js';
+import { startPipeline } from '../src/connector/startPipeline.js';
 
 const TOPIC = 'iot_measurements';
 const SEED_RECORDS = [

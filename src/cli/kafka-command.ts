@@ -1,7 +1,7 @@
 /** `kafka-http-sink kafka` (and `npm run kafka`): the local broker in the foreground, data kept in .kafka/data-<port>. */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { freePort, startLocalBroker } from '../devtools/local-broker.js';
+import { freePort, startLocalBroker } from './local-broker.js';
 
 export async function kafkaCommand(env: NodeJS.ProcessEnv): Promise<number> {
   const wanted = Number(env.KAFKA_PORT ?? 9092);

@@ -1,5 +1,5 @@
 /** The `kafka-http-sink` command line: run, worker, validate, kafka; `--help` on each. Exit code as each command says. */
-import { reportFailure, runFromCommandLine } from '../pipeline/runFromCommandLine.js';
+import { reportFailure, runFromCommandLine } from './run-command.js';
 import { HELP } from './help.js';
 import { kafkaCommand } from './kafka-command.js';
 import { validateCommand } from './validate-command.js';

@@ -1,8 +1,8 @@
 /** `kafka-http-sink validate <file>`: every problem of a connector file, each with its key; nothing connects. */
 import { extname } from 'node:path';
-import { configProblems } from '../config/config-problems.js';
-import { errorMessage } from '../errors.js';
-import { loadPipeline, readConnectorFile, resolvePipelinePath } from '../pipeline/loadPipeline.js';
+import { configProblems } from '../connector/config-problems.js';
+import { errorMessage } from '../common/errors.js';
+import { loadPipeline, readConnectorFile, resolvePipelinePath } from '../connector/loadPipeline.js';
 
 export async function validateCommand(target: string, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   let connector: Record<string, unknown>;

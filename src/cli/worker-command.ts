@@ -1,7 +1,7 @@
 /** `kafka-http-sink worker`: a worker until SIGINT/SIGTERM, then every connector stops gracefully. */
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
-import { createLogger } from '../log.js';
+import { ConfigError } from '../common/errors.js';
+import { createLogger } from '../common/log.js';
 import { startWorker } from '../worker/worker.js';
 import { type WorkerOptions, workerOptions } from '../worker/worker-config.js';
 

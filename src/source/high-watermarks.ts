@@ -1,6 +1,6 @@
 /** The broker's end offsets of some partitions, asked directly (librdkafka's statistics stop updating paused ones). */
 import type { KafkaConsumer } from 'node-rdkafka';
-import { toTopicPartition } from './topic-partition.js';
+import { toTopicPartition } from '../records/topic-partition.js';
 
 /** "topic/partition" -> high watermark; a partition that cannot be asked now (an error, disconnected) is left out. */
 export async function highWatermarks(consumer: KafkaConsumer, ids: readonly string[], timeoutMs = 5000): Promise<Map<string, number>> {

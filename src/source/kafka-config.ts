@@ -1,8 +1,8 @@
 /** Connector-file keys of the Kafka source: topics, consumer group, flow control, and `kafka.*` passthrough. */
-import { ConfigError } from '../errors.js';
-import { int, str } from '../config/formats.js';
-import { redactedWhenPrinted } from '../config/secret.js';
-import type { ConfigSpec, ConfigValues } from '../config/spec.js';
+import { ConfigError } from '../common/errors.js';
+import { int, str } from '../common/config/formats.js';
+import { redactedWhenPrinted } from '../common/config/secret.js';
+import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 
 export const kafkaConfigSpec = {
   topics: { doc: 'Comma-separated topics to read. Exactly one of `topics` and `topics.regex` is required.', format: str(), default: null },

@@ -1,6 +1,6 @@
 /** A librdkafka message as the record the pipeline carries. */
 import type { Message } from 'node-rdkafka';
-import type { KafkaRecord, OffsetHandle } from './record.js';
+import type { KafkaRecord, OffsetHandle } from '../records/record.js';
 
 export function toKafkaRecord(m: Message, handle: OffsetHandle): KafkaRecord {
   const key = toBuffer(m.key);

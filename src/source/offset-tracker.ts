@@ -2,7 +2,7 @@
  * Per-partition watermark: the offset to commit is the lowest offset handed out and not yet acknowledged, so a
  * request that finished early never commits past an earlier one still in flight or failed.
  */
-import type { OffsetHandle } from './record.js';
+import type { OffsetHandle } from '../records/record.js';
 
 export class PartitionTracker implements OffsetHandle {
   /** Offsets handed out, in consumption order; entries before `head` are acknowledged and gone. */

@@ -1,5 +1,5 @@
 /** A REST API request the worker refuses, with the HTTP status Kafka Connect answers for it. */
-import { SinkError } from '../errors.js';
+import { SinkError } from '../common/errors.js';
 
 export class ApiError extends SinkError {
   constructor(

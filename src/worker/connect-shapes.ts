@@ -1,6 +1,6 @@
 /** Kafka Connect's REST JSON shapes for a connector: info, status, tasks, offsets; every config redacted. */
-import { isSensitiveKey } from '../config/connector-config.js';
-import { redactConfig, restoreRedacted } from '../config/secret.js';
+import { isSensitiveKey } from '../connector/connector-config.js';
+import { redactConfig, restoreRedacted } from '../common/config/secret.js';
 import type { ManagedConnector } from './connector.js';
 
 /** Connect shows config values as strings; secrets and URL passwords redacted as in the logs (`redactConfig`). */

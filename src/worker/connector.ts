@@ -3,11 +3,11 @@
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { BuildPipeline } from '../pipeline/definePipeline.js';
-import type { PipelineObserver } from '../pipeline/observe.js';
-import type { RunningPipeline, startPipeline } from '../pipeline/startPipeline.js';
+import { errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/log.js';
+import type { BuildPipeline } from '../connector/definePipeline.js';
+import type { PipelineObserver } from '../connector/observe.js';
+import type { RunningPipeline, startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';

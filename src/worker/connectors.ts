@@ -2,9 +2,9 @@
  * The worker's connectors by name: those of the pipelines directory and those created through the API. Every
  * change that must survive a restart (an API config, a pause) is written to the state store at once.
  */
-import { configProblems } from '../config/config-problems.js';
-import type { Logger } from '../log.js';
-import { connectorPipeline, type BuildPipeline } from '../pipeline/definePipeline.js';
+import { configProblems } from '../connector/config-problems.js';
+import type { Logger } from '../common/log.js';
+import { connectorPipeline, type BuildPipeline } from '../connector/definePipeline.js';
 import { ApiError } from './api-error.js';
 import { type ConnectorDeps, ManagedConnector } from './connector.js';
 import type { StateStore, StoredConnector } from './state-store.js';

@@ -3,7 +3,7 @@
  * PipelineObserver, plus per-connector running totals that the status page's rates are sampled from.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PipelineObserver } from '../pipeline/observe.js';
+import type { PipelineObserver } from '../connector/observe.js';
 import { consumerLag } from './consumer-lag.js';
 
 export interface ConnectorTotals {

@@ -2,7 +2,7 @@
  * The Kafka Connect REST subset: method + path -> handler -> status and JSON body. No HTTP here, so the routing
  * and shapes are tested without a server; `server.ts` does the transport.
  */
-import { AIVEN_HTTP_SINK_CLASS } from '../pipeline/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
 import type { Connectors } from './connectors.js';

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/log.js';
 import { ApiError, errorBody } from './api-error.js';
 import { authorized } from './api-auth.js';
 import type { WorkerMetrics } from './metrics.js';

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, errorMessage } from '../errors.js';
+import { ConfigError, errorMessage } from '../common/errors.js';
 
 export interface StoredConnector {
   /** The config of a connector created or changed through the API; absent for a pipeline file's connector. */

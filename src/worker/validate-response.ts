@@ -1,8 +1,8 @@
 /** `PUT /connector-plugins/{class}/config/validate`: Kafka Connect's ConfigInfos, errors per key from our schema. */
-import { configProblems } from '../config/config-problems.js';
-import { CONNECTOR_CONFIG_GROUPS } from '../config/connector-config.js';
-import type { KeySpec } from '../config/spec.js';
-import { AIVEN_HTTP_SINK_CLASS } from '../pipeline/pipeline-config.js';
+import { configProblems } from '../connector/config-problems.js';
+import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
+import type { KeySpec } from '../common/config/spec.js';
+import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { redactedConfig } from './connect-shapes.js';
 
 interface ConfigInfo {

@@ -4,11 +4,11 @@
  * spec like the connector keys, validated with convict, and rendered into the README's worker table.
  */
 import { resolve } from 'node:path';
-import { validatedWith } from '../config/convict-validate.js';
-import { int, str } from '../config/formats.js';
-import { Secret } from '../config/secret.js';
-import type { ConfigSpec } from '../config/spec.js';
-import { ConfigError } from '../errors.js';
+import { validatedWith } from '../common/config/convict-validate.js';
+import { int, str } from '../common/config/formats.js';
+import { Secret } from '../common/config/secret.js';
+import type { ConfigSpec } from '../common/config/spec.js';
+import { ConfigError } from '../common/errors.js';
 
 export const workerConfigSpec = {
   WORKER_HOST: {

@@ -5,11 +5,11 @@
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { errorMessage } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
-import type { BuildPipeline } from '../pipeline/definePipeline.js';
-import { loadPipeline } from '../pipeline/loadPipeline.js';
-import { startPipeline } from '../pipeline/startPipeline.js';
+import { errorMessage } from '../common/errors.js';
+import { createLogger, type Logger } from '../common/log.js';
+import type { BuildPipeline } from '../connector/definePipeline.js';
+import { loadPipeline } from '../connector/loadPipeline.js';
+import { startPipeline } from '../connector/startPipeline.js';
 import { Connectors } from './connectors.js';
 import { WorkerMetrics } from './metrics.js';
 import { startRateSampler } from './rates.js';

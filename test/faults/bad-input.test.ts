@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { endOffsets, produce, readTopic } from '../../src/devtools/kafka-tools.js';
-import { startReceiver, type Responder } from '../../src/devtools/receiver.js';
-import { SinkError } from '../../src/errors.js';
+import { endOffsets, produce, readTopic } from '../support/kafka-tools.js';
+import { startReceiver, type Responder } from '../support/receiver.js';
+import { SinkError } from '../../src/common/errors.js';
 import { baseConnector, bootstrap, captureLog, committed, freshTopic, runConnector } from '../support/harness.js';
 import { expectDelivered, spawnSink, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 

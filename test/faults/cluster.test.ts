@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createTopic } from '../../src/devtools/kafka-tools.js';
-import { freePort, startLocalBroker } from '../../src/devtools/local-broker.js';
-import { definePipeline } from '../../src/pipeline/definePipeline.js';
-import { startPipeline } from '../../src/pipeline/startPipeline.js';
+import { createTopic } from '../support/kafka-tools.js';
+import { freePort, startLocalBroker } from '../../src/cli/local-broker.js';
+import { definePipeline } from '../../src/connector/definePipeline.js';
+import { startPipeline } from '../../src/connector/startPipeline.js';
 import { bootstrap, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { connectorFile, expectDelivered, FULL, occurrences, produceIds, sleep, spawnSink, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 

@@ -1,6 +1,6 @@
 /** Endpoint faults: errors, 429s, resets, timeouts, an outage, and an endpoint slower than the poll interval allows. */
 import { describe, expect, it } from '@jest/globals';
-import type { ReceivedRequest } from '../../src/devtools/receiver.js';
+import type { ReceivedRequest } from '../support/receiver.js';
 import { baseConnector, bootstrap, captureLog, freshTopic, runConnector } from '../support/harness.js';
 import { expectDelivered, FULL, type IdReceiver, produceIds, sleep, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 

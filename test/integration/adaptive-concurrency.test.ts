@@ -1,8 +1,8 @@
 /** `http.concurrency=adaptive` end to end: an endpoint that takes 4 requests at once and answers 503 beyond. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committed, freshTopic, runConnector } from '../support/harness.js';
 
 describe('adaptive concurrency', () => {

@@ -1,8 +1,8 @@
 /** Batching: every record arrives exactly as produced, framed by prefix/separator/suffix, in partition order. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committed, freshTopic, runConnector } from '../support/harness.js';
 
 describe('batching', () => {

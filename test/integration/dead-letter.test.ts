@@ -1,9 +1,9 @@
 /** Dead-letter queue: failed records (batch mode too) written with context headers; offsets only after the broker acked. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce, readTopic } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import { DeadLetterError } from '../../src/errors.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce, readTopic } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import { DeadLetterError } from '../../src/common/errors.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('dead-letter queue', () => {

@@ -1,9 +1,9 @@
 /** Endpoint failures: retried until delivered, or the pipeline stops without committing past the failed records. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import { DeliveryError } from '../../src/errors.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import { DeliveryError } from '../../src/common/errors.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, freshTopic, runConnector } from '../support/harness.js';
 
 const values = (n: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${tag}-${i}`);

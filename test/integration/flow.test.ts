@@ -1,8 +1,8 @@
 /** Flow control: out-of-order completion, backpressure under a stalled endpoint, stop and restart mid-stream. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('flow control', () => {

@@ -1,12 +1,12 @@
 /** OAuth2 client credentials against a real local token endpoint: modes, field names, sharing, refresh, renewal, failures. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { oauth2Authorization } from '../../src/auth/oauth2.js';
-import { tokenClient } from '../../src/auth/token-client.js';
-import { Secret } from '../../src/config/secret.js';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, type ReceivedRequest, startReceiver } from '../../src/devtools/receiver.js';
-import { DeliveryError, TokenEndpointError } from '../../src/errors.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { oauth2Authorization } from '../../src/deliver/auth/oauth2.js';
+import { tokenClient } from '../../src/deliver/auth/token-client.js';
+import { Secret } from '../../src/common/config/secret.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, type ReceivedRequest, startReceiver } from '../support/receiver.js';
+import { DeliveryError, TokenEndpointError } from '../../src/common/errors.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committed, freshTopic, runConnector } from '../support/harness.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
 

@@ -1,8 +1,8 @@
 /** Ordering modes under random endpoint latency: the order the receiver sees, what is in flight at once, and the commit. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 const PARTITIONS = 3;

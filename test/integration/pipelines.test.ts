@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import { loadPipeline } from '../../src/pipeline/loadPipeline.js';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import { loadPipeline } from '../../src/connector/loadPipeline.js';
+import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
 import { type NodeRun, runNode } from '../support/spawn-node.js';
 

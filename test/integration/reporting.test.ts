@@ -1,8 +1,8 @@
 /** Reporting topics: one record per input record, to the result or the error topic, committed after the report. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce, readTopic } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce, readTopic } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('reporting topics', () => {

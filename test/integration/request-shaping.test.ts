@@ -1,9 +1,9 @@
 /** Request shaping against a real endpoint: templated URL and headers, methods, tombstones, idempotency key, gzip, formats, rate. */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('request shaping', () => {

@@ -4,10 +4,10 @@
  * plaintext listener; the pipeline reads through the secured one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { committedOffsets, createTopic, produce } from '../../src/devtools/kafka-tools.js';
-import { type LocalBroker, startLocalBroker } from '../../src/devtools/local-broker.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { committedOffsets, createTopic, produce } from '../support/kafka-tools.js';
+import { type LocalBroker, startLocalBroker } from '../../src/cli/local-broker.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { makeTestCerts, type TestCerts } from '../support/certs.js';
 import { baseConnector, captureLog, runConnector } from '../support/harness.js';
 

@@ -1,9 +1,9 @@
 /** The seed's iot_measurements example, end to end on the real broker. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import { readConnectorFile } from '../../src/pipeline/loadPipeline.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import { readConnectorFile } from '../../src/connector/loadPipeline.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, freshTopic, runConnector } from '../support/harness.js';
 
 const SEED = [

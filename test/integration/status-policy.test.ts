@@ -1,8 +1,8 @@
 /** Status policy and retries against a real endpoint: Retry-After, custom success and retry codes, dropped statuses. */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
-import type { RunningPipeline } from '../../src/pipeline/startPipeline.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('status policy', () => {

@@ -2,8 +2,8 @@
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { produce } from '../../src/devtools/kafka-tools.js';
-import { type Receiver, startReceiver } from '../../src/devtools/receiver.js';
+import { produce } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { request } from 'node:http';
 import { bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
@@ -411,7 +411,7 @@ describe('worker REST API', () => {
   });
 
   it('asks for credentials when an access token is set', async () => {
-    worker = await startTestWorker({ auth: { token: new (await import('../../src/config/secret.js')).Secret('t0ken') } });
+    worker = await startTestWorker({ auth: { token: new (await import('../../src/common/config/secret.js')).Secret('t0ken') } });
     expect(await call(worker.url, 'GET', '/connectors')).toMatchObject({ status: 401, body: { error_code: 401 } });
     expect((await call(worker.url, 'GET', '/connectors', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect(await call(worker.url, 'GET', '/connectors', undefined, { authorization: 'Bearer t0ken' })).toMatchObject({ status: 200, body: [] });

@@ -4,7 +4,7 @@ import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup() {
   if (globalThis.__broker) return; // one broker for every project of the run
-  const { startLocalBroker } = await tsImport('../../src/devtools/local-broker.ts', import.meta.url);
+  const { startLocalBroker } = await tsImport('../../src/cli/local-broker.ts', import.meta.url);
   const broker = await startLocalBroker();
   process.env.KAFKA_TEST_BOOTSTRAP = broker.bootstrap;
   globalThis.__broker = broker;

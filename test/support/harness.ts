@@ -1,9 +1,9 @@
 /** What integration tests share: the broker address, unique topics, and running a connector against a receiver. */
 import { randomBytes } from 'node:crypto';
-import { committedOffsets, createTopic } from '../../src/devtools/kafka-tools.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { definePipeline, type BuildPipeline } from '../../src/pipeline/definePipeline.js';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
+import { committedOffsets, createTopic } from './kafka-tools.js';
+import { createLogger, type Logger } from '../../src/common/log.js';
+import { definePipeline, type BuildPipeline } from '../../src/connector/definePipeline.js';
+import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 

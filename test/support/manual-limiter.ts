@@ -1,5 +1,5 @@
 /** A concurrency limiter whose limit a test sets by hand. */
-import type { ConcurrencyLimiter } from '../../src/sink/adaptive-concurrency.js';
+import type { ConcurrencyLimiter } from '../../src/deliver/adaptive-concurrency.js';
 
 /** `set(n)` changes the limit and tells the listeners; `seen` is every in-flight count it was told. */
 export class ManualLimiter implements ConcurrencyLimiter {

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
+import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
 import { workerOptions, type WorkerOptions } from '../../src/worker/worker-config.js';
 import { bootstrap, captureLog, type CapturedLog } from './harness.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
-import { AdaptiveConcurrency } from '../../src/sink/adaptive-concurrency.js';
-import { withLimiterFeedback } from '../../src/sink/limiter-feedback.js';
-import { HttpNetworkError } from '../../src/errors.js';
-import type { HttpRequest } from '../../src/sink/request.js';
+import { mergeMapByKey } from '../../src/deliver/mergeMapByKey.js';
+import { AdaptiveConcurrency } from '../../src/deliver/adaptive-concurrency.js';
+import { withLimiterFeedback } from '../../src/deliver/limiter-feedback.js';
+import { HttpNetworkError } from '../../src/common/errors.js';
+import type { HttpRequest } from '../../src/request/request.js';
 import { ManualLimiter } from '../support/manual-limiter.js';
 
 /** A limiter on a fake clock: `tick(ms)` moves time; `window(...)` feeds one observation window. */

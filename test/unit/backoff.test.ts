@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { backoffDelay } from '../../src/sink/backoff.js';
-import { retryBackoffOptions } from '../../src/sink/retry-config.js';
-import { HttpStatusError } from '../../src/errors.js';
+import { backoffDelay } from '../../src/common/backoff.js';
+import { retryBackoffOptions } from '../../src/deliver/retry-config.js';
+import { HttpStatusError } from '../../src/common/errors.js';
 
 const delays = (policy: 'fixed' | 'exponential' | 'exponential_with_jitter', random: () => number): number[] =>
   [1, 2, 3, 4, 5, 6].map((n) => backoffDelay({ policy, baseMs: 100, maxMs: 1000 }, n, random));

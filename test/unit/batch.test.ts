@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { TestScheduler } from 'rxjs/testing';
-import { batch, type BatchOptions } from '../../src/operators/batch.js';
-import type { SinkRecord } from '../../src/source/record.js';
+import { batch, type BatchOptions } from '../../src/request/batch.js';
+import type { SinkRecord } from '../../src/records/record.js';
 import { sinkRecord } from './fakes.js';
 
 const testScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

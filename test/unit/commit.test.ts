@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { commit } from '../../src/operators/commit.js';
+import { commit } from '../../src/outcomes/commit.js';
 import { PartitionTracker } from '../../src/source/offset-tracker.js';
-import type { SinkRecord } from '../../src/source/record.js';
+import type { SinkRecord } from '../../src/records/record.js';
 import { sinkRecord } from './fakes.js';
 
 /** Records of `tracker`'s partition, handed out (tracked) as the Kafka source does. */

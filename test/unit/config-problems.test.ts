@@ -1,6 +1,6 @@
 /** Every problem of a connector config with its key (validate command and API), where parsing stops at the first. */
 import { describe, expect, it } from '@jest/globals';
-import { configProblems } from '../../src/config/config-problems.js';
+import { configProblems } from '../../src/connector/config-problems.js';
 
 describe('configProblems', () => {
   it('lists every problem, each under its key', () => {

@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { ConfigError } from '../../src/errors.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { ConfigError } from '../../src/common/errors.js';
 
 const TOKEN = 'Bearer sup3r-s3cret-t0ken';
 const KAFKA_PASSWORD = 'kafka-pw-s3cret';

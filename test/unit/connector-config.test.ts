@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { ConfigError } from '../../src/errors.js';
-import { readConnectorFile } from '../../src/pipeline/loadPipeline.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { ConfigError } from '../../src/common/errors.js';
+import { readConnectorFile } from '../../src/connector/loadPipeline.js';
 import { sinkRecord } from './fakes.js';
 
 const seedFile = fileURLToPath(new URL('../../pipelines/iot_measurements_sink.json', import.meta.url));

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { noAuthorization } from '../../src/auth/authorizer.js';
-import { DeadLetterError, DecodeError, DeliveryError, HttpStatusError } from '../../src/errors.js';
-import { post, type PostOptions } from '../../src/operators/post.js';
-import { createDeadLetters, deadLetterMessage, type DeadLetterMessage, type DeadLetterProducer, type DeadLetters, type FailedRecord } from '../../src/sink/dead-letters.js';
-import type { Send } from '../../src/sink/http-service.js';
-import { reportMessages } from '../../src/sink/reporter.js';
-import type { HttpRequest } from '../../src/sink/request.js';
-import { defaultStatusPolicy, type StatusPolicy } from '../../src/sink/status-policy.js';
+import { noAuthorization } from '../../src/deliver/auth/authorizer.js';
+import { DeadLetterError, DecodeError, DeliveryError, HttpStatusError } from '../../src/common/errors.js';
+import { post, type PostOptions } from '../../src/deliver/post.js';
+import { createDeadLetters, deadLetterMessage, type DeadLetterMessage, type DeadLetterProducer, type DeadLetters, type FailedRecord } from '../../src/outcomes/dead-letters.js';
+import type { Send } from '../../src/deliver/http-service.js';
+import { reportMessages } from '../../src/outcomes/reporter.js';
+import type { HttpRequest } from '../../src/request/request.js';
+import { defaultStatusPolicy, type StatusPolicy } from '../../src/deliver/status-policy.js';
 import { captureLog } from '../support/harness.js';
 import { sinkRecord } from './fakes.js';
 

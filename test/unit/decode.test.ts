@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, of } from 'rxjs';
-import type { DecodeOptions } from '../../src/converters/converter-config.js';
-import { byteArrayConverter, jsonConverter, stringConverter } from '../../src/converters/converter.js';
-import { DecodeError, NullValueError } from '../../src/errors.js';
-import { decode } from '../../src/operators/decode.js';
-import type { DeadLetters } from '../../src/sink/dead-letters.js';
-import type { KafkaRecord } from '../../src/source/record.js';
+import type { DecodeOptions } from '../../src/decode/converter-config.js';
+import { byteArrayConverter, jsonConverter, stringConverter } from '../../src/decode/converter.js';
+import { DecodeError, NullValueError } from '../../src/common/errors.js';
+import { decode } from '../../src/decode/decode.js';
+import type { DeadLetters } from '../../src/outcomes/dead-letters.js';
+import type { KafkaRecord } from '../../src/records/record.js';
 import { kafkaRecord } from './fakes.js';
 
 const decoded = (records: KafkaRecord[], options: DecodeOptions) => lastValueFrom(of(records).pipe(decode(options)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { whatToDo } from '../../src/error-hints.js';
-import { ConfigError, DeliveryError, HttpNetworkError, HttpStatusError, KafkaError, NullValueError } from '../../src/errors.js';
+import { whatToDo } from '../../src/common/error-hints.js';
+import { ConfigError, DeliveryError, HttpNetworkError, HttpStatusError, KafkaError, NullValueError } from '../../src/common/errors.js';
 
 const records = [{ topic: 'iot', partition: 0, offset: 7 }];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeliveryError, describeRecords, HttpStatusError } from '../../src/errors.js';
+import { DeliveryError, describeRecords, HttpStatusError } from '../../src/common/errors.js';
 
 const ref = (partition: number, offset: number, topic = 'iot') => ({ topic, partition, offset });
 

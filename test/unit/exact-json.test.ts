@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { jsonConverter } from '../../src/converters/converter.js';
-import { parseJsonExact } from '../../src/converters/exact-json.js';
-import { renderValue } from '../../src/sink/request-builder.js';
+import { jsonConverter } from '../../src/decode/converter.js';
+import { parseJsonExact } from '../../src/decode/exact-json.js';
+import { renderValue } from '../../src/request/request-builder.js';
 
 const record = { topic: 'iot', partition: 0, offset: 0 };
 

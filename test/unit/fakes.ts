@@ -1,5 +1,5 @@
 /** Fake records for unit tests: no Kafka, a handle that records nothing unless one is given. */
-import type { KafkaRecord, OffsetHandle, SinkRecord } from '../../src/source/record.js';
+import type { KafkaRecord, OffsetHandle, SinkRecord } from '../../src/records/record.js';
 
 export const noAck: OffsetHandle = { ack() {} };
 

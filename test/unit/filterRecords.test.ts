@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, map, of, toArray } from 'rxjs';
-import { commit } from '../../src/operators/commit.js';
-import { filterRecords } from '../../src/operators/filterRecords.js';
+import { commit } from '../../src/outcomes/commit.js';
+import { filterRecords } from '../../src/transform/filterRecords.js';
 import { PartitionTracker } from '../../src/source/offset-tracker.js';
-import type { SinkRecord } from '../../src/source/record.js';
+import type { SinkRecord } from '../../src/records/record.js';
 import { sinkRecord } from './fakes.js';
 
 function trackedPoll(metrics: readonly string[]): { tracker: PartitionTracker; poll: SinkRecord[] } {

@@ -1,8 +1,8 @@
 /** `http.concurrency`: a number, or `adaptive` (an AIMD limiter per pipeline, bounded by `http.concurrency.max`). */
 import { describe, expect, it } from '@jest/globals';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { ConfigError } from '../../src/errors.js';
-import { AdaptiveConcurrency } from '../../src/sink/adaptive-concurrency.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { ConfigError } from '../../src/common/errors.js';
+import { AdaptiveConcurrency } from '../../src/deliver/adaptive-concurrency.js';
 
 const minimal = { name: 'iot_sink', topics: 'iot_measurements', 'http.url': 'http://sink.test/ingest', 'http.authorization.type': 'none' };
 

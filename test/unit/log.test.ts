@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { Secret } from '../../src/config/secret.js';
-import { createLogger, type LoggerOptions } from '../../src/log.js';
+import { Secret } from '../../src/common/config/secret.js';
+import { createLogger, type LoggerOptions } from '../../src/common/log.js';
 
 /** A logger writing to memory; `written(n)` resolves with the output once the transport logged n entries. */
 function capture(options: LoggerOptions): { log: winston.Logger; written: (entries: number) => Promise<string[]> } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, type Observable, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
+import { mergeMapByKey } from '../../src/deliver/mergeMapByKey.js';
 
 interface Job {
   readonly id: string;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { oauth2Authorization, type OAuth2Options } from '../../src/auth/oauth2.js';
-import type { TokenFetch } from '../../src/auth/token-client.js';
-import { Secret } from '../../src/config/secret.js';
-import { DeliveryError } from '../../src/errors.js';
-import { post } from '../../src/operators/post.js';
-import type { Send } from '../../src/sink/http-service.js';
-import type { HttpRequest } from '../../src/sink/request.js';
-import { defaultStatusPolicy } from '../../src/sink/status-policy.js';
+import { oauth2Authorization, type OAuth2Options } from '../../src/deliver/auth/oauth2.js';
+import type { TokenFetch } from '../../src/deliver/auth/token-client.js';
+import { Secret } from '../../src/common/config/secret.js';
+import { DeliveryError } from '../../src/common/errors.js';
+import { post } from '../../src/deliver/post.js';
+import type { Send } from '../../src/deliver/http-service.js';
+import type { HttpRequest } from '../../src/request/request.js';
+import { defaultStatusPolicy } from '../../src/deliver/status-policy.js';
 import { sinkRecord } from './fakes.js';
 
 /** A token endpoint in memory: token-1, token-2, ... with the given lifetime (s), answered after `delayMs`. */

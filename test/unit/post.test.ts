@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import type { Authorizer } from '../../src/auth/authorizer.js';
-import { noAuthorization } from '../../src/auth/authorizer.js';
-import { DeliveryError, HttpNetworkError, HttpStatusError } from '../../src/errors.js';
-import { post, type PostOptions } from '../../src/operators/post.js';
-import { AdaptiveConcurrency } from '../../src/sink/adaptive-concurrency.js';
-import type { Send } from '../../src/sink/http-service.js';
-import type { HttpRequest, HttpResponse } from '../../src/sink/request.js';
-import { defaultStatusPolicy } from '../../src/sink/status-policy.js';
+import type { Authorizer } from '../../src/deliver/auth/authorizer.js';
+import { noAuthorization } from '../../src/deliver/auth/authorizer.js';
+import { DeliveryError, HttpNetworkError, HttpStatusError } from '../../src/common/errors.js';
+import { post, type PostOptions } from '../../src/deliver/post.js';
+import { AdaptiveConcurrency } from '../../src/deliver/adaptive-concurrency.js';
+import type { Send } from '../../src/deliver/http-service.js';
+import type { HttpRequest, HttpResponse } from '../../src/request/request.js';
+import { defaultStatusPolicy } from '../../src/deliver/status-policy.js';
 import { sinkRecord } from './fakes.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { parseProperties, resolveReferences } from '../../src/config/providers.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { parseProperties, resolveReferences } from '../../src/common/config/providers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { TestScheduler } from 'rxjs/testing';
-import { rateLimit } from '../../src/operators/rateLimit.js';
-import { tokenBucket } from '../../src/sink/rate-limit.js';
+import { rateLimit } from '../../src/deliver/rateLimit.js';
+import { tokenBucket } from '../../src/deliver/rate-limit.js';
 
 describe('tokenBucket', () => {
   it('grants a burst of one second worth at once, then spaces requests at the rate', () => {

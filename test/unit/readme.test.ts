@@ -1,7 +1,7 @@
 /** The README documents every connector key with its default: the tables are the ones the specs render. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { withConfigTables } from '../../src/config/config-docs.js';
+import { withConfigTables } from '../../src/cli/config-docs.js';
 
 describe('README', () => {
   it('has the connector-key tables of the current config specs (run `npm run docs` after changing a key)', () => {

@@ -1,6 +1,6 @@
 /** One redaction for every place a connector config is shown: the debug log (config.redacted) and the worker's REST answers. */
 import { describe, expect, it } from '@jest/globals';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
 import { keepRedactedSecrets, redactedConfig } from '../../src/worker/connect-shapes.js';
 
 const connector = {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { SchemaRegistryError } from '../../src/errors.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { SchemaRegistryError } from '../../src/common/errors.js';
 import { READING_SCHEMA, reading, readingBody } from '../support/avro-reading.js';
 import { makeTestCerts, type TestCerts } from '../support/certs.js';
 import { startTestRegistry, type TestRegistry } from '../support/schema-registry.js';
@@ -67,7 +67,7 @@ describe('the seed\'s schema-registry keys', () => {
   it('reach the registry at that URL with those credentials (the registry answers 401 to any others), trusting the default CAs', async () => {
     const run = await runNode(['--input-type=module', '-e', DECODE_ONE], {
       NODE_EXTRA_CA_CERTS: certs.caFile, // the registry's CA among the default ones, as a public CA would be
-      CONFIG_MODULE: new URL('../../src/config/connector-config.ts', import.meta.url).href,
+      CONFIG_MODULE: new URL('../../src/connector/connector-config.ts', import.meta.url).href,
       CONNECTOR: JSON.stringify(connector),
       KEY_BYTES: keyBytes.toString('base64'),
       VALUE_BYTES: valueBytes.toString('base64'),

@@ -2,11 +2,11 @@
 import { describe, expect, it } from '@jest/globals';
 import avro from 'avsc';
 import protobuf from 'protobufjs';
-import { bigDecimalText, type DecimalFormat, decimalToJson, float32ToJson } from '../../src/converters/connect-json.js';
-import type { RawSchema } from '../../src/converters/registry-client.js';
-import { compileSchema, registryConverter } from '../../src/converters/registry-converter.js';
-import { JsonNumber, jsonText } from '../../src/sink/json-text.js';
-import { renderValue } from '../../src/sink/request-builder.js';
+import { bigDecimalText, type DecimalFormat, decimalToJson, float32ToJson } from '../../src/decode/connect-json.js';
+import type { RawSchema } from '../../src/decode/registry-client.js';
+import { compileSchema, registryConverter } from '../../src/decode/registry-converter.js';
+import { JsonNumber, jsonText } from '../../src/common/json-text.js';
+import { renderValue } from '../../src/request/request-builder.js';
 import { protobufWire } from '../support/schema-registry.js';
 
 const record = { topic: 'orders', partition: 0, offset: 3 };

@@ -4,16 +4,16 @@
  * runs the same keys against a registry).
  */
 import { describe, expect, it, jest } from '@jest/globals';
-import type { RegistryClientOptions } from '../../src/converters/registry-client.js';
+import type { RegistryClientOptions } from '../../src/decode/registry-client.js';
 
 const given: RegistryClientOptions[] = [];
-jest.unstable_mockModule('../../src/converters/registry-client.js', () => ({
+jest.unstable_mockModule('../../src/decode/registry-client.js', () => ({
   createRegistryClient: (options: RegistryClientOptions) => {
     given.push(options);
     return { cached: () => undefined, load: () => Promise.reject(new Error('not fetched in this test')), close: () => undefined };
   },
 }));
-const { parseConnectorConfig } = await import('../../src/config/connector-config.js');
+const { parseConnectorConfig } = await import('../../src/connector/connector-config.js');
 
 const seedKeys = (part: 'key' | 'value'): Record<string, string> => ({
   [`${part}.converter`]: 'io.confluent.connect.avro.AvroConverter',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/common/errors.js';
 import { gunzipSync } from 'node:zlib';
-import { buildRequest, buildRequests } from '../../src/sink/request-builder.js';
-import { parseAdditionalHeaders, type RequestOptions } from '../../src/sink/request-config.js';
+import { buildRequest, buildRequests } from '../../src/request/request-builder.js';
+import { parseAdditionalHeaders, type RequestOptions } from '../../src/request/request-config.js';
 import { sinkRecord } from './fakes.js';
 
 const batching: RequestOptions = { url: 'http://sink.test/ingest', headers: { 'X-Env': 'test' }, batching: true, prefix: '[', separator: ',', suffix: ']' };

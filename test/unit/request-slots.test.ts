@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { defer, Subject, type Observable } from 'rxjs';
 import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import { TestScheduler } from 'rxjs/testing';
-import { mergeMapByKey } from '../../src/operators/mergeMapByKey.js';
-import { retryBackoff } from '../../src/operators/retryBackoff.js';
-import { RequestSlots } from '../../src/sink/request-slots.js';
+import { mergeMapByKey } from '../../src/deliver/mergeMapByKey.js';
+import { retryBackoff } from '../../src/deliver/retryBackoff.js';
+import { RequestSlots } from '../../src/deliver/request-slots.js';
 import { ManualLimiter } from '../support/manual-limiter.js';
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseRetryAfter } from '../../src/sink/retry-after.js';
+import { parseRetryAfter } from '../../src/common/net/retry-after.js';
 
 const now = Date.parse('2026-03-01T12:00:00Z');
 

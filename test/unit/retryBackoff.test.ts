@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { retryBackoff } from '../../src/operators/retryBackoff.js';
+import { retryBackoff } from '../../src/deliver/retryBackoff.js';
 
 const testScheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

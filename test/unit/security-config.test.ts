@@ -3,8 +3,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { parseConnectorConfig } from '../../src/config/connector-config.js';
-import { ConfigError } from '../../src/errors.js';
+import { parseConnectorConfig } from '../../src/connector/connector-config.js';
+import { ConfigError } from '../../src/common/errors.js';
 
 const base = { name: 'n', topics: 't', 'http.url': 'https://example.com/in', 'http.authorization.type': 'none' };
 const parse = (extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => parseConnectorConfig({ ...base, ...extra }, env);

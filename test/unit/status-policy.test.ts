@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { HttpNetworkError, HttpStatusError } from '../../src/errors.js';
-import { checkResponse, classifyStatus, defaultStatusPolicy, failureAction, statusMatcher, type StatusVerdict } from '../../src/sink/status-policy.js';
+import { HttpNetworkError, HttpStatusError } from '../../src/common/errors.js';
+import { checkResponse, classifyStatus, defaultStatusPolicy, failureAction, statusMatcher, type StatusVerdict } from '../../src/deliver/status-policy.js';
 
 const table: [number, StatusVerdict][] = [
   [200, 'success'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileTemplate, compileUrlTemplate } from '../../src/sink/template.js';
+import { compileTemplate, compileUrlTemplate } from '../../src/request/template.js';
 import { sinkRecord } from './fakes.js';
 
 const record = sinkRecord({ topic: 'orders', partition: 3, offset: 42, key: 'a/b?c=d&e', value: { customer: { id: 'c 7', tier: 2 }, items: [1, 2] } });

@@ -1,9 +1,9 @@
 /** The worker's REST routing and Kafka Connect shapes, without a server or a broker. */
 import { describe, expect, it } from '@jest/globals';
-import { Secret } from '../../src/config/secret.js';
-import { ConfigError } from '../../src/errors.js';
-import { createLogger } from '../../src/log.js';
-import type { RunningPipeline, startPipeline } from '../../src/pipeline/startPipeline.js';
+import { Secret } from '../../src/common/config/secret.js';
+import { ConfigError } from '../../src/common/errors.js';
+import { createLogger } from '../../src/common/log.js';
+import type { RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { authorized } from '../../src/worker/api-auth.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { keepRedactedSecrets, redactedConfig } from '../../src/worker/connect-shapes.js';

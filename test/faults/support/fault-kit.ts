@@ -7,8 +7,8 @@ import { expect, jest } from '@jest/globals';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { committedOffsets, connectProducer } from '../../../src/devtools/kafka-tools.js';
-import { type EarlyResponder, type Receiver, type Responder, startReceiver } from '../../../src/devtools/receiver.js';
+import { committedOffsets, connectProducer } from '../../support/kafka-tools.js';
+import { type EarlyResponder, type Receiver, type Responder, startReceiver } from '../../support/receiver.js';
 
 /** FAULT_SCALE=full (npm run test:faults) runs the sizes the issue names; the default is the short version in npm test. */
 export const FULL = process.env.FAULT_SCALE === 'full';

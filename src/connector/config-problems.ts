@@ -1,0 +1,60 @@
+/**
+ * Every problem of a connector config, each with its key (`validate`, the REST API's validate endpoint), where
+ * `parseConnectorConfig` stops at the first. Each round parses the config, notes the problem found, and takes the
+ * offending key out (or puts a harmless stand-in for a key that must be present) before the next round.
+ */
+import { ConfigError, errorMessage } from '../common/errors.js';
+import { parseConnectorConfig } from './connector-config.js';
+
+export interface ConfigProblem {
+  /** The key at fault; undefined for the file as a whole. */
+  readonly key: string | undefined;
+  /** What is wrong, without the key. */
+  readonly message: string;
+}
+
+/** Stand-ins for keys a config cannot do without, so that the rounds after a problem with them can go on. */
+const STAND_INS: Readonly<Record<string, string>> = {
+  name: 'validating',
+  topics: 'validating',
+  'http.url': 'http://127.0.0.1/',
+  'http.authorization.type': 'none',
+};
+
+export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env): ConfigProblem[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env);
+  const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  const problems: ConfigProblem[] = [];
+  const stoodIn = new Set<string>();
+  const maxRounds = Object.keys(working).length + Object.keys(STAND_INS).length + 2;
+  for (let round = 0; round < maxRounds; round++) {
+    const problem = firstProblem(working, env)[0];
+    if (problem === undefined) break;
+    const { key } = problem;
+    if (!problems.some((p) => p.key === key && p.message === problem.message)) problems.push(problem);
+    if (key === undefined || stoodIn.has(key)) break;
+    const standIn = STAND_INS[key];
+    if (standIn !== undefined) {
+      working[key] = standIn;
+      stoodIn.add(key);
+    } else if (key in working) {
+      delete working[key];
+    } else {
+      break;
+    }
+  }
+  return problems;
+}
+
+function firstProblem(raw: unknown, env: NodeJS.ProcessEnv): ConfigProblem[] {
+  try {
+    parseConnectorConfig(raw, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const prefix = error.key === undefined ? '' : `${error.key}: `;
+      return [{ key: error.key, message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message }];
+    }
+    return [{ key: undefined, message: errorMessage(error) }];
+  }
+}

@@ -1,0 +1,44 @@
+/** Finds a pipeline by name (`pipelines/<name>.json|.ts`) or path, and loads it. */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../common/errors.js';
+import { definePipeline, type PipelineDefinition } from './definePipeline.js';
+
+export function resolvePipelinePath(target: string, pipelinesDir = resolve('pipelines')): string {
+  if (target.includes('/') || target.includes('\\') || /\.(json|ts|js|mjs)$/.test(target)) {
+    const path = isAbsolute(target) ? target : resolve(target);
+    if (!existsSync(path)) throw new ConfigError(undefined, `no pipeline file at ${path}`);
+    return path;
+  }
+  for (const extension of ['.json', '.ts', '.js']) {
+    const path = resolve(pipelinesDir, `${target}${extension}`);
+    if (existsSync(path)) return path;
+  }
+  throw new ConfigError(undefined, `no pipeline named ${target} in ${pipelinesDir} (looked for ${target}.json, .ts, .js)`);
+}
+
+export async function loadPipeline(path: string): Promise<PipelineDefinition> {
+  if (extname(path) === '.json') return definePipeline({ connector: readConnectorFile(path) });
+  const module = (await import(pathToFileURL(path).href)) as { default?: PipelineDefinition };
+  const definition = module.default;
+  if (!definition || typeof definition.build !== 'function' || typeof definition.connector !== 'object') {
+    throw new ConfigError(undefined, `${path} must \`export default definePipeline({ connector, build })\``);
+  }
+  return definition;
+}
+
+/** A connector file: flat Kafka Connect keys, or the REST API's `{"name": ..., "config": {...}}` shape. */
+export function readConnectorFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(undefined, `cannot read connector file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed === 'object' && parsed !== null && 'config' in parsed && typeof parsed.config === 'object' && parsed.config !== null) {
+    const wrapped = parsed as { name?: unknown; config: Record<string, unknown> };
+    return { ...(wrapped.name === undefined ? {} : { name: wrapped.name }), ...wrapped.config };
+  }
+  return parsed as Record<string, unknown>;
+}

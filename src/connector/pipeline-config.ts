@@ -1,0 +1,19 @@
+/** Connector-file keys of the connector itself (Kafka Connect's) and of the pipeline runner. */
+import { ConfigError } from '../common/errors.js';
+import { int, oneOf, str } from '../common/config/formats.js';
+import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
+
+export const AIVEN_HTTP_SINK_CLASS = 'io.aiven.kafka.connect.http.HttpSinkConnector';
+
+export const pipelineConfigSpec = {
+  name: { doc: 'Connector name; the consumer group is `connect-<name>`, as Kafka Connect names it.', format: str(), default: null, required: true },
+  'connector.class': { doc: 'Accepted for compatibility; must be Aiven\'s HTTP sink class when given.', format: oneOf([AIVEN_HTTP_SINK_CLASS]), default: AIVEN_HTTP_SINK_CLASS },
+  'tasks.max': { doc: 'Accepted for compatibility. One process runs one consumer; run more processes (same `name`) to scale out across partitions.', format: int(1, 1024), default: 1 },
+  'shutdown.timeout.ms': { doc: 'On SIGINT/SIGTERM, how long in-flight requests may take to finish before they are abandoned (and re-sent after a restart).', format: int(0, 600_000), default: 30_000 },
+} satisfies ConfigSpec;
+
+export function connectorName(values: ConfigValues): string {
+  const name = values.string('name');
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError('name', 'may only contain letters, digits, ".", "_" and "-"');
+  return name;
+}

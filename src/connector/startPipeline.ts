@@ -1,0 +1,104 @@
+/**
+ * Runs a pipeline: validates its config (before connecting), connects the Kafka source, subscribes the operator
+ * chain, and on stop drains in-flight requests within `shutdown.timeout.ms`, commits what was delivered and
+ * leaves the consumer group.
+ */
+import type { Subscription } from 'rxjs';
+import { parseConnectorConfig, type SinkConfig } from './connector-config.js';
+import { errorMessage } from '../common/errors.js';
+import { whatToDo } from '../common/error-hints.js';
+import { createLogger, type Logger } from '../common/log.js';
+import { connectDeadLetterProducer } from '../outcomes/dead-letter-producer.js';
+import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-letters.js';
+import { createHttpService } from '../deliver/http-service.js';
+import { createReporter } from '../outcomes/reporter.js';
+import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
+import type { PipelineDefinition } from './definePipeline.js';
+import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
+
+export interface RunningPipeline {
+  readonly config: SinkConfig;
+  /** Settles once the pipeline ended and its offsets were committed: resolves after stop(), rejects on failure. */
+  readonly done: Promise<void>;
+  /** Graceful stop: stop reading, let in-flight requests finish (bounded), commit, leave the group. */
+  stop(): Promise<void>;
+  stats(): SourceStats;
+  /** Pause (true) or resume (false) reading: every assigned partition pauses, in-flight requests finish and commit. */
+  hold(held: boolean): void;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  /** Told what the pipeline reads, sends and commits (the worker's metrics); turns on librdkafka statistics. */
+  observer?: PipelineObserver;
+  /** librdkafka `statistics.interval.ms` when observed, unless the connector file sets it (default 5000). */
+  statisticsIntervalMs?: number;
+}
+
+export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
+  const config = parseConnectorConfig(definition.connector, options.env ?? process.env);
+  const log = (options.log ?? createLogger()).child({ connector: config.name });
+  log.debug('connector config', { config: config.redacted });
+  for (const warning of config.warnings) log.warn(warning);
+  const service = createHttpService(config.http);
+  const { observer } = options;
+  const source = new KafkaSource(observer ? withStatistics(config.source, options.statisticsIntervalMs ?? 5000) : config.source, log);
+  if (observer) source.observe(observer);
+  let producer: DeadLetterProducer | undefined;
+  try {
+    const { deadLetter, reporter } = config;
+    if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.rdkafka);
+    await source.connect();
+  } catch (error) {
+    service.close();
+    await producer?.close();
+    await source.close();
+    throw error;
+  }
+  const logged = createDeadLetters(config.deadLetter, producer, log);
+  const deadLetters = observer ? observeDeadLetters(logged, observer) : logged;
+  const send = observer ? observeSend(service.send, observer) : service.send;
+  const records$ = observer ? observeRecords(source.records$, observer) : source.records$;
+  const reporter = producer ? createReporter(config.reporter, producer) : undefined;
+
+  let settle!: (error?: unknown) => void;
+  const ended = new Promise<unknown>((resolve) => {
+    settle = resolve;
+  });
+  const done = ended.then(async (error) => {
+    subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
+    config.decode.close?.(); // ends a schema registry client's retries
+    await source.close();
+    service.close();
+    await producer?.close();
+    if (error !== undefined) throw error;
+  });
+  done.catch(() => {});
+
+  const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
+  const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
+    error: (error: unknown) => {
+      log.error('pipeline stopped', { error: errorMessage(error), whatToDo: whatToDo(error) });
+      settle(error);
+    },
+    complete: () => settle(),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('stopping: draining in-flight requests', { inFlight: source.stats().inFlight, timeoutMs: config.shutdownTimeoutMs });
+      source.stop();
+      const timer = setTimeout(() => {
+        log.warn('shutdown timeout: abandoning in-flight requests; they are re-sent after a restart', { inFlight: source.stats().inFlight });
+        settle();
+      }, config.shutdownTimeoutMs);
+      await done.catch(() => {});
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+
+  return { config, done, stop, stats: () => source.stats(), hold: (held) => source.hold(held) };
+}

@@ -1,0 +1,53 @@
+/** A converter turns a record's key or value bytes into what the request body is built from. */
+import type { Logger } from 'winston';
+import { BadDataError, type RecordRef } from '../common/errors.js';
+import { parseJsonExact } from './exact-json.js';
+
+/** What `decode` hands every converter besides the bytes. */
+export interface ConverterContext {
+  /** For converters that wait on something (the schema registry) and say so. */
+  readonly log?: Logger;
+}
+
+/**
+ * Returns the decoded value, or throws a BadDataError whose message says why the bytes are bad (the record's fault:
+ * dead-lettered or stopped on per `errors.tolerance`). Any other error (a bug, a registry refusing us) stops the
+ * pipeline. A converter that has to fetch something first (a schema) may return a Promise instead; `decode` waits
+ * only for those.
+ */
+export type Converter = (bytes: Buffer | null, record: RecordRef, context?: ConverterContext) => unknown;
+
+export const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
+export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const BYTE_ARRAY_CONVERTER = 'org.apache.kafka.connect.converters.ByteArrayConverter';
+export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
+export const PROTOBUF_CONVERTER = 'io.confluent.connect.protobuf.ProtobufConverter';
+export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
+
+/** StringConverter: UTF-8 text, sent verbatim. */
+export const stringConverter: Converter = (bytes) => (bytes === null ? null : bytes.toString('utf8'));
+
+/** ByteArrayConverter: the bytes as they are. */
+export const byteArrayConverter: Converter = (bytes) => bytes;
+
+/**
+ * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt). With `schemas.enable` the value must be an
+ * envelope `{"schema":..., "payload":...}` and the payload is what goes on.
+ */
+export function jsonConverter(schemasEnable: boolean): Converter {
+  return (bytes) => {
+    if (bytes === null) return null;
+    let parsed: unknown;
+    try {
+      parsed = parseJsonExact(bytes.toString('utf8'));
+    } catch (error) {
+      throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
+    }
+    if (!schemasEnable) return parsed;
+    if (parsed === null) return null;
+    if (typeof parsed !== 'object' || Array.isArray(parsed) || !('schema' in parsed) || !('payload' in parsed)) {
+      throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
+    }
+    return (parsed as { payload: unknown }).payload;
+  };
+}

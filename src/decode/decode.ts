@@ -1,0 +1,141 @@
+import { concatMap, from, map, type Observable, of, type OperatorFunction, throwError } from 'rxjs';
+import type { Logger } from 'winston';
+import { BadDataError, DecodeError, describeRecords, NullValueError } from '../common/errors.js';
+import type { DecodeOptions } from './converter-config.js';
+import type { DeadLetters, FailedRecord } from '../records/outcome.js';
+import { ackRecords, type KafkaRecord, type SinkRecord } from '../records/record.js';
+
+export interface DecodeRunOptions extends DecodeOptions {
+  /** Where undecodable records (and refused nulls) go when `onError` is `dlq` or `drop`. */
+  readonly deadLetters?: DeadLetters;
+  /** For `behavior.on.null.values=log`, and for converters that wait on the schema registry. */
+  readonly log?: Logger;
+}
+
+/**
+ * Decodes the key and value of every record with the configured converters.
+ *
+ * A null value (tombstone) follows `onNull`: `fail` makes it an error, `ignore` and `log` skip it (acknowledged, so
+ * its offset is committed), `delete` passes it on with a null value (the request builder sends a DELETE). A record
+ * its converter rejects as bad data (a BadDataError), or a refused null, follows `onError`: `fail` stops the pipeline with a DecodeError (or
+ * NullValueError) naming topic, partition and offset; `dlq`/`drop` hand it to `deadLetters` and acknowledge it once
+ * that resolved. Polls keep their order. A poll whose schema is not cached yet waits for the registry (string and
+ * JSON converters never wait); any other error from a converter (the registry refusing us, a bug) stops the pipeline.
+ *
+ * @example
+ * source.records$.pipe(decode({ key: stringConverter, value: jsonConverter(false) }))
+ */
+export function decode(options: DecodeRunOptions): OperatorFunction<readonly KafkaRecord[], SinkRecord[]> {
+  return concatMap((records) => decodePoll(records, options));
+}
+
+interface SortedPoll {
+  readonly kept: SinkRecord[];
+  readonly skipped: KafkaRecord[];
+  readonly failed: FailedRecord[];
+}
+
+function decodePoll(records: readonly KafkaRecord[], options: DecodeRunOptions): Observable<SinkRecord[]> {
+  const sorted: SortedPoll = { kept: [], skipped: [], failed: [] };
+  for (const record of records) {
+    if (sortRecord(record, options, sorted)) {
+      // A converter is fetching a schema: decode the whole poll again, waiting where needed (rare: cache misses).
+      return from(decodePollAsync(records, options)).pipe(concatMap((later) => settle(later, options)));
+    }
+  }
+  return settle(sorted, options);
+}
+
+/** Decodes one record into `sorted`; true when a converter answered with a Promise (nothing was added then). */
+function sortRecord(record: KafkaRecord, options: DecodeRunOptions, sorted: SortedPoll): boolean {
+  try {
+    if (record.value === null && skipsNulls(options)) {
+      sorted.skipped.push(record);
+      return false;
+    }
+    const decoded = decodeRecord(record, options);
+    if (decoded instanceof Promise) {
+      decoded.catch(() => {}); // decodePollAsync decodes this record again and sees the same outcome
+      return true;
+    }
+    sorted.kept.push(decoded);
+  } catch (error) {
+    if (!isRecordFailure(error)) throw error;
+    sorted.failed.push({ record, error });
+  }
+  return false;
+}
+
+async function decodePollAsync(records: readonly KafkaRecord[], options: DecodeRunOptions): Promise<SortedPoll> {
+  const sorted: SortedPoll = { kept: [], skipped: [], failed: [] };
+  const pending = records.map((record) => (record.value === null && skipsNulls(options) ? undefined : Promise.resolve(record).then((r) => decodeRecord(r, options))));
+  for (const p of pending) p?.catch(() => {}); // awaited in order below; no rejection goes unhandled meanwhile
+  for (const [i, record] of records.entries()) {
+    const decoded = pending[i];
+    if (decoded === undefined) {
+      sorted.skipped.push(record);
+      continue;
+    }
+    try {
+      sorted.kept.push(await decoded);
+    } catch (error) {
+      if (!isRecordFailure(error)) throw error;
+      sorted.failed.push({ record, error });
+    }
+  }
+  return sorted;
+}
+
+function settle(sorted: SortedPoll, options: DecodeRunOptions): Observable<SinkRecord[]> {
+  const { kept, skipped, failed } = sorted;
+  if (skipped.length > 0) {
+    if (options.onNull === 'log') options.log?.info('null values skipped', { records: describeRecords(skipped) });
+    ackRecords(skipped);
+  }
+  if (failed.length === 0) return of(kept);
+  const action = options.onError ?? 'fail';
+  if (action === 'fail' || (action === 'dlq' && options.deadLetters === undefined)) return throwError(() => failed[0]!.error);
+  const handled = options.deadLetters ? from(options.deadLetters.handle(failed, action)) : of(undefined);
+  return handled.pipe(
+    map(() => {
+      ackRecords(failed.map((f) => f.record));
+      return kept;
+    }),
+  );
+}
+
+function skipsNulls(options: DecodeOptions): boolean {
+  return options.onNull === 'ignore' || options.onNull === 'log';
+}
+
+/** Errors that make one record bad (dead-letter or stop); anything else (a registry refusing us) stops the pipeline. */
+function isRecordFailure(error: unknown): error is DecodeError | NullValueError {
+  return error instanceof DecodeError || error instanceof NullValueError;
+}
+
+function decodeRecord(record: KafkaRecord, options: DecodeRunOptions): SinkRecord | Promise<SinkRecord> {
+  if (record.value === null && (options.onNull ?? 'fail') === 'fail') throw new NullValueError(record);
+  const key = convert(record, 'key', options);
+  const value = record.value === null ? null : convert(record, 'value', options);
+  if (key instanceof Promise || value instanceof Promise) return Promise.all([key, value]).then(([k, v]) => ({ ...record, key: k, value: v }));
+  return { ...record, key, value };
+}
+
+function convert(record: KafkaRecord, part: 'key' | 'value', options: DecodeRunOptions): unknown {
+  try {
+    const converted = options[part](record[part], record, options);
+    if (!(converted instanceof Promise)) return converted;
+    const checked = converted.catch((error: unknown) => {
+      throw decodeFailure(record, part, error);
+    });
+    checked.catch(() => {}); // the caller may never await it when the other part already failed
+    return checked;
+  } catch (error) {
+    throw decodeFailure(record, part, error);
+  }
+}
+
+/** A converter's BadDataError is the record's fault (DecodeError); anything else passes as it is and stops. */
+function decodeFailure(record: KafkaRecord, part: 'key' | 'value', error: unknown): unknown {
+  return error instanceof BadDataError ? new DecodeError(record, part, error.message) : error;
+}

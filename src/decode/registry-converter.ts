@@ -1,0 +1,78 @@
+/**
+ * The schema-registry converters (Avro, Protobuf, JSON Schema): Confluent's wire format (magic byte 0, 4-byte
+ * schema id, for Protobuf the message-index list) -> Connect JSON. Synchronous once a schema id is cached; a Promise
+ * while it is fetched.
+ */
+import avro from 'avsc';
+import { BadDataError } from '../common/errors.js';
+import { avroParseOptions, avroReader } from './avro-connect.js';
+import type { DecimalFormat } from './connect-json.js';
+import type { Converter } from './converter.js';
+import { jsonSchemaReader } from './json-schema-connect.js';
+import { parseProtobufSchema, readMessageIndexes } from './protobuf-connect.js';
+import type { RawSchema, RegistryClient, SchemaKind } from './registry-client.js';
+
+const HEADER_BYTES = 5;
+
+/**
+ * A registry schema ready to read payloads: `at` is where the payload starts (after magic byte and id). Bytes that
+ * do not fit throw a BadDataError; an error of any other type is a bug in the mapping and stops the pipeline.
+ */
+export interface CompiledSchema {
+  readonly kind: SchemaKind;
+  read(bytes: Buffer, at: number): unknown;
+}
+
+export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSchema {
+  switch (raw.kind) {
+    case 'AVRO': {
+      // Referenced schemas are parsed first into the same name registry, so the main schema can use their names.
+      const options = { ...avroParseOptions(format), registry: {} };
+      for (const reference of raw.references) avro.Type.forSchema(JSON.parse(reference.text) as avro.Schema, options);
+      const read = avroReader(avro.Type.forSchema(JSON.parse(raw.text) as avro.Schema, options));
+      return { kind: 'AVRO', read: (bytes, at) => read(bytes.subarray(at)) };
+    }
+    case 'PROTOBUF': {
+      const schema = parseProtobufSchema(raw.text, raw.references, format);
+      return {
+        kind: 'PROTOBUF',
+        read: (bytes, at) => {
+          const { indexes, next } = readMessageIndexes(bytes, at);
+          return schema.readerAt(indexes)(bytes.subarray(next));
+        },
+      };
+    }
+    case 'JSON': {
+      const read = jsonSchemaReader(raw.text, format);
+      return { kind: 'JSON', read: (bytes, at) => read(bytes.toString('utf8', at)) };
+    }
+  }
+}
+
+/**
+ * A converter for one schema kind. Bad bytes (not the wire format, an id the registry does not know, a payload that
+ * does not fit its schema, a schema of another kind) throw a BadDataError: the record is bad. Registry failures come
+ * from the client as SchemaRegistryError and stop the pipeline, as does any other error.
+ */
+export function registryConverter(kind: SchemaKind, converterName: string, client: Pick<RegistryClient<CompiledSchema>, 'cached' | 'load' | 'missing'>): Converter {
+  const read = (schema: CompiledSchema, id: number, bytes: Buffer): unknown => {
+    if (schema.kind !== kind) throw new BadDataError('wrong-schema-type', `schema id ${id} is a ${schema.kind} schema, but the converter is ${converterName}`);
+    try {
+      return schema.read(bytes, HEADER_BYTES);
+    } catch (error) {
+      if (!(error instanceof BadDataError)) throw error;
+      throw new BadDataError(error.reason, `payload does not match schema id ${id} (${schema.kind}): ${error.message}`, error);
+    }
+  };
+  return (bytes, _record, context) => {
+    if (bytes === null) return null;
+    if (bytes.length < HEADER_BYTES) throw new BadDataError('not-wire-format', `${bytes.length} byte(s) are too few for the schema registry wire format (magic byte 0, 4-byte schema id)`);
+    if (bytes[0] !== 0) throw new BadDataError('not-wire-format', `unknown magic byte 0x${bytes[0]!.toString(16).padStart(2, '0')}: not the schema registry wire format (expected 0x00)`);
+    const id = bytes.readInt32BE(1);
+    const schema = client.cached(id);
+    if (schema !== undefined) return read(schema, id, bytes);
+    const missing = client.missing?.(id);
+    if (missing !== undefined) throw missing; // known unknown: no Promise, so the poll stays on the synchronous path
+    return client.load(id, context?.log).then((loaded) => read(loaded, id, bytes));
+  };
+}

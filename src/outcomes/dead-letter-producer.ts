@@ -1,0 +1,42 @@
+/** The dead-letter producer (node-rdkafka): idempotent, acks=all, one promise per write that settles on the delivery reports. */
+import rdkafka from 'node-rdkafka';
+import { KafkaError } from '../common/errors.js';
+import type { DeadLetterProducer } from './dead-letters.js';
+
+type Settle = (error?: Error) => void;
+
+/**
+ * Connects a producer with the consumer's connection settings (bootstrap, TLS, SASL). A write that the broker
+ * refuses, or that is not acknowledged within `timeoutMs`, rejects.
+ */
+export async function connectDeadLetterProducer(rdkafkaConfig: Record<string, string | number | boolean>, timeoutMs = 30_000): Promise<DeadLetterProducer> {
+  const producer = new rdkafka.Producer({
+    ...rdkafkaConfig,
+    dr_cb: true,
+    'enable.idempotence': true,
+    'linger.ms': 5,
+  }, { 'message.timeout.ms': timeoutMs });
+  producer.on('delivery-report', (err, report) => (report.opaque as Settle | undefined)?.(err ? new Error(err.message) : undefined));
+  producer.on('event.error', () => {}); // transient client errors surface as failed delivery reports
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new KafkaError(`dead-letter producer cannot connect: ${err.message}`, false, err)) : resolve())),
+  );
+  producer.setPollInterval(10);
+  return {
+    produce: async (topic, messages) => {
+      const written = messages.map(
+        (m) =>
+          new Promise<void>((resolve, reject) => {
+            const settle: Settle = (error) => (error ? reject(error) : resolve());
+            try {
+              producer.produce(topic, null, m.value, m.key, m.timestamp ?? Date.now(), settle, m.headers as never);
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          }),
+      );
+      await Promise.all(written);
+    },
+    close: () => new Promise<void>((resolve) => producer.disconnect(() => resolve())),
+  };
+}

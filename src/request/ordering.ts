@@ -1,0 +1,29 @@
+/** The `ordering` key: which records must reach the endpoint in order, and so which may be sent in parallel. */
+import { oneOf } from '../common/config/formats.js';
+import type { ConfigSpec } from '../common/config/spec.js';
+import type { SinkRecord } from '../records/record.js';
+
+export type OrderingMode = 'partition' | 'key' | 'none';
+
+export const orderingConfigSpec = {
+  ordering: {
+    doc: '`partition`: at most one request per partition in flight, partitions in parallel (order kept per partition). `key`: at most one per record key within a partition. `none`: any request may overtake another. Offsets are committed correctly in every mode.',
+    format: oneOf(['partition', 'key', 'none']),
+    default: 'partition',
+  },
+} satisfies ConfigSpec;
+
+/**
+ * Records with the same ordering key are batched together and delivered one request at a time, in order;
+ * undefined (mode `none`) means no constraint.
+ */
+export function orderingKey(mode: OrderingMode): (record: SinkRecord) => string | undefined {
+  switch (mode) {
+    case 'partition':
+      return (r) => `${r.topic}/${r.partition}`;
+    case 'key':
+      return (r) => `${r.topic}/${r.partition}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
+    case 'none':
+      return () => undefined;
+  }
+}

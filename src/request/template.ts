@@ -1,0 +1,77 @@
+/**
+ * Record templates for URLs and header values: `${topic}`, `${partition}`, `${offset}`, `${key}` and
+ * `${value.<field path>}`. In a URL the values are percent-encoded and may only fill the path and query.
+ * (Config-provider references like `${env:X}` hold a colon and are resolved before; templates hold none.)
+ */
+import type { SinkRecord } from '../records/record.js';
+import { jsonText } from '../common/json-text.js';
+
+const PLACEHOLDER = /\$\{([^}:]*)\}/g;
+const FIELD = /^(topic|partition|offset|key|value(\.[^.\s]+)*)$/;
+
+type Part = string | ((record: SinkRecord) => string);
+
+export interface Template {
+  readonly text: string;
+  /** False when the text has no placeholder: every record renders the same. */
+  readonly dynamic: boolean;
+  render(record: SinkRecord): string;
+}
+
+const cache = new Map<string, Template>();
+
+/** Compiles `text`; throws a plain Error naming the first unknown placeholder. `encode` is applied to each value. */
+export function compileTemplate(text: string, encode: (value: string) => string = (v) => v): Template {
+  const id = `${encode === encodeURIComponent ? 'url' : 'plain'}\u0000${text}`;
+  const known = cache.get(id);
+  if (known) return known;
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const field = match[1]!.trim();
+    if (!FIELD.test(field)) throw new Error(`\${${match[1]}} is not a template field; use \${topic}, \${partition}, \${offset}, \${key} or \${value.<field>}`);
+    parts.push(text.slice(last, match.index));
+    const read = reader(field);
+    parts.push((record) => encode(read(record)));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  const dynamic = parts.some((p) => typeof p !== 'string');
+  const template: Template = { text, dynamic, render: (record) => parts.map((p) => (typeof p === 'string' ? p : p(record))).join('') };
+  if (cache.size < 1000) cache.set(id, template);
+  return template;
+}
+
+/** A URL template: placeholders only after the host, values percent-encoded (a `/` or `?` in a key stays inside its segment). */
+export function compileUrlTemplate(url: string): Template {
+  const authorityEnd = url.indexOf('/', url.indexOf('//') + 2);
+  const origin = authorityEnd < 0 ? url : url.slice(0, authorityEnd);
+  if (origin.includes('${')) throw new Error('templates may fill only the path and query, never the scheme, host or port');
+  return compileTemplate(url, encodeURIComponent);
+}
+
+function reader(field: string): (record: SinkRecord) => string {
+  switch (field) {
+    case 'topic':
+      return (r) => r.topic;
+    case 'partition':
+      return (r) => String(r.partition);
+    case 'offset':
+      return (r) => String(r.offset);
+    case 'key':
+      return (r) => text(r.key);
+    default: {
+      const path = field.split('.').slice(1);
+      return (r) => text(path.reduce<unknown>((v, name) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[name] : undefined), r.value));
+    }
+  }
+}
+
+/** Strings and numbers as they are, bytes as UTF-8, objects as JSON; null and missing fields as ''. */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'object') return jsonText(value);
+  return String(value);
+}
