@@ -1,10 +1,11 @@
 /**
  * Every problem of a connector config, each with its key (`validate`, the REST API's validate endpoint), where
- * `parseConnectorConfig` stops at the first. Each round parses the config, notes the problem found, and takes the
+ * `connectorSettings` stops at the first. Each round reads the config (no client or agent is created), notes the problem found, and takes the
  * offending key out (or puts a harmless stand-in for a key that must be present) before the next round.
  */
 import { ConfigError, errorMessage } from '../common/errors.js';
-import { parseConnectorConfig } from './connector-config.js';
+import type { ProviderPolicy } from '../common/config/providers.js';
+import { connectorSettings } from './connector-config.js';
 
 export interface ConfigProblem {
   /** The key at fault; undefined for the file as a whole. */
@@ -21,14 +22,15 @@ const STAND_INS: Readonly<Record<string, string>> = {
   'http.authorization.type': 'none',
 };
 
-export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env): ConfigProblem[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env);
+/** `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. */
+export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConfigProblem[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers);
   const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: ConfigProblem[] = [];
   const stoodIn = new Set<string>();
   const maxRounds = Object.keys(working).length + Object.keys(STAND_INS).length + 2;
   for (let round = 0; round < maxRounds; round++) {
-    const problem = firstProblem(working, env)[0];
+    const problem = firstProblem(working, env, providers)[0];
     if (problem === undefined) break;
     const { key } = problem;
     if (!problems.some((p) => p.key === key && p.message === problem.message)) problems.push(problem);
@@ -46,9 +48,9 @@ export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.en
   return problems;
 }
 
-function firstProblem(raw: unknown, env: NodeJS.ProcessEnv): ConfigProblem[] {
+function firstProblem(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConfigProblem[] {
   try {
-    parseConnectorConfig(raw, env);
+    connectorSettings(raw, env, providers);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) {

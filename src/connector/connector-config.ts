@@ -2,14 +2,14 @@
  * A connector file (Kafka Connect keys) -> a validated SinkConfig. Everything is checked before anything
  * connects; the first problem becomes one ConfigError naming the key and what is allowed.
  */
-import { authConfigSpec, authorizerFrom } from '../deliver/auth/auth-config.js';
-import { converterConfigSpec, type DecodeOptions, decodeOptions } from '../decode/converter-config.js';
+import { type AuthSettings, authConfigSpec, authSettings, createAuthorizer } from '../deliver/auth/auth-config.js';
+import { converterConfigSpec, createDecodeOptions, type DecodeOptions, type DecodeSettings, decodeSettings } from '../decode/converter-config.js';
 import { registryConfigSpec } from '../decode/registry-config.js';
 import { ConfigError } from '../common/errors.js';
 import type { BatchOptions } from '../request/batch.js';
 import type { PostOptions } from '../deliver/post.js';
 import { connectorName, pipelineConfigSpec } from './pipeline-config.js';
-import { httpConfigSpec, type HttpServiceOptions, httpServiceOptions, postConcurrency } from '../deliver/http-config.js';
+import { type ConcurrencySetting, concurrencySetting, createConcurrency, httpConfigSpec, type HttpServiceOptions, httpServiceOptions } from '../deliver/http-config.js';
 import { proxyConfigSpec } from '../common/net/proxy-config.js';
 import { rateLimitConfigSpec, tokenBucket } from '../deliver/rate-limit.js';
 import { reporterConfigSpec, type ReporterOptions, reporterOptions } from '../outcomes/reporter.js';
@@ -21,9 +21,10 @@ import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.j
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
 import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { validatedWith } from '../common/config/convict-validate.js';
-import { resolveReferences } from '../common/config/providers.js';
+import { type ProviderPolicy, resolveReferences } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
-import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
+import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
+import { suggestKey } from './key-suggestion.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
 export const CONNECTOR_CONFIG_GROUPS = {
@@ -44,18 +45,45 @@ export const CONNECTOR_CONFIG_GROUPS = {
   Ordering: orderingConfigSpec,
 } satisfies Record<string, ConfigSpec>;
 
-const SPEC: ConfigSpec = Object.assign({}, ...Object.values(CONNECTOR_CONFIG_GROUPS));
+const SPEC = {
+  ...pipelineConfigSpec,
+  ...kafkaConfigSpec,
+  ...converterConfigSpec,
+  ...registryConfigSpec,
+  ...requestConfigSpec,
+  ...authConfigSpec,
+  ...httpConfigSpec,
+  ...tlsConfigSpec,
+  ...proxyConfigSpec,
+  ...retryConfigSpec,
+  ...statusPolicyConfigSpec,
+  ...deadLetterConfigSpec,
+  ...rateLimitConfigSpec,
+  ...reporterConfigSpec,
+  ...orderingConfigSpec,
+} satisfies ConfigSpec;
 
-export interface SinkConfig {
+/** A connector file's values, typed by the specs of every component. */
+export type ConnectorValues = ReaderOf<typeof CONNECTOR_CONFIG_GROUPS>;
+
+/**
+ * A connector file as plain data, every key checked: no client, agent, limiter or timer exists yet (`validate` and
+ * the REST validate endpoint read files this way). `buildSinkConfig` turns it into live components at start.
+ */
+export interface ConnectorSettings {
   readonly name: string;
   readonly source: KafkaSourceOptions;
-  readonly decode: DecodeOptions;
+  readonly decode: DecodeSettings;
   readonly ordering: OrderingMode;
   readonly batch: BatchOptions;
   readonly request: RequestOptions;
   readonly http: HttpServiceOptions;
-  /** Everything `post` needs except the `send` function. */
-  readonly post: Omit<PostOptions, 'send'>;
+  readonly post: Omit<PostOptions, 'send' | 'authorizer' | 'concurrency' | 'rateLimit'> & {
+    readonly authorization: AuthSettings;
+    readonly concurrency: ConcurrencySetting;
+    /** Requests per second; undefined: no limit. */
+    readonly rateLimit: number | undefined;
+  };
   /** Error logging and the dead-letter topic (`errors.*`). */
   readonly deadLetter: DeadLetterOptions;
   /** Result and error reporting topics (`reporter.*`). */
@@ -67,18 +95,29 @@ export interface SinkConfig {
   readonly redacted: Readonly<Record<string, unknown>>;
 }
 
-export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SinkConfig {
-  const { values, secret, passthrough, redacted } = validate(raw, env);
+/** A connector ready to run: the settings with their components created (converters, authorizer, limiters). */
+export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
+  readonly decode: DecodeOptions;
+  /** Everything `post` needs except the `send` function. */
+  readonly post: Omit<PostOptions, 'send'>;
+  /** What this config was built from. */
+  readonly settings: ConnectorSettings;
+}
+
+/** `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). */
+export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
+  const { values, secret, passthrough, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
-  const ordering = values.string('ordering') as OrderingMode;
+  const ordering = values.get('ordering');
   const recordKey = orderingKey(ordering);
   const http = httpServiceOptions(values, secret);
   const deadLetter = deadLetterOptions(name, values);
   const onError = toleranceAction(values, deadLetter);
+  const rateLimit = values.number('http.rate.limit');
   return {
     name,
     source: kafkaSourceOptions(name, values, passthrough, env),
-    decode: decodeOptions(values, onError),
+    decode: decodeSettings(values, onError),
     ordering,
     batch: {
       enabled: values.boolean('batching.enabled'),
@@ -89,12 +128,12 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
     request: requestOptions(values),
     http,
     post: {
-      authorizer: authorizerFrom(values, secret, http.transport),
+      authorization: authSettings(values, secret),
       policy: statusPolicy(values, onError, deadLetter.topic !== undefined),
       retry: retryOptions(values),
-      concurrency: postConcurrency(values),
+      concurrency: concurrencySetting(values),
       keyOf: (request) => recordKey(request.records[0]!),
-      rateLimit: values.number('http.rate.limit') > 0 ? tokenBucket(values.number('http.rate.limit')) : undefined,
+      rateLimit: rateLimit > 0 ? rateLimit : undefined,
     },
     deadLetter,
     reporter: reporterOptions(values),
@@ -106,19 +145,40 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   };
 }
 
+/** Creates what the settings describe: the converters (and registry clients), the authorizer, the limiters. */
+export function buildSinkConfig(settings: ConnectorSettings): SinkConfig {
+  const { authorization, concurrency, rateLimit, ...post } = settings.post;
+  return {
+    ...settings,
+    decode: createDecodeOptions(settings.decode),
+    post: {
+      ...post,
+      authorizer: createAuthorizer(authorization, settings.http.transport),
+      concurrency: createConcurrency(concurrency),
+      rateLimit: rateLimit === undefined ? undefined : tokenBucket(rateLimit),
+    },
+    settings,
+  };
+}
+
+/** A connector file -> settings -> live components, in one step (tests and `.ts` pipelines that want both). */
+export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SinkConfig {
+  return buildSinkConfig(connectorSettings(raw, env));
+}
+
 /** A key whose value is a secret: marked sensitive in its spec, or named like one (`kafka.sasl.password`). */
 export function isSensitiveKey(key: string): boolean {
-  return SPEC[key]?.sensitive === true || isSecretKey(key);
+  return (SPEC as ConfigSpec)[key]?.sensitive === true || isSecretKey(key);
 }
 
 interface Validated {
-  values: ConfigValues;
+  values: ConnectorValues;
   secret: (key: string) => Secret | undefined;
   passthrough: Record<string, string>;
   redacted: Record<string, unknown>;
 }
 
-function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
+function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): Validated {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(undefined, 'a connector file must be a JSON object of "key": value pairs');
   }
@@ -129,53 +189,20 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv): Validated {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
-    const resolved = typeof value === 'string' ? resolveReferences(key, value, env) : value;
+    const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
     if (key.startsWith(KAFKA_PREFIX)) {
       passthrough[key] = String(resolved);
     } else if (key in SPEC) {
       given[key] = resolved;
     } else {
-      throw new ConfigError(key, `unknown key${suggest(key)}; see the README for the supported keys`);
+      throw new ConfigError(key, `unknown key${suggestKey(key, Object.keys(SPEC))}; see the README for the supported keys`);
     }
   }
-  for (const [key, spec] of Object.entries(SPEC)) {
+  for (const [key, spec] of Object.entries(SPEC as ConfigSpec)) {
     if (spec.required && (given[key] === undefined || given[key] === '')) throw new ConfigError(key, `is required: ${spec.doc}`);
   }
   const get = validatedWith(SPEC, given, redacted);
-  const values: ConfigValues = {
-    string: (key) => String(get(key)),
-    optionalString: (key) => (get(key) === null ? undefined : String(get(key))),
-    number: (key) => get(key) as number,
-    boolean: (key) => get(key) as boolean,
-    isSet: (key) => key in given,
-  };
+  const values = configReader(get, new Set(Object.keys(given))) as ConnectorValues;
   const secret = (key: string): Secret | undefined => (get(key) === null ? undefined : new Secret(String(get(key))));
   return { values, secret, passthrough, redacted };
-}
-
-function suggest(key: string): string {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const known of Object.keys(SPEC)) {
-    const d = distance(key, known);
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
-  return best ? ` (did you mean ${best}?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

@@ -12,7 +12,7 @@ export const pipelineConfigSpec = {
   'shutdown.timeout.ms': { doc: 'On SIGINT/SIGTERM, how long in-flight requests may take to finish before they are abandoned (and re-sent after a restart).', format: int(0, 600_000), default: 30_000 },
 } satisfies ConfigSpec;
 
-export function connectorName(values: ConfigValues): string {
+export function connectorName(values: ConfigValues<typeof pipelineConfigSpec>): string {
   const name = values.string('name');
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError('name', 'may only contain letters, digits, ".", "_" and "-"');
   return name;

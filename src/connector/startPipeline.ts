@@ -4,7 +4,8 @@
  * leaves the consumer group.
  */
 import type { Subscription } from 'rxjs';
-import { parseConnectorConfig, type SinkConfig } from './connector-config.js';
+import type { ProviderPolicy } from '../common/config/providers.js';
+import { buildSinkConfig, connectorSettings, type SinkConfig } from './connector-config.js';
 import { errorMessage } from '../common/errors.js';
 import { whatToDo } from '../common/error-hints.js';
 import { createLogger, type Logger } from '../common/log.js';
@@ -34,10 +35,12 @@ export interface StartOptions {
   observer?: PipelineObserver;
   /** librdkafka `statistics.interval.ms` when observed, unless the connector file sets it (default 5000). */
   statisticsIntervalMs?: number;
+  /** Which `${...}` references the config may resolve (default: all; the worker passes its policy for API-created connectors). */
+  providers?: ProviderPolicy;
 }
 
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
-  const config = parseConnectorConfig(definition.connector, options.env ?? process.env);
+  const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers));
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);

@@ -1,11 +1,12 @@
 /** Connector-file keys that choose the key and value converters (Kafka Connect's names). */
 import { ConfigError } from '../common/errors.js';
 import { bool, oneOf } from '../common/config/formats.js';
-import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
+import { type ConfigSpec, type ConfigValues, prefixed } from '../common/config/spec.js';
 import type { FailureAction } from '../records/outcome.js';
 import { type CompiledSchema, compileSchema, registryConverter } from './registry-converter.js';
-import { createRegistryClient, type SchemaKind } from './registry-client.js';
-import { decimalFormat, registryClientOptions } from './registry-config.js';
+import { createRegistryClient, type RegistryClientOptions, type SchemaKind } from './registry-client.js';
+import type { DecimalFormat } from './connect-json.js';
+import { decimalFormat, registryClientOptions, type registryConfigSpec } from './registry-config.js';
 import {
   AVRO_CONVERTER,
   BYTE_ARRAY_CONVERTER,
@@ -22,18 +23,20 @@ import {
 const SUPPORTED = [STRING_CONVERTER, JSON_CONVERTER, BYTE_ARRAY_CONVERTER];
 const REGISTRY = [AVRO_CONVERTER, PROTOBUF_CONVERTER, JSON_SCHEMA_CONVERTER];
 
-function converterKeys(part: 'key' | 'value'): ConfigSpec {
+function converterKeys<P extends 'key' | 'value'>(part: P) {
   return {
-    [`${part}.converter`]: {
-      doc: `How record ${part}s are read: ${[...SUPPORTED, ...REGISTRY].map((c) => `\`${c}\``).join(', ')} (the last three through a schema registry, see below). Kafka Connect takes the worker's default when absent; without a worker we default to StringConverter.`,
-      format: oneOf([...SUPPORTED, ...REGISTRY]),
-      default: STRING_CONVERTER,
-    },
-    [`${part}.converter.schemas.enable`]: {
-      doc: `JsonConverter only: ${part}s are \`{"schema":..., "payload":...}\` envelopes and the payload is sent.`,
-      format: bool(),
-      default: true,
-    },
+    ...prefixed(part, {
+      '.converter': {
+        doc: `How record ${part}s are read: ${[...SUPPORTED, ...REGISTRY].map((c) => `\`${c}\``).join(', ')} (the last three through a schema registry, see below). Kafka Connect takes the worker's default when absent; without a worker we default to StringConverter.`,
+        format: oneOf([...SUPPORTED, ...REGISTRY]),
+        default: STRING_CONVERTER,
+      },
+      '.converter.schemas.enable': {
+        doc: `JsonConverter only: ${part}s are \`{"schema":..., "payload":...}\` envelopes and the payload is sent.`,
+        format: bool(),
+        default: true,
+      },
+    } satisfies ConfigSpec),
   };
 }
 
@@ -60,14 +63,37 @@ export interface DecodeOptions {
   readonly close?: () => void;
 }
 
-export function decodeOptions(values: ConfigValues, onError: FailureAction = 'fail'): DecodeOptions {
-  const key = converterFor('key', values);
-  const value = converterFor('value', values);
+/** Which converter reads a key or value, as plain data (the registry client is created at start, not here). */
+export type ConverterSettings =
+  | { readonly kind: 'plain'; readonly name: string; readonly schemasEnable: boolean }
+  | { readonly kind: 'registry'; readonly name: string; readonly schema: SchemaKind; readonly registry: RegistryClientOptions; readonly decimalFormat: DecimalFormat };
+
+/** Everything `decode` needs, as plain data: checked when the connector file is read. */
+export interface DecodeSettings {
+  readonly key: ConverterSettings;
+  readonly value: ConverterSettings;
+  readonly onNull: NullValueBehavior;
+  readonly onError: FailureAction;
+}
+
+export function decodeSettings(values: ConfigValues<typeof converterConfigSpec> & ConfigValues<typeof registryConfigSpec>, onError: FailureAction = 'fail'): DecodeSettings {
+  return {
+    key: converterSettings('key', values),
+    value: converterSettings('value', values),
+    onNull: values.get('behavior.on.null.values'),
+    onError,
+  };
+}
+
+/** The converters of `settings`, with the registry clients they talk to (one per converter, closed by `close`). */
+export function createDecodeOptions(settings: DecodeSettings): DecodeOptions {
+  const key = createConverter(settings.key);
+  const value = createConverter(settings.value);
   return {
     key: key.convert,
     value: value.convert,
-    onNull: values.string('behavior.on.null.values') as NullValueBehavior,
-    onError,
+    onNull: settings.onNull,
+    onError: settings.onError,
     close: () => {
       key.close?.();
       value.close?.();
@@ -75,23 +101,25 @@ export function decodeOptions(values: ConfigValues, onError: FailureAction = 'fa
   };
 }
 
-function converterFor(part: 'key' | 'value', values: ConfigValues): { convert: Converter; close?: () => void } {
+function converterSettings(part: 'key' | 'value', values: ConfigValues<typeof converterConfigSpec> & ConfigValues<typeof registryConfigSpec>): ConverterSettings {
   const name = values.string(`${part}.converter`);
-  switch (name) {
-    case STRING_CONVERTER:
-      return { convert: stringConverter };
-    case BYTE_ARRAY_CONVERTER:
-      return { convert: byteArrayConverter };
-    case JSON_CONVERTER:
-      return { convert: jsonConverter(values.boolean(`${part}.converter.schemas.enable`)) };
-    default: {
-      const kind = REGISTRY_KINDS[name];
-      if (kind === undefined) throw new ConfigError(`${part}.converter`, `${name} is not supported; use one of ${[...SUPPORTED, ...REGISTRY].join(', ')}`);
-      const format = decimalFormat(values);
-      const client = createRegistryClient<CompiledSchema>(registryClientOptions(part, values), (raw) => compileSchema(raw, format));
-      return { convert: registryConverter(kind, name, client), close: client.close };
-    }
+  if (name === STRING_CONVERTER || name === BYTE_ARRAY_CONVERTER || name === JSON_CONVERTER) {
+    return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`) };
   }
+  const schema = REGISTRY_KINDS[name];
+  if (schema === undefined) throw new ConfigError(`${part}.converter`, `${name} is not supported; use one of ${[...SUPPORTED, ...REGISTRY].join(', ')}`);
+  return { kind: 'registry', name, schema, registry: registryClientOptions(part, values), decimalFormat: decimalFormat(values) };
+}
+
+function createConverter(settings: ConverterSettings): { convert: Converter; close?: () => void } {
+  if (settings.kind === 'registry') {
+    const { decimalFormat: format } = settings;
+    const client = createRegistryClient<CompiledSchema>(settings.registry, (raw) => compileSchema(raw, format));
+    return { convert: registryConverter(settings.schema, settings.name, client), close: client.close };
+  }
+  if (settings.name === BYTE_ARRAY_CONVERTER) return { convert: byteArrayConverter };
+  if (settings.name === JSON_CONVERTER) return { convert: jsonConverter(settings.schemasEnable) };
+  return { convert: stringConverter };
 }
 
 const REGISTRY_KINDS: Record<string, SchemaKind> = { [AVRO_CONVERTER]: 'AVRO', [PROTOBUF_CONVERTER]: 'PROTOBUF', [JSON_SCHEMA_CONVERTER]: 'JSON' };

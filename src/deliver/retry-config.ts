@@ -32,10 +32,10 @@ export interface RetryOptions extends BackoffOptions {
   readonly retryAfterMaxMs: number;
 }
 
-export function retryOptions(values: ConfigValues): Pick<RetryBackoffOptions, 'maxRetries' | 'delayMs' | 'maxElapsedMs'> {
+export function retryOptions(values: ConfigValues<typeof retryConfigSpec>): Pick<RetryBackoffOptions, 'maxRetries' | 'delayMs' | 'maxElapsedMs'> {
   return retryBackoffOptions({
     maxRetries: values.number('max.retries'),
-    policy: values.string('retry.backoff.policy') as BackoffPolicy,
+    policy: values.get('retry.backoff.policy'),
     baseMs: values.number('retry.backoff.ms'),
     maxMs: values.number('retry.backoff.max.ms'),
     maxElapsedMs: values.number('retry.max.duration.ms') || undefined,

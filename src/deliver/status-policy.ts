@@ -109,15 +109,15 @@ export function statusMatcher(text: string): (status: number) => boolean {
 }
 
 /** The policy the connector file asks for; `errors` is what `errors.tolerance` and the DLQ topic decide. */
-export function statusPolicy(values: ConfigValues, onError: FailureAction, hasDeadLetterTopic: boolean): StatusPolicy {
-  const parse = (key: string): ((status: number) => boolean) => {
+export function statusPolicy(values: ConfigValues<typeof statusPolicyConfigSpec>, onError: FailureAction, hasDeadLetterTopic: boolean): StatusPolicy {
+  const parse = (key: 'http.success.status.codes' | 'retry.on.status.codes'): ((status: number) => boolean) => {
     try {
       return statusMatcher(values.string(key));
     } catch (error) {
       throw new ConfigError(key, (error as Error).message);
     }
   };
-  const otherwise = (values.optionalString('behavior.on.status.error') as FailureAction | undefined) ?? onError;
+  const otherwise = values.get('behavior.on.status.error') ?? onError;
   if (otherwise === 'dlq' && !hasDeadLetterTopic) {
     throw new ConfigError('behavior.on.status.error', 'is dlq but errors.deadletterqueue.topic.name is not set');
   }

@@ -32,7 +32,7 @@ export interface DeadLetterOptions {
   readonly logMessages: boolean;
 }
 
-export function deadLetterOptions(connector: string, values: ConfigValues): DeadLetterOptions {
+export function deadLetterOptions(connector: string, values: ConfigValues<typeof deadLetterConfigSpec>): DeadLetterOptions {
   const topic = values.optionalString('errors.deadletterqueue.topic.name')?.trim();
   return {
     connector,
@@ -44,7 +44,7 @@ export function deadLetterOptions(connector: string, values: ConfigValues): Dead
 }
 
 /** `errors.tolerance` -> what happens to a record that failed for good. */
-export function toleranceAction(values: ConfigValues, options: DeadLetterOptions): FailureAction {
-  if (values.string('errors.tolerance') === 'none') return 'fail';
+export function toleranceAction(values: ConfigValues<typeof deadLetterConfigSpec>, options: DeadLetterOptions): FailureAction {
+  if (values.get('errors.tolerance') === 'none') return 'fail';
   return options.topic === undefined ? 'drop' : 'dlq';
 }

@@ -28,8 +28,8 @@ export interface ReporterOptions {
   readonly bodyMaxChars: number;
 }
 
-export function reporterOptions(values: ConfigValues): ReporterOptions {
-  const topic = (key: string): string | undefined => values.optionalString(key)?.trim() || undefined;
+export function reporterOptions(values: ConfigValues<typeof reporterConfigSpec>): ReporterOptions {
+  const topic = (key: 'reporter.result.topic.name' | 'reporter.error.topic.name'): string | undefined => values.optionalString(key)?.trim() || undefined;
   return {
     resultTopic: topic('reporter.result.topic.name'),
     errorTopic: topic('reporter.error.topic.name'),

@@ -50,15 +50,21 @@ function lingering(options: BatchOptions): OperatorFunction<readonly SinkRecord[
       };
       const subscription = records$.subscribe({
         next: (records) => {
-          for (const record of records) {
-            const key = keyOf(record) ?? '';
-            let current = open.get(key);
-            if (!current) {
-              current = { records: [], timer: scheduler.schedule(() => flush(key), lingerMs) };
-              open.set(key, current);
+          // keyOf is config or user code: a throw goes to the pipeline's error path (as RxJS's own operators do),
+          // never to uncaughtException.
+          try {
+            for (const record of records) {
+              const key = keyOf(record) ?? '';
+              let current = open.get(key);
+              if (!current) {
+                current = { records: [], timer: scheduler.schedule(() => flush(key), lingerMs) };
+                open.set(key, current);
+              }
+              current.records.push(record);
+              if (current.records.length >= maxSize) flush(key);
             }
-            current.records.push(record);
-            if (current.records.length >= maxSize) flush(key);
+          } catch (error) {
+            subscriber.error(error);
           }
         },
         error: (error: unknown) => subscriber.error(error),

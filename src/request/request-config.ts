@@ -66,9 +66,9 @@ export interface RequestOptions {
 
 const FORMAT_CONTENT_TYPE: Record<BodyFormat, string | undefined> = { custom: undefined, json_array: 'application/json', ndjson: 'application/x-ndjson' };
 
-export function requestOptions(values: ConfigValues): RequestOptions {
+export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): RequestOptions {
   const headers: Record<string, string> = parseAdditionalHeaders(values.string('http.headers.additional'));
-  const format = values.string('batch.format') as BodyFormat;
+  const format = values.get('batch.format');
   const contentType = values.optionalString('http.headers.content.type') ?? FORMAT_CONTENT_TYPE[format];
   if (contentType !== undefined) headers['Content-Type'] = contentType;
   const url = values.string('http.url');
@@ -76,11 +76,11 @@ export function requestOptions(values: ConfigValues): RequestOptions {
   return {
     url,
     headers,
-    method: values.string('http.method') as 'POST' | 'PUT' | 'PATCH',
+    method: values.get('http.method'),
     format,
     forwardHeaderPrefix: values.optionalString('http.headers.forward.prefix'),
     idempotencyHeader: headerName('http.idempotency.key.header', values.optionalString('http.idempotency.key.header')),
-    compression: values.string('http.compression') as 'none' | 'gzip',
+    compression: values.get('http.compression'),
     batching: values.boolean('batching.enabled'),
     prefix: values.string('batch.prefix'),
     suffix: values.string('batch.suffix'),

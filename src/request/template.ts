@@ -18,12 +18,18 @@ export interface Template {
   render(record: SinkRecord): string;
 }
 
-const cache = new Map<string, Template>();
+type Encode = (value: string) => string;
+
+const verbatim: Encode = (value) => value;
+
+/** Compiled templates per encoder (one map each, so a header's sanitising template is never a URL's or a plain one). */
+const cache = new WeakMap<Encode, Map<string, Template>>();
 
 /** Compiles `text`; throws a plain Error naming the first unknown placeholder. `encode` is applied to each value. */
-export function compileTemplate(text: string, encode: (value: string) => string = (v) => v): Template {
-  const id = `${encode === encodeURIComponent ? 'url' : 'plain'}\u0000${text}`;
-  const known = cache.get(id);
+export function compileTemplate(text: string, encode: Encode = verbatim): Template {
+  let compiled = cache.get(encode);
+  if (compiled === undefined) cache.set(encode, (compiled = new Map()));
+  const known = compiled.get(text);
   if (known) return known;
   const parts: Part[] = [];
   let last = 0;
@@ -38,7 +44,7 @@ export function compileTemplate(text: string, encode: (value: string) => string 
   parts.push(text.slice(last));
   const dynamic = parts.some((p) => typeof p !== 'string');
   const template: Template = { text, dynamic, render: (record) => parts.map((p) => (typeof p === 'string' ? p : p(record))).join('') };
-  if (cache.size < 1000) cache.set(id, template);
+  if (compiled.size < 1000) compiled.set(text, template);
   return template;
 }
 

@@ -86,3 +86,18 @@ describe('batch', () => {
     });
   });
 });
+
+describe('batch with an ordering key that throws', () => {
+  const failing = (): string => {
+    throw new Error('ordering key exploded');
+  };
+
+  it.each([
+    ['lingering', options({ keyOf: failing })],
+    ['cut per poll', options({ keyOf: failing, lingerMs: 0 })],
+  ])('%s: the throw reaches the pipeline as an error, not uncaughtException', (_name, withFailingKey) => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('p', { p: [a, b] }).pipe(batch(withFailingKey))).toBe('#', undefined, new Error('ordering key exploded'));
+    });
+  });
+});

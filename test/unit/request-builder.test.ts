@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/common/errors.js';
 import { gunzipSync } from 'node:zlib';
 import { buildRequest, buildRequests } from '../../src/request/request-builder.js';
 import { parseAdditionalHeaders, type RequestOptions } from '../../src/request/request-config.js';
+import { compileTemplate } from '../../src/request/template.js';
 import { sinkRecord } from './fakes.js';
 
 const batching: RequestOptions = { url: 'http://sink.test/ingest', headers: { 'X-Env': 'test' }, batching: true, prefix: '[', separator: ',', suffix: ']' };
@@ -149,5 +150,24 @@ describe('parseAdditionalHeaders as JSON', () => {
   it('rejects a non-string value and a repeated name', () => {
     expect(() => parseAdditionalHeaders('{"X-N": 1}')).toThrow(ConfigError);
     expect(() => parseAdditionalHeaders('{"X-A": "1", "x-a": "2"}')).toThrow(/given twice/);
+  });
+});
+
+describe('templated header values', () => {
+  const templated: RequestOptions = { ...single, headers: { 'X-Device': '${value.device}' } };
+
+  it.each([
+    ['CR/LF', 'a\r\nInjected: 1', 'aInjected: 1'],
+    ['a bare LF', 'a\nb', 'ab'],
+    ['NUL, ESC and DEL', 'a\u0000b\u001bc\u007fd', 'abcd'],
+    ['a tab', 'a\tb', 'ab'],
+  ])('removes %s from the rendered value, even after the same template was compiled unsanitised', (_name, device, sent) => {
+    // request-config compiles header templates without an encoder to check them: that must not be what headers use.
+    compileTemplate('${value.device}');
+
+    const request = buildRequest([sinkRecord({ offset: 0, value: { device } })], templated);
+
+    expect(request.headers['X-Device']).toBe(sent);
+    expect(Object.keys(request.headers)).toEqual(['X-Device']);
   });
 });

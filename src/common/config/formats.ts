@@ -4,9 +4,15 @@
  */
 import convict from 'convict';
 
+/**
+ * A registered convict format's name, carrying (as a type only) the value a key of this format holds once validated,
+ * so a spec's reader knows each key's type: `int()` reads as a number, `oneOf(['a', 'b'])` as `'a' | 'b'`.
+ */
+export type Format<T> = string & { readonly __value?: T };
+
 const registered = new Set<string>();
 
-function register(name: string, validate: (value: unknown) => void, coerce?: (value: string) => unknown): string {
+function register<T>(name: string, validate: (value: unknown) => void, coerce?: (value: string) => unknown): Format<T> {
   if (!registered.has(name)) {
     convict.addFormat({ name, validate, coerce });
     registered.add(name);
@@ -15,15 +21,15 @@ function register(name: string, validate: (value: unknown) => void, coerce?: (va
 }
 
 /** Any string (an empty one included). */
-export function str(): string {
-  return register('kc-string', (v) => {
+export function str(): Format<string> {
+  return register<string>('kc-string', (v) => {
     if (typeof v !== 'string') throw new Error('must be a string');
   });
 }
 
 /** A whole number in [min, max]; "500" is read as 500. */
-export function int(min: number, max = Number.MAX_SAFE_INTEGER): string {
-  return register(
+export function int(min: number, max = Number.MAX_SAFE_INTEGER): Format<number> {
+  return register<number>(
     `kc-int:${min}:${max}`,
     (v) => {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -35,11 +41,11 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER): string {
 }
 
 /** A whole number in [min, max] or one of `words` (matched ignoring case); "8" is read as 8. */
-export function intOr(min: number, max: number, words: readonly string[]): string {
-  return register(
+export function intOr<const W extends string>(min: number, max: number, words: readonly W[]): Format<number | W> {
+  return register<number | W>(
     `kc-int-or:${min}:${max}:${words.join('|')}`,
     (v) => {
-      if (typeof v === 'string' && words.includes(v)) return;
+      if (typeof v === 'string' && (words as readonly string[]).includes(v)) return;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
         throw new Error(`must be a whole number from ${min} to ${max} or ${words.join(', ')}`);
       }
@@ -49,8 +55,8 @@ export function intOr(min: number, max: number, words: readonly string[]): strin
 }
 
 /** true or false; "true"/"false" in any case are read as booleans. */
-export function bool(): string {
-  return register(
+export function bool(): Format<boolean> {
+  return register<boolean>(
     'kc-bool',
     (v) => {
       if (typeof v !== 'boolean') throw new Error('must be true or false');
@@ -63,19 +69,19 @@ export function bool(): string {
 }
 
 /** One of a fixed set of values, matched ignoring case (Kafka Connect's enums are case-insensitive). */
-export function oneOf(values: readonly string[]): string {
-  return register(
+export function oneOf<const W extends string>(values: readonly W[]): Format<W> {
+  return register<W>(
     `kc-enum:${values.join('|')}`,
     (v) => {
-      if (typeof v !== 'string' || !values.includes(v)) throw new Error(`must be one of ${values.join(', ')}`);
+      if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new Error(`must be one of ${values.join(', ')}`);
     },
     (s) => values.find((allowed) => allowed.toLowerCase() === s.trim().toLowerCase()) ?? s,
   );
 }
 
 /** An absolute http:// or https:// URL. */
-export function httpUrl(): string {
-  return register('kc-http-url', (v) => {
+export function httpUrl(): Format<string> {
+  return register<string>('kc-http-url', (v) => {
     if (typeof v !== 'string' || !isHttpUrl(v)) throw new Error('must be an absolute http:// or https:// URL');
   });
 }

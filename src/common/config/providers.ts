@@ -1,19 +1,96 @@
 /**
  * Kafka Connect config-provider references in values: `${env:NAME}` and `${file:/path/to/file.properties:key}`.
  * Resolved before validation, so a secret never needs to sit in the connector file.
+ * Which references may be resolved is a `ProviderPolicy`: the operator's own files are trusted (every provider,
+ * any path, any variable); configs that arrive through the worker's REST API get the worker's policy (Kafka
+ * Connect's `config.providers`, KIP-993's `allowed.paths`, KIP-887's `allowlist.pattern`), and a reference it does
+ * not allow is refused before anything is read.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, normalize, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
 
 const REFERENCE = /\$\{([A-Za-z][\w-]*):([^}]*)\}/g;
 
-export function resolveReferences(key: string, value: string, env: NodeJS.ProcessEnv): string {
+/** The providers this project implements. */
+export const PROVIDERS = ['env', 'file'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** What references a config may resolve. */
+export interface ProviderPolicy {
+  /** Providers a reference may use; any other is refused (`config.providers`). */
+  readonly providers: ReadonlySet<ProviderName>;
+  /** `file`: absolute directories a referenced file must lie in (`config.providers.file.param.allowed.paths`); undefined: any path. */
+  readonly allowedPaths?: readonly string[];
+  /** `env`: a variable name must match it whole (`config.providers.env.param.allowlist.pattern`); undefined: any variable. */
+  readonly envPattern?: RegExp;
+  /** The settings that change each part of the policy, named in refusals (e.g. the worker's variables). */
+  readonly setBy?: { readonly providers: string; readonly allowedPaths: string; readonly envPattern: string };
+}
+
+/** The operator's own connector files (`pipelines/`, `run`, `validate`): every provider, any path, any variable. */
+export const TRUSTED_PROVIDERS: ProviderPolicy = { providers: new Set(PROVIDERS) };
+
+/** Kafka Connect's default for a worker: no provider at all. */
+export const NO_PROVIDERS: ProviderPolicy = { providers: new Set() };
+
+export function resolveReferences(key: string, value: string, env: NodeJS.ProcessEnv, policy: ProviderPolicy = TRUSTED_PROVIDERS): string {
+  const refused = referenceProblems(value, policy);
+  if (refused.length > 0) throw new ConfigError(key, refused.join('; '));
   return value.replace(REFERENCE, (_match, provider: string, body: string) => {
     if (provider === 'env') return fromEnv(key, body, env);
-    if (provider === 'file') return fromFile(key, body);
+    if (provider === 'file') return fromFile(key, body, policy);
     // Left as text, an unresolved reference would be sent as is (e.g. as an Authorization header).
-    throw new ConfigError(key, `\${${provider}:...} uses an unknown config provider; supported: \${env:NAME}, \${file:/path:key}`);
+    throw new ConfigError(key, unknownProvider(provider));
   });
+}
+
+/**
+ * Why the policy refuses each reference of `value` (empty: all allowed). Looks at the text only: no file is
+ * read, no variable looked up, so a refused reference leaks nothing, not even whether it exists.
+ */
+export function referenceProblems(value: string, policy: ProviderPolicy): string[] {
+  const problems: string[] = [];
+  for (const [, provider, body] of value.matchAll(REFERENCE)) {
+    const problem = refusal(provider!, body!, policy);
+    if (problem !== undefined) problems.push(problem);
+  }
+  return problems;
+}
+
+function refusal(provider: string, body: string, policy: ProviderPolicy): string | undefined {
+  if (!(PROVIDERS as readonly string[]).includes(provider)) return unknownProvider(provider);
+  const change = (part: keyof NonNullable<ProviderPolicy['setBy']>): string => (policy.setBy ? ` (set by ${policy.setBy[part]})` : '');
+  if (!policy.providers.has(provider as ProviderName)) {
+    return `\${${provider}:...} uses the config provider ${provider}, which this worker does not allow in connectors created through its API${change('providers')}`;
+  }
+  if (provider === 'env' && policy.envPattern && !policy.envPattern.test(body)) {
+    return `\${env:${body}}: the config provider env may not read ${body}: the name does not match the worker's allow-list pattern${change('envPattern')}`;
+  }
+  if (provider === 'file' && policy.allowedPaths) {
+    const path = body.slice(0, Math.max(body.lastIndexOf(':'), 0));
+    const outside = pathRefusal(path, policy.allowedPaths);
+    if (outside !== undefined) return `\${file:${body}}: the config provider file may not read ${path || '(no path)'}: ${outside}${change('allowedPaths')}`;
+  }
+  return undefined;
+}
+
+/** Why `path` may not be read under `allowed` (absolute directories), by its text alone. */
+function pathRefusal(path: string, allowed: readonly string[]): string | undefined {
+  if (!isAbsolute(path)) return 'the path must be absolute';
+  if (path.split(/[/\\]/).includes('..')) return 'the path may not contain ".."';
+  return within(normalize(path), allowed) ? undefined : `it is outside the allowed paths ${allowed.join(', ')}`;
+}
+
+function within(path: string, allowed: readonly string[]): boolean {
+  return allowed.some((dir) => {
+    const base = normalize(dir).replace(/[/\\]+$/, '');
+    return path === base || path.startsWith(`${base}${sep}`) || (base === '' && path.startsWith(sep));
+  });
+}
+
+function unknownProvider(provider: string): string {
+  return `\${${provider}:...} uses an unknown config provider; supported: \${env:NAME}, \${file:/path:key}`;
 }
 
 function fromEnv(key: string, name: string, env: NodeJS.ProcessEnv): string {
@@ -22,15 +99,20 @@ function fromEnv(key: string, name: string, env: NodeJS.ProcessEnv): string {
   return value;
 }
 
-function fromFile(key: string, body: string): string {
+function fromFile(key: string, body: string, policy: ProviderPolicy): string {
   const split = body.lastIndexOf(':');
   if (split <= 0) throw new ConfigError(key, `\${file:${body}} must name a properties file and a key: \${file:/path/to/file.properties:key}`);
   const path = body.slice(0, split);
   const name = body.slice(split + 1);
   let text: string;
   try {
+    // A link inside an allowed directory must not lead out of it.
+    if (policy.allowedPaths && !within(realpathSync(path), policy.allowedPaths.map(realDir))) {
+      throw new ConfigError(key, `\${file:${path}:${name}}: the config provider file may not read ${path}: it links outside the allowed paths`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(key, `\${file:${path}:${name}}: cannot read ${path} (${code})`);
   }
@@ -38,6 +120,15 @@ function fromFile(key: string, body: string): string {
   const value = properties.get(name);
   if (value === undefined) throw new ConfigError(key, `\${file:${path}:${name}}: ${path} has no key ${name}`);
   return value;
+}
+
+/** An allowed directory as the file system resolves it (itself when it does not exist). */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 /** Java-style properties: `key=value` or `key: value` per line, `#` and `!` comments. */

@@ -6,7 +6,7 @@ import type { ConfigSpec, ConfigValues } from '../../common/config/spec.js';
 import type { TransportOptions } from '../../common/net/agents.js';
 import { type Authorizer, noAuthorization } from './authorizer.js';
 import { basicAuthorization } from './basic.js';
-import { oauth2Authorization } from './oauth2.js';
+import { oauth2Authorization, type OAuth2Options } from './oauth2.js';
 import { staticAuthorization } from './static.js';
 import { tokenClient } from './token-client.js';
 
@@ -57,40 +57,64 @@ export const authConfigSpec = {
 
 type SecretOf = (key: string) => Secret | undefined;
 
-export function authorizerFrom(values: ConfigValues, secret: SecretOf, transport: TransportOptions): Authorizer {
-  const type = values.string('http.authorization.type');
+/** How requests are authorized, as plain data; the OAuth2 token client is created at start (`createAuthorizer`). */
+export type AuthSettings =
+  | { readonly type: 'none' }
+  | { readonly type: 'static'; readonly header: Secret }
+  | { readonly type: 'basic'; readonly username: string; readonly password: Secret }
+  | { readonly type: 'oauth2'; readonly oauth2: Omit<OAuth2Options, 'fetch' | 'now'> };
+
+export function authSettings(values: ConfigValues<typeof authConfigSpec>, secret: SecretOf): AuthSettings {
+  const type = values.get('http.authorization.type');
   const header = secret('http.headers.authorization');
   if (type !== 'static' && header !== undefined) {
     throw new ConfigError('http.headers.authorization', `must not be set when http.authorization.type is ${type}`);
   }
   switch (type) {
+    case 'static':
+      return { type, header: required(header, 'http.headers.authorization', type) };
+    case 'basic':
+      return {
+        type,
+        username: required(values.optionalString('http.basic.auth.username'), 'http.basic.auth.username', type),
+        password: required(secret('http.basic.auth.password'), 'http.basic.auth.password', type),
+      };
+    case 'oauth2':
+      return {
+        type,
+        oauth2: {
+          tokenUrl: required(values.optionalString('oauth2.access.token.url'), 'oauth2.access.token.url', type),
+          clientId: required(values.optionalString('oauth2.client.id'), 'oauth2.client.id', type),
+          clientSecret: required(secret('oauth2.client.secret'), 'oauth2.client.secret', type),
+          mode: values.get('oauth2.client.authorization.mode'),
+          scope: values.optionalString('oauth2.client.scope') || undefined,
+          grantType: values.string('oauth2.grant.type'),
+          fields: {
+            grantType: values.string('oauth2.request.grant.type.property'),
+            clientId: values.string('oauth2.request.client.id.property'),
+            clientSecret: values.string('oauth2.request.client.secret.property'),
+            token: values.string('oauth2.response.token.property'),
+          },
+          renewOnStatus: statusList(values.string('oauth2.token.renew.on.status.codes')),
+          refreshMarginMs: values.number('oauth2.token.refresh.margin.ms'),
+        },
+      };
+    default:
+      return { type: 'none' };
+  }
+}
+
+/** The authorizer of `settings`; OAuth2's token requests go through `transport` (the endpoint's TLS and proxy). */
+export function createAuthorizer(settings: AuthSettings, transport: TransportOptions): Authorizer {
+  switch (settings.type) {
     case 'none':
       return noAuthorization;
     case 'static':
-      return staticAuthorization(required(header, 'http.headers.authorization', type));
+      return staticAuthorization(settings.header);
     case 'basic':
-      return basicAuthorization(
-        required(values.optionalString('http.basic.auth.username'), 'http.basic.auth.username', type),
-        required(secret('http.basic.auth.password'), 'http.basic.auth.password', type),
-      );
-    default:
-      return oauth2Authorization({
-        tokenUrl: required(values.optionalString('oauth2.access.token.url'), 'oauth2.access.token.url', type),
-        clientId: required(values.optionalString('oauth2.client.id'), 'oauth2.client.id', type),
-        clientSecret: required(secret('oauth2.client.secret'), 'oauth2.client.secret', type),
-        mode: values.string('oauth2.client.authorization.mode') as 'HEADER' | 'URL',
-        scope: values.optionalString('oauth2.client.scope') || undefined,
-        grantType: values.string('oauth2.grant.type'),
-        fields: {
-          grantType: values.string('oauth2.request.grant.type.property'),
-          clientId: values.string('oauth2.request.client.id.property'),
-          clientSecret: values.string('oauth2.request.client.secret.property'),
-          token: values.string('oauth2.response.token.property'),
-        },
-        renewOnStatus: statusList(values.string('oauth2.token.renew.on.status.codes')),
-        refreshMarginMs: values.number('oauth2.token.refresh.margin.ms'),
-        fetch: tokenClient(transport),
-      });
+      return basicAuthorization(settings.username, settings.password);
+    case 'oauth2':
+      return oauth2Authorization({ ...settings.oauth2, fetch: tokenClient(transport) });
   }
 }
 
