@@ -7,6 +7,8 @@ import { ConfigError, errorMessage } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { loadPipeline, resolvePipelinePath } from '../connector/loadPipeline.js';
 import { startPipeline } from '../connector/startPipeline.js';
+import { connectorSettings } from '../connector/connector-config.js';
+import { currentTaskId, isSupervisedTask, stopWithSupervisor, superviseTasks } from './task-supervisor.js';
 
 export async function runFromCommandLine(target: string | undefined): Promise<number> {
   if (!target) {
@@ -16,18 +18,26 @@ export async function runFromCommandLine(target: string | undefined): Promise<nu
   const log = createLogger();
   try {
     const definition = await loadPipeline(resolvePipelinePath(target));
-    const running = await startPipeline(definition, { log });
+    const { tasksMax } = connectorSettings(definition.connector); // a bad file stops here, before any task starts
+    if (tasksMax > 1 && !isSupervisedTask()) {
+      return await superviseTasks({ tasks: tasksMax, command: [process.execPath, ...process.execArgv, process.argv[1]!, 'run', target], log });
+    }
+    const taskId = currentTaskId();
+    const running = await startPipeline(definition, { log: taskId === 0 && !isSupervisedTask() ? log : log.child({ task: taskId }), taskId });
     const onSignal = (signal: string): void => {
       log.info(`${signal} received`);
       void running.stop();
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    stopWithSupervisor(() => onSignal('supervisor gone:'));
     await running.done;
     log.info('pipeline stopped cleanly', { committed: Object.fromEntries(running.stats().committed) });
     return 0;
   } catch (error) {
     return reportFailure(error);
+  } finally {
+    if (isSupervisedTask() && process.connected) process.disconnect(); // the channel would keep the task alive
   }
 }
 

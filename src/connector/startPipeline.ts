@@ -29,6 +29,8 @@ export interface RunningPipeline {
 }
 
 export interface StartOptions {
+  /** This process's task of the connector (`tasks.max`): named in dead-letter headers and logs. Default 0. */
+  taskId?: number;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
   /** Told what the pipeline reads, sends and commits (the worker's metrics); turns on librdkafka statistics. */
@@ -51,7 +53,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   let producer: DeadLetterProducer | undefined;
   try {
     const { deadLetter, reporter } = config;
-    if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.rdkafka);
+    if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
     await source.connect();
   } catch (error) {
     service.close();
@@ -59,7 +61,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     await source.close();
     throw error;
   }
-  const logged = createDeadLetters(config.deadLetter, producer, log);
+  const logged = createDeadLetters({ ...config.deadLetter, taskId: options.taskId ?? 0 }, producer, log);
   const deadLetters = observer ? observeDeadLetters(logged, observer) : logged;
   const send = observer ? observeSend(service.send, observer) : service.send;
   const records$ = observer ? observeRecords(source.records$, observer) : source.records$;

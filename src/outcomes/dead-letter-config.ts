@@ -30,6 +30,8 @@ export interface DeadLetterOptions {
   readonly contextHeaders: boolean;
   readonly logErrors: boolean;
   readonly logMessages: boolean;
+  /** The task that runs the connector (`tasks.max`), for the `__connect.errors.task.id` header. Default 0. */
+  readonly taskId?: number;
 }
 
 export function deadLetterOptions(connector: string, values: ConfigValues<typeof deadLetterConfigSpec>): DeadLetterOptions {

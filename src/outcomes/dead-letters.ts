@@ -3,14 +3,14 @@
  * skipped with a warning ('drop'). The caller acknowledges the records only after `handle` resolved.
  */
 import type { Logger } from 'winston';
-import { DeadLetterError, DecodeError, DeliveryError, describeRecords, errorMessage, HttpStatusError, type SinkError } from '../common/errors.js';
+import { DeadLetterError, DecodeError, DeliveryError, describeRecords, errorMessage, HttpStatusError, type SinkError, TransformError } from '../common/errors.js';
 import type { DeadLetters, FailedRecord } from '../records/outcome.js';
 import type { DeadLetterOptions } from './dead-letter-config.js';
 
 const MAX_TEXT = 1024;
 
 /** Kafka Connect's stage names: where in the chain the record failed. */
-export type FailureStage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'TASK_PUT';
+export type FailureStage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT';
 
 export interface DeadLetterMessage {
   readonly key: Buffer | null;
@@ -51,7 +51,7 @@ export function createDeadLetters(options: DeadLetterOptions, producer: DeadLett
 }
 
 /** The record as it came from Kafka, plus (when enabled) Kafka Connect's context headers and the HTTP outcome. */
-export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetterOptions, 'connector' | 'contextHeaders'>): DeadLetterMessage {
+export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetterOptions, 'connector' | 'contextHeaders' | 'taskId'>): DeadLetterMessage {
   const { record, error } = failed;
   const headers = record.headers.map((h) => ({ [h.key]: h.value }));
   if (options.contextHeaders) {
@@ -61,7 +61,7 @@ export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetter
       ['partition', String(record.partition)],
       ['offset', String(record.offset)],
       ['connector.name', options.connector],
-      ['task.id', '0'],
+      ['task.id', String(options.taskId ?? 0)],
       ['stage', stageOf(error)],
       ['class.name', 'kafka-http-sink'],
       ['exception.class.name', cause.name],
@@ -76,6 +76,7 @@ export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetter
 
 function stageOf(error: SinkError): FailureStage {
   if (error instanceof DecodeError) return error.part === 'key' ? 'KEY_CONVERTER' : 'VALUE_CONVERTER';
+  if (error instanceof TransformError) return 'TRANSFORMATION';
   return 'TASK_PUT';
 }
 
