@@ -68,7 +68,8 @@ export function superviseTasks(options: SupervisorOptions): Promise<number> {
       child.on('exit', (code, signal) => {
         task.child = undefined;
         if (stopping) {
-          if (code !== 0) exitCode = code ?? 1;
+          // A task that had not set up its handlers yet ends by the SIGTERM itself: it had nothing to drain.
+          if (code !== 0 && signal !== 'SIGTERM') exitCode = code ?? 1;
           log.info('task stopped', { task: task.id, code, signal });
           settleIfDone();
           return;

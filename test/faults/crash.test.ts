@@ -1,7 +1,7 @@
 /** Crash and graceful stop of the sink process: every produced id arrives, first arrivals in partition order. */
 import { describe, expect, it } from '@jest/globals';
 import { bootstrap, committed, freshTopic } from '../support/harness.js';
-import { connectorFile, expectDelivered, FULL, produceIds, sleep, spawnSink, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
+import { connectorFile, expectDelivered, FULL, occurrences, produceIds, sleep, spawnSink, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 
 const PARTITIONS = 6;
 const MAX_IN_FLIGHT = 5000;
@@ -61,6 +61,45 @@ describe('faults: the sink process dies or is stopped', () => {
     await expectDelivered(verdict(produced, sink.ids), { scenario: 'crash', startedAt, maxDuplicates: killed * 2 * MAX_IN_FLIGHT, committed: spec, extra: `kills=${killed}` });
     expect({ killed, exit: exit.code }).toEqual({ killed: kills, exit: 0 });
     expect(exit.stderr).toContain('pipeline stopped cleanly');
+  });
+
+  it('crash with tasks.max=3: random tasks SIGKILLed mid-flow, restarted by run, lose nothing', async () => {
+    const startedAt = Date.now();
+    const count = FULL ? 200_000 : 20_000;
+    const kills = FULL ? 10 : 3;
+    const topic = await freshTopic('crash3', PARTITIONS);
+    const produced = await produceIds(bootstrap(), topic, count, PARTITIONS);
+    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
+    const spec = { name: `crash3_${topic}`, topic, partitions: PARTITIONS, count };
+    const file = connectorFile({ ...connector(spec.name, topic, sink.receiver.url), 'tasks.max': 3 });
+    const run = spawnSink(file, { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), LOG_FORMAT: 'json' });
+    const taskPids = (): number[] => [...run.output().matchAll(/"message":"task started".*?"pid":(\d+)/g)].map((m) => Number(m[1]));
+
+    let killed = 0;
+    for (let round = 0; round < 3 * kills && killed < kills && sink.uniqueCount() < count; round++) {
+      const before = sink.ids.length;
+      for (let i = 0; i < 300 && sink.ids.length === before; i++) await sleep(50);
+      await sleep(Math.random() * 1500);
+      const pids = taskPids();
+      const started = pids.length;
+      try {
+        process.kill(pids[Math.floor(Math.random() * 3) + Math.max(0, started - 3)]!, 'SIGKILL'); // one of the live three
+        killed += 1;
+      } catch {
+        continue; // that task had ended already
+      }
+      for (let i = 0; i < 200 && taskPids().length === started; i++) await sleep(50); // restarted after its backoff
+    }
+    await waitForDelivery(sink, count, spec, 120_000);
+    run.child.kill('SIGTERM');
+    const exit = await run.exited;
+    await sink.receiver.close();
+
+    // Each kill re-sends what that task had read and not committed (< 2 x bound, as above); the others re-send nothing.
+    await expectDelivered(verdict(produced, sink.ids), { scenario: 'crash tasks.max=3', startedAt, maxDuplicates: killed * 2 * MAX_IN_FLIGHT, committed: spec, extra: `kills=${killed}` });
+    expect(exit.code).toBe(0);
+    expect(killed).toBeGreaterThanOrEqual(1); // three tasks may deliver everything before every planned kill
+    expect(occurrences(exit.stderr, 'task died')).toBe(killed);
   });
 
   it('graceful stop: SIGTERM mid-flow commits what was delivered, exits 0, and the restart re-sends nothing', async () => {
