@@ -1,5 +1,7 @@
 /** `kafka-http-sink worker`: a worker until SIGINT/SIGTERM, then every connector stops gracefully. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseProperties } from '../common/config/providers.js';
 import { ConfigError } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { startWorker } from '../worker/worker.js';
@@ -29,7 +31,10 @@ export function workerFlags(args: readonly string[]): Partial<WorkerOptions> {
 }
 
 export async function workerCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const options = workerOptions(env, workerFlags(args));
+  // A Kafka Connect worker properties file first (`worker.properties`; with `group.id` the worker joins a cluster).
+  const file = args[0] !== undefined && !args[0].startsWith('-') ? args[0] : undefined;
+  const properties = file === undefined ? {} : Object.fromEntries(parseProperties(readFileSync(file, 'utf8')));
+  const options = workerOptions(env, workerFlags(file === undefined ? args : args.slice(1)), properties);
   const log = createLogger();
   const worker = await startWorker(options, { env, log });
   process.stdout.write(`worker listening on ${worker.url} (status page ${worker.url}/ui, metrics ${worker.url}/metrics)\n`);

@@ -6,6 +6,7 @@
 import { ConfigError, errorMessage } from '../common/errors.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { connectorSettings } from './connector-config.js';
+import { isTransformKey, withoutTransformProblem } from '../transform/transform-config.js';
 
 export interface ConfigProblem {
   /** The key at fault; undefined for the file as a whole. */
@@ -36,7 +37,11 @@ export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.en
     if (!problems.some((p) => p.key === key && p.message === problem.message)) problems.push(problem);
     if (key === undefined || stoodIn.has(key)) break;
     const standIn = STAND_INS[key];
-    if (standIn !== undefined) {
+    if (isTransformKey(key)) {
+      const rest = withoutTransformProblem(working, key);
+      for (const k of Object.keys(working)) if (!(k in rest)) delete working[k];
+      Object.assign(working, rest);
+    } else if (standIn !== undefined) {
       working[key] = standIn;
       stoodIn.add(key);
     } else if (key in working) {

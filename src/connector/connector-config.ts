@@ -19,7 +19,8 @@ import { requestConfigSpec, type RequestOptions, requestOptions } from '../reque
 import { retryConfigSpec, retryOptions } from '../deliver/retry-config.js';
 import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.js';
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
-import { KAFKA_PREFIX, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
+import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { type ProviderPolicy, resolveReferences } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
@@ -72,6 +73,8 @@ export type ConnectorValues = ReaderOf<typeof CONNECTOR_CONFIG_GROUPS>;
  */
 export interface ConnectorSettings {
   readonly name: string;
+  /** `tasks.max`: how many task processes `run` starts for this connector. */
+  readonly tasksMax: number;
   readonly source: KafkaSourceOptions;
   readonly decode: DecodeSettings;
   readonly ordering: OrderingMode;
@@ -88,6 +91,8 @@ export interface ConnectorSettings {
   readonly deadLetter: DeadLetterOptions;
   /** Result and error reporting topics (`reporter.*`). */
   readonly reporter: ReporterOptions;
+  /** `transforms.*` and `predicates.*`: the Single Message Transforms, in order. */
+  readonly transforms: TransformSettings;
   readonly shutdownTimeoutMs: number;
   /** Things the user should know at start (e.g. certificate checks are off). */
   readonly warnings: readonly string[];
@@ -106,7 +111,7 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
 
 /** `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). */
 export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
-  const { values, secret, passthrough, redacted } = validate(raw, env, providers);
+  const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
   const recordKey = orderingKey(ordering);
@@ -116,6 +121,7 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   const rateLimit = values.number('http.rate.limit');
   return {
     name,
+    tasksMax: values.number('tasks.max'),
     source: kafkaSourceOptions(name, values, passthrough, env),
     decode: decodeSettings(values, onError),
     ordering,
@@ -137,6 +143,7 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
     },
     deadLetter,
     reporter: reporterOptions(values),
+    transforms: parseTransforms(transformKeys),
     shutdownTimeoutMs: values.number('shutdown.timeout.ms'),
     warnings: http.transport.tls.rejectUnauthorized
       ? []
@@ -175,6 +182,8 @@ interface Validated {
   values: ConnectorValues;
   secret: (key: string) => Secret | undefined;
   passthrough: Record<string, string>;
+  /** `transforms.*` / `predicates.*` keys, for parseTransforms. */
+  transformKeys: Record<string, unknown>;
   redacted: Record<string, unknown>;
 }
 
@@ -184,16 +193,19 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolic
   }
   const given: Record<string, unknown> = {};
   const passthrough: Record<string, string> = {};
+  const transformKeys: Record<string, unknown> = {};
   const redacted = redactConfig(raw as Record<string, unknown>, isSensitiveKey);
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
-    if (key.startsWith(KAFKA_PREFIX)) {
+    if (isKafkaClientKey(key)) { // kafka.*, consumer.override.*, producer.override.*
       passthrough[key] = String(resolved);
     } else if (key in SPEC) {
       given[key] = resolved;
+    } else if (isTransformKey(key)) {
+      transformKeys[key] = resolved;
     } else {
       throw new ConfigError(key, `unknown key${suggestKey(key, Object.keys(SPEC))}; see the README for the supported keys`);
     }
@@ -204,5 +216,5 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolic
   const get = validatedWith(SPEC, given, redacted);
   const values = configReader(get, new Set(Object.keys(given))) as ConnectorValues;
   const secret = (key: string): Secret | undefined => (get(key) === null ? undefined : new Secret(String(get(key))));
-  return { values, secret, passthrough, redacted };
+  return { values, secret, passthrough, transformKeys, redacted };
 }

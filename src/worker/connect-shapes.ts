@@ -39,6 +39,7 @@ export function connectorInfo(c: ManagedConnector): ConnectorInfo {
 }
 
 export function connectorStatus(c: ManagedConnector, workerId: string): ConnectorStatus {
+  if (c.clusterTasks) return clusterStatus(c, c.clusterTasks(), workerId);
   const trace = c.state === 'FAILED' ? { trace: c.trace } : {};
   return {
     name: c.name,
@@ -46,6 +47,16 @@ export function connectorStatus(c: ManagedConnector, workerId: string): Connecto
     tasks: [{ id: 0, state: c.state, worker_id: workerId, ...trace }],
     type: 'sink',
   };
+}
+
+/**
+ * Cluster mode: the tasks every worker published. The connector is PAUSED when its target state is, else
+ * RUNNING when a task runs, FAILED when one failed, else UNASSIGNED (no live worker runs it yet).
+ */
+function clusterStatus(c: ManagedConnector, tasks: TaskStatus[], workerId: string): ConnectorStatus {
+  const states = new Set(tasks.map((t) => t.state));
+  const state = c.paused ? 'PAUSED' : states.has('RUNNING') ? 'RUNNING' : states.has('FAILED') ? 'FAILED' : 'UNASSIGNED';
+  return { name: c.name, connector: { state, worker_id: tasks[0]?.worker_id ?? workerId }, tasks, type: 'sink' };
 }
 
 export function connectorTasks(c: ManagedConnector): object[] {

@@ -3,6 +3,7 @@
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
+import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import type { BuildPipeline } from '../connector/definePipeline.js';
@@ -19,6 +20,10 @@ export interface ConnectorDeps {
   readonly statisticsIntervalMs: number;
   /** Brings a pipeline up (`startPipeline`; tests pass a fake or a counting wrapper). */
   readonly start: typeof startPipeline;
+  /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
+  readonly providers: ProviderPolicy;
+  /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
+  readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
 }
 
 export class ManagedConnector {
@@ -62,6 +67,16 @@ export class ManagedConnector {
   /** The last failure, even after a restart cleared FAILED (the status page shows it). */
   get lastError(): { message: string; at: string } | undefined {
     return this.lastFailure;
+  }
+
+  /** Cluster mode: the tasks of every worker running this connector; undefined when standalone. */
+  get clusterTasks(): ConnectorDeps['clusterTasks'] {
+    return this.deps.clusterTasks;
+  }
+
+  /** The librdkafka settings of the running pipeline (bootstrap servers, TLS, SASL); undefined when none runs. */
+  kafkaConfig(): Record<string, string | number | boolean> | undefined {
+    return this.running?.config.source.rdkafka;
   }
 
   stats(): SourceStats | undefined {
@@ -120,7 +135,13 @@ export class ManagedConnector {
     try {
       running = await this.deps.start(
         { connector: this.config, build: this.build },
-        { env: this.deps.env, log: this.deps.log, observer: this.deps.observer, statisticsIntervalMs: this.deps.statisticsIntervalMs },
+        {
+          env: this.deps.env,
+          log: this.deps.log,
+          observer: this.deps.observer,
+          statisticsIntervalMs: this.deps.statisticsIntervalMs,
+          providers: this.origin === 'api' ? this.deps.providers : TRUSTED_PROVIDERS,
+        },
       );
     } catch (error) {
       this.fail(error);

@@ -2,6 +2,7 @@
  * The worker's connectors by name: those of the pipelines directory and those created through the API. Every
  * change that must survive a restart (an API config, a pause) is written to the state store at once.
  */
+import { type ProviderPolicy, referenceProblems } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
 import type { Logger } from '../common/log.js';
 import { connectorPipeline, type BuildPipeline } from '../connector/definePipeline.js';
@@ -12,10 +13,14 @@ import type { StateStore, StoredConnector } from './state-store.js';
 export interface ConnectorsOptions {
   readonly store: StateStore;
   readonly env: NodeJS.ProcessEnv;
+  /** The references a config sent to the API (or kept from one in the state store) may use. */
+  readonly providers: ProviderPolicy;
   readonly log: Logger;
   readonly deps: (name: string) => ConnectorDeps;
   /** Called when a connector is deleted (its metrics go). */
   readonly onDelete?: (name: string) => void;
+  /** Cluster mode: whether this worker runs the connector now (see cluster/assignment.ts); default every one. */
+  readonly runsHere?: (name: string) => boolean;
 }
 
 export class Connectors {
@@ -60,34 +65,35 @@ export class Connectors {
       if (kept.deleted) this.deletedFiles.add(name);
       if (!this.byName.has(name) && kept.config && !kept.deleted) this.add(name, kept.config, connectorPipeline, 'api', kept.paused);
     }
-    for (const connector of this.byName.values()) void connector.start();
+    for (const connector of this.byName.values()) if (connector.origin === 'api') this.warnOfRefusedReferences(connector);
+    for (const connector of this.byName.values()) this.startIfHere(connector);
   }
 
   /** `POST /connectors`: a new connector, validated first; refuses an existing name. */
   create(name: string, config: Record<string, unknown>): ManagedConnector {
     this.refuseWhenClosing();
     if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
-    const connector = this.add(name, checked(name, config, this.options.env), connectorPipeline, 'api', false);
+    const connector = this.add(name, checked(name, config, this.options.env, this.options.providers), connectorPipeline, 'api', false);
     this.save();
-    void connector.start();
+    this.startIfHere(connector);
     return connector;
   }
 
   /** `PUT /connectors/{name}/config`: creates, or replaces the config and restarts. True when created. */
   put(name: string, config: Record<string, unknown>): boolean {
     this.refuseWhenClosing();
-    const valid = checked(name, config, this.options.env);
+    const valid = checked(name, config, this.options.env, this.options.providers);
     const existing = this.byName.get(name);
     if (!existing) {
       const connector = this.add(name, valid, connectorPipeline, 'api', false);
       this.save();
-      void connector.start();
+      this.startIfHere(connector);
       return true;
     }
     existing.config = valid;
     existing.origin = 'api';
     this.save();
-    void existing.restart(); // queued behind any running operation: never two pipelines at once
+    if (this.runsHere(name)) void existing.restart(); // queued behind any running operation: never two pipelines at once
     return false;
   }
 
@@ -121,6 +127,32 @@ export class Connectors {
     await Promise.all([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
   }
 
+  /** A config kept from the API whose references the worker no longer allows: it fails at start, without resolving them. */
+  private warnOfRefusedReferences(connector: ManagedConnector): void {
+    for (const [key, value] of Object.entries(connector.config)) {
+      const refused = typeof value === 'string' ? referenceProblems(value, this.options.providers) : [];
+      if (refused.length > 0) this.options.log.error('connector config kept in the state file uses references this worker does not allow; it will not start until its config is changed', { connector: connector.name, key, problem: refused.join('; ') });
+    }
+  }
+
+  /** Cluster mode: starts the connectors assigned here that do not run, stops those that moved elsewhere. */
+  reassign(): void {
+    if (this.closing) return;
+    for (const connector of this.byName.values()) {
+      const here = this.runsHere(connector.name);
+      if (here && connector.state === 'UNASSIGNED') void connector.start();
+      else if (!here && (connector.state === 'RUNNING' || connector.state === 'PAUSED')) void connector.stop();
+    }
+  }
+
+  private runsHere(name: string): boolean {
+    return this.options.runsHere?.(name) ?? true;
+  }
+
+  private startIfHere(connector: ManagedConnector): void {
+    if (this.runsHere(connector.name)) void connector.start();
+  }
+
   private refuseWhenClosing(): void {
     if (this.closing) throw new ApiError(503, 'The worker is shutting down');
   }
@@ -142,11 +174,14 @@ export class Connectors {
   }
 }
 
-/** The config with its name, or a 400 listing every problem, as Kafka Connect answers an invalid config. */
-function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+/**
+ * The config with its name, or a 400 listing every problem, as Kafka Connect answers an invalid config. A
+ * reference the worker's `providers` do not allow is a problem of its key, refused before anything is resolved.
+ */
+function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): Record<string, unknown> {
   if (config.name !== undefined && config.name !== name) throw new ApiError(400, `Connector name ${String(config.name)} in the config does not match ${name}`);
   const withName = { ...config, name };
-  const problems = configProblems(withName, env);
+  const problems = configProblems(withName, env, providers);
   if (problems.length > 0) {
     const lines = problems.map((p) => (p.key === undefined ? p.message : `${p.key}: ${p.message}`));
     throw new ApiError(400, `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${lines.join('\n')}`);

@@ -12,6 +12,8 @@ export interface ConnectorTotals {
   failed: number;
   deadLettered: number;
   requests: number;
+  /** Offset commits the broker confirmed (commits per second: this total's rate, like `offset_commits_total`). */
+  commits: number;
   /** The last records that failed for good (dead-lettered or dropped): what and when, for the status page. */
   lastRecordFailure?: { message: string; at: string };
   /** "topic/partition" -> records behind the end of the partition, from the last librdkafka statistics. */
@@ -39,7 +41,7 @@ export class WorkerMetrics {
   private readonly deadLettered = this.counter('records_dead_lettered_total', 'Records written to the dead-letter topic.');
   private readonly retried = this.counter('records_retried_total', 'Records whose request needed at least one retry.');
   private readonly requests = this.counter('http_requests_total', 'HTTP attempts by status class (2xx ... 5xx, or network).', ['connector', 'status_class']);
-  private readonly commits = this.counter('offset_commits_total', 'Offset commits the broker confirmed.');
+  private readonly commits = this.counter('offset_commits_total', 'Offset commits the broker confirmed; its rate is commits per second (a few, or hundreds when commits storm).');
   private readonly commitFailures = this.counter('offset_commit_failures_total', 'Offset commits the broker refused or that failed.');
   private readonly duration = new Histogram({
     name: `${PREFIX}http_request_duration_seconds`,
@@ -91,7 +93,7 @@ export class WorkerMetrics {
   totalsOf(name: string): ConnectorTotals {
     let totals = this.totals.get(name);
     if (!totals) {
-      totals = { read: 0, delivered: 0, failed: 0, deadLettered: 0, requests: 0, lag: new Map() };
+      totals = { read: 0, delivered: 0, failed: 0, deadLettered: 0, requests: 0, commits: 0, lag: new Map() };
       this.totals.set(name, totals);
     }
     return totals;
@@ -147,6 +149,7 @@ export class WorkerMetrics {
         if (lag) totals().lag = lag;
       },
       committed: (ok) => {
+        if (ok) totals().commits++;
         (ok ? this.commits : this.commitFailures).inc(labels);
       },
     };

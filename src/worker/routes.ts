@@ -2,10 +2,12 @@
  * The Kafka Connect REST subset: method + path -> handler -> status and JSON body. No HTTP here, so the routing
  * and shapes are tested without a server; `server.ts` does the transport.
  */
+import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
 import type { Connectors } from './connectors.js';
+import type { LogLevels } from './log-levels.js';
 import { validateResponse } from './validate-response.js';
 
 export interface ApiContext {
@@ -13,6 +15,12 @@ export interface ApiContext {
   readonly env: NodeJS.ProcessEnv;
   readonly workerId: string;
   readonly version: string;
+  /** The config references a config sent to the API may use (the worker's `config.providers` settings). */
+  readonly providers: ProviderPolicy;
+  /** `/admin/loggers`. */
+  readonly loggers: LogLevels;
+  /** The Kafka cluster's id; '' while it cannot be had. */
+  readonly clusterId: () => Promise<string>;
 }
 
 export interface ApiRequest {
@@ -34,7 +42,7 @@ const PLUGIN = { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' };
 const NAME = '([^/]+)';
 
 const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
-  ['GET', /^\/$/, (c) => ok({ version: c.version, commit: c.version, kafka_cluster_id: '' })],
+  ['GET', /^\/$/, async (c) => ok({ version: c.version, commit: c.version, kafka_cluster_id: await c.clusterId() })],
   ['GET', /^\/connectors$/, listConnectors],
   ['POST', /^\/connectors$/, createConnector],
   ['GET', route(''), (c, _r, name) => ok(connectorInfo(c.connectors.get(name)))],
@@ -51,6 +59,9 @@ const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
   ['GET', route('/offsets'), (c, _r, name) => ok(connectorOffsets(c.connectors.get(name)))],
   ['GET', /^\/connector-plugins$/, (c) => ok([{ ...PLUGIN, version: c.version }])],
   ['PUT', /^\/connector-plugins\/([^/]+)\/config\/validate$/, validateConfig],
+  ['GET', /^\/admin\/loggers$/, (c) => ok(c.loggers.all())],
+  ['GET', /^\/admin\/loggers\/([^/]+)$/, (c, _r, name) => ok(c.loggers.get(name))],
+  ['PUT', /^\/admin\/loggers\/([^/]+)$/, setLogLevel],
 ];
 
 export async function handleApi(context: ApiContext, request: ApiRequest): Promise<ApiResponse> {
@@ -159,7 +170,17 @@ function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: s
   if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
-  return ok(validateResponse(body, context.env));
+  return ok(validateResponse(body, context.env, context.providers));
+}
+
+/**
+ * `PUT /admin/loggers/{name}` with `{"level": "DEBUG"}`: the loggers changed (KIP-495). With `scope=cluster`
+ * (KIP-976) Connect answers 204; a standalone worker is the whole cluster, so the change is the same.
+ */
+function setLogLevel(context: ApiContext, request: ApiRequest, name: string): ApiResponse {
+  const level = objectBody(request.body ?? {}).level;
+  const changed = context.loggers.set(name, level);
+  return request.query.get('scope')?.toLowerCase() === 'cluster' ? none() : ok(changed);
 }
 
 function objectBody(body: unknown): Record<string, unknown> {

@@ -2,6 +2,7 @@
 import { configProblems } from '../connector/config-problems.js';
 import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
 import type { KeySpec } from '../common/config/spec.js';
+import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { redactedConfig } from './connect-shapes.js';
 
@@ -22,8 +23,9 @@ interface ConfigInfo {
   value: { name: string; value: string | null; recommended_values: string[]; errors: string[]; visible: boolean };
 }
 
-export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv): object {
-  const problems = configProblems(config, env);
+/** `providers`: the references the config may use; one it may not is an error of its key, never resolved. */
+export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): object {
+  const problems = configProblems(config, env, providers);
   const shown = redactedConfig(config);
   const errorsOf = (key: string): string[] => problems.filter((p) => p.key === key).map((p) => p.message);
   const configs: ConfigInfo[] = [];

@@ -3,12 +3,14 @@
  * how it is protected, where API-created connectors are kept and which pipeline files it runs. Declared as a
  * spec like the connector keys, validated with convict, and rendered into the README's worker table.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { int, str } from '../common/config/formats.js';
+import { PROVIDERS, type ProviderName, type ProviderPolicy } from '../common/config/providers.js';
 import { Secret } from '../common/config/secret.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import { ConfigError } from '../common/errors.js';
+import { type ClusterOptions, clusterOptions } from './cluster/cluster-config.js';
 
 export const workerConfigSpec = {
   WORKER_HOST: {
@@ -40,7 +42,31 @@ export const workerConfigSpec = {
     format: int(100, 3_600_000),
     default: 5000,
   },
+  WORKER_CONFIG_PROVIDERS: {
+    doc: "Kafka Connect's `config.providers`: the providers (`env`, `file`, comma-separated) that connectors created through the REST API may use in `${provider:...}` references. Unset: none, and such a config is refused with a 400 naming the key (files in the pipelines directory or given to `run` always resolve).",
+    format: str(),
+    default: null,
+  },
+  WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: {
+    doc: "Kafka Connect's `config.providers.file.param.allowed.paths` (KIP-993): absolute directories (or files), comma-separated, that `${file:...}` may read from for API-created connectors; a path outside them or with `..` is refused. Unset: any path, as in Connect.",
+    format: str(),
+    default: null,
+  },
+  WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: {
+    doc: "Kafka Connect's `config.providers.env.param.allowlist.pattern` (KIP-887): a regular expression an environment variable's whole name must match for `${env:...}` in API-created connectors. Unset: any variable, as in Connect.",
+    format: str(),
+    default: null,
+  },
 } satisfies ConfigSpec;
+
+/** Kafka Connect's worker keys for these settings, as a worker properties file names them. */
+export const CONNECT_WORKER_KEYS: Readonly<Record<string, WorkerKey>> = {
+  'config.providers': 'WORKER_CONFIG_PROVIDERS',
+  'config.providers.file.param.allowed.paths': 'WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS',
+  'config.providers.env.param.allowlist.pattern': 'WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN',
+  'rest.host.name': 'WORKER_HOST',
+  'rest.port': 'WORKER_PORT',
+};
 
 export interface WorkerAuth {
   /** `Authorization: Bearer <token>`. */
@@ -60,12 +86,20 @@ export interface WorkerOptions {
   readonly auth: WorkerAuth;
   /** librdkafka statistics interval (consumer lag), ms. */
   readonly statisticsIntervalMs: number;
+  /** The config references connectors created through the API may resolve (default: none). */
+  readonly providers: ProviderPolicy;
+  /** Cluster mode (the worker file has `group.id`): config and status topics; undefined runs standalone. */
+  readonly cluster?: ClusterOptions;
 }
 
 type WorkerKey = keyof typeof workerConfigSpec;
 
-export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
-  const get = workerSettings(env);
+/**
+ * The worker's options from its environment variables; `properties` holds Kafka Connect worker keys (a worker
+ * properties file, see `CONNECT_WORKER_KEYS`), used where the variable is unset. `overrides` (the CLI's flags) win.
+ */
+export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerOptions> = {}, properties: Readonly<Record<string, string>> = {}): WorkerOptions {
+  const get = workerSettings({ ...fromConnectKeys(properties), ...definedOnly(env) });
   const options: WorkerOptions = {
     host: String(get('WORKER_HOST')),
     port: Number(get('WORKER_PORT')),
@@ -73,6 +107,12 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
     pipelinesDir: resolve(String(get('WORKER_PIPELINES_DIR'))),
     auth: authFrom(get('WORKER_API_TOKEN') as string | null, get('WORKER_BASIC_AUTH') as string | null),
     statisticsIntervalMs: Number(get('WORKER_STATISTICS_INTERVAL_MS')),
+    providers: providerPolicy(
+      get('WORKER_CONFIG_PROVIDERS') as string | null,
+      get('WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS') as string | null,
+      get('WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN') as string | null,
+    ),
+    cluster: clusterOptions(properties, env),
     ...overrides,
   };
   checkExposure(options);
@@ -80,8 +120,46 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
 }
 
 /** The spec's variables read from `env` (an empty one counts as unset) and validated; a bad one is a ConfigError naming it. */
-function workerSettings(env: NodeJS.ProcessEnv): (key: WorkerKey) => unknown {
+function workerSettings(env: Readonly<Record<string, string | undefined>>): (key: WorkerKey) => unknown {
   return validatedWith(workerConfigSpec, Object.fromEntries(Object.keys(workerConfigSpec).flatMap((key) => (env[key] ? [[key, env[key]]] : []))));
+}
+
+function fromConnectKeys(properties: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(properties).flatMap(([key, value]) => (CONNECT_WORKER_KEYS[key] ? [[CONNECT_WORKER_KEYS[key], value]] : [])));
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).flatMap(([key, value]) => (value ? [[key, value]] : [])));
+}
+
+/** The policy for API-created connectors' references: Connect's three provider keys, checked here so a typo stops the worker. */
+export function providerPolicy(providers: string | null, allowedPaths: string | null, envPattern: string | null): ProviderPolicy {
+  const names = (providers ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (const name of names) {
+    if (!(PROVIDERS as readonly string[]).includes(name)) throw new ConfigError('WORKER_CONFIG_PROVIDERS', `unknown config provider ${name}; supported: ${PROVIDERS.join(', ')}`);
+  }
+  const paths = allowedPaths?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (const path of paths ?? []) {
+    if (!isAbsolute(path)) throw new ConfigError('WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS', `${path} is not an absolute path`);
+  }
+  let pattern: RegExp | undefined;
+  if (envPattern) {
+    try {
+      pattern = new RegExp(`^(?:${envPattern})$`);
+    } catch (error) {
+      throw new ConfigError('WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN', `is not a regular expression: ${(error as Error).message}`);
+    }
+  }
+  return {
+    providers: new Set(names as ProviderName[]),
+    allowedPaths: paths,
+    envPattern: pattern,
+    setBy: {
+      providers: 'WORKER_CONFIG_PROVIDERS, Connect\'s config.providers',
+      allowedPaths: 'WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS, Connect\'s config.providers.file.param.allowed.paths',
+      envPattern: 'WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN, Connect\'s config.providers.env.param.allowlist.pattern',
+    },
+  };
 }
 
 function authFrom(token: string | null, basicText: string | null): WorkerAuth {

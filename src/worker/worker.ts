@@ -10,10 +10,13 @@ import { createLogger, type Logger } from '../common/log.js';
 import type { BuildPipeline } from '../connector/definePipeline.js';
 import { loadPipeline } from '../connector/loadPipeline.js';
 import { startPipeline } from '../connector/startPipeline.js';
+import { clusterIdCache } from './cluster-id.js';
 import { Connectors } from './connectors.js';
+import { LogLevels } from './log-levels.js';
 import { WorkerMetrics } from './metrics.js';
 import { startRateSampler } from './rates.js';
 import { createWorkerServer } from './server.js';
+import { openCluster } from './cluster/cluster.js';
 import { fileStateStore } from './state-store.js';
 import type { WorkerOptions } from './worker-config.js';
 
@@ -39,21 +42,29 @@ const VERSION = '0.1.0';
 export async function startWorker(options: WorkerOptions, run: WorkerRunOptions = {}): Promise<Worker> {
   const env = run.env ?? process.env;
   const log = run.log ?? createLogger();
+  // Cluster mode: the config topic is read to its end before anything answers (see cluster/cluster.ts).
+  const cluster = options.cluster ? await openCluster(options.cluster, log) : undefined;
   const metrics: WorkerMetrics = new WorkerMetrics({
     connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, inFlight: c.stats()?.inFlight ?? 0 })),
   });
   const connectors: Connectors = new Connectors({
-    store: fileStateStore(options.stateDir),
+    store: cluster?.store ?? fileStateStore(options.stateDir),
     env,
+    providers: options.providers,
     log,
     deps: (name) => {
       metrics.totalsOf(name);
-      return { env, log, observer: metrics.observerFor(name), statisticsIntervalMs: options.statisticsIntervalMs, start: run.startPipeline ?? startPipeline };
+      const start = run.startPipeline ?? startPipeline;
+      return { env, log, observer: metrics.observerFor(name), statisticsIntervalMs: options.statisticsIntervalMs, start, providers: options.providers, clusterTasks: cluster ? () => cluster.tasksOf(name) : undefined };
     },
     onDelete: (name) => metrics.forget(name),
+    runsHere: cluster?.runsHere,
   });
   const rates = startRateSampler(() => metrics.allTotals(), run.rateIntervalMs);
-  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION };
+  const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
+  // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
+  const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -62,7 +73,16 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   api.workerId = `${host}:${port}`; // Connect's worker_id: where this worker's API listens
-  connectors.restore(await pipelineFiles(options.pipelinesDir, log));
+  if (cluster) {
+    const advertised = options.cluster?.advertisedUrl;
+    if (advertised) api.workerId = `${advertised.host ?? host}:${advertised.port ?? port}`;
+    if (options.pipelinesDir !== undefined && (await pipelineFiles(options.pipelinesDir, log)).length > 0) {
+      log.warn('cluster mode: the pipelines directory is not run; create its connectors through the REST API so every worker shares them', { pipelinesDir: options.pipelinesDir });
+    }
+    connectors.restore([]);
+    await cluster.join(api.workerId, connectors);
+  } else connectors.restore(await pipelineFiles(options.pipelinesDir, log));
+  void api.clusterId(); // looked up in the background, so that `GET /` knows it
   log.info('worker started', { url: `http://${host}:${port}`, connectors: connectors.list().map((c) => c.name), stateDir: options.stateDir });
   return {
     url: `http://${host}:${port}`,
@@ -70,6 +90,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     close: async () => {
       rates.close();
       await connectors.stopAll();
+      await cluster?.leave();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -24,7 +24,9 @@ export async function startTestWorker(
   captured: CapturedLog = captureLog(),
   start: typeof startPipeline = startPipeline,
 ): Promise<Worker> {
-  return startWorker(workerOptions({}, { port: 0, stateDir: tempStateDir(), pipelinesDir: undefined, statisticsIntervalMs: 500, ...options }), {
+  // As the README tells a user running the seed: the seed's `${env:SERVER_URL}` may be resolved, nothing else.
+  const settings = { WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL' };
+  return startWorker(workerOptions(settings, { port: 0, stateDir: tempStateDir(), pipelinesDir: undefined, statisticsIntervalMs: 500, ...options }), {
     env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), ...env },
     log: captured.log,
     rateIntervalMs: 500,

@@ -1,10 +1,11 @@
 /** Kafka Connect config-provider references in connector values: `${env:NAME}` and `${file:path:key}`. */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConnectorConfig } from '../../src/connector/connector-config.js';
-import { parseProperties, resolveReferences } from '../../src/common/config/providers.js';
+import { NO_PROVIDERS, parseProperties, referenceProblems, resolveReferences, TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { workerOptions } from '../../src/worker/worker-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,5 +79,85 @@ describe('parseProperties', () => {
 
   it('keeps the last of repeated keys', () => {
     expect(parseProperties('a=1\na=2\n').get('a')).toBe('2');
+  });
+});
+
+describe('a provider policy (the worker\'s config.providers, for configs sent to its API)', () => {
+  /** An environment that records every variable looked up. */
+  function watchedEnv(values: Record<string, string>): { env: NodeJS.ProcessEnv; read: string[] } {
+    const read: string[] = [];
+    const env = new Proxy(values, { get: (target, name) => (read.push(String(name)), target[String(name)]) }) as NodeJS.ProcessEnv;
+    return { env, read };
+  }
+
+  it('by default allows no provider: refuses each reference naming key and provider, reading nothing', () => {
+    const { env, read } = watchedEnv({ SOME_VAR: 'leaked' });
+    const value = 'X-Leak:${env:SOME_VAR},X-Os:${file:/etc/os-release:ID}';
+
+    expect(() => resolveReferences('http.headers.additional', value, env, NO_PROVIDERS)).toThrow(
+      /^http\.headers\.additional: \$\{env:\.\.\.\} uses the config provider env, which this worker does not allow .*; \$\{file:\.\.\.\} uses the config provider file, which/,
+    );
+    expect(read).toEqual([]);
+    expect(referenceProblems(value, NO_PROVIDERS)).toHaveLength(2);
+  });
+
+  it('names the worker setting that would allow it', () => {
+    const policy = workerOptions({}).providers;
+
+    expect(referenceProblems('${env:X}', policy)).toEqual([expect.stringContaining('(set by WORKER_CONFIG_PROVIDERS, Connect\'s config.providers)')]);
+  });
+
+  it('resolves an environment variable whose whole name matches the allow-list pattern, and refuses others unread', () => {
+    const policy = workerOptions({ WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SINK_.*' }).providers;
+    const { env, read } = watchedEnv({ SINK_TOKEN: 'abc', SECRET: 'no', XSINK_A: 'no' });
+
+    expect(resolveReferences('http.headers.authorization', 'Bearer ${env:SINK_TOKEN}', env, policy)).toBe('Bearer abc');
+    expect(() => resolveReferences('http.headers.authorization', '${env:SECRET}', env, policy)).toThrow(/may not read SECRET: the name does not match/);
+    expect(() => resolveReferences('http.headers.authorization', '${env:XSINK_A}', env, policy)).toThrow(/may not read XSINK_A/);
+    expect(() => resolveReferences('http.url', '${file:/etc/os-release:ID}', env, policy)).toThrow(/config provider file, which this worker does not allow/);
+    expect(read).toEqual(['SINK_TOKEN']);
+  });
+
+  it('reads a file under an allowed path, and refuses one outside, a relative one and one with ..', () => {
+    const allowed = join(dir, 'allowed');
+    mkdirSync(allowed, { recursive: true });
+    const inside = join(allowed, 'sink.properties');
+    writeFileSync(inside, 'token=from-file\n');
+    const outside = propertiesFile('outside.properties', 'token=outside\n');
+    const policy = workerOptions({ WORKER_CONFIG_PROVIDERS: 'file,env', WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: `/nonexistent, ${allowed}` }).providers;
+
+    expect(resolveReferences('k', `\${file:${inside}:token}`, {}, policy)).toBe('from-file');
+    expect(() => resolveReferences('k', `\${file:${outside}:token}`, {}, policy)).toThrow(`k: \${file:${outside}:token}: the config provider file may not read ${outside}: it is outside the allowed paths /nonexistent, ${allowed}`);
+    expect(() => resolveReferences('k', `\${file:${allowed}/../outside.properties:token}`, {}, policy)).toThrow(/may not contain "\.\."/);
+    expect(() => resolveReferences('k', `\${file:${allowed}-other/x.properties:token}`, {}, policy)).toThrow(/outside the allowed paths/);
+    expect(() => resolveReferences('k', '${file:sink.properties:token}', {}, policy)).toThrow(/the path must be absolute/);
+  });
+
+  it('refuses a link inside an allowed path that leads out of it, before reading', () => {
+    const allowed = join(dir, 'linked');
+    mkdirSync(allowed, { recursive: true });
+    const target = propertiesFile('target.properties', 'token=outside\n');
+    symlinkSync(target, join(allowed, 'link.properties'));
+    const policy = workerOptions({ WORKER_CONFIG_PROVIDERS: 'file', WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: allowed }).providers;
+
+    expect(() => resolveReferences('k', `\${file:${allowed}/link.properties:token}`, {}, policy)).toThrow(/links outside the allowed paths/);
+  });
+
+  it('is trusted (everything) by default, as for the operator\'s own files', () => {
+    expect(resolveReferences('k', '${env:A}', { A: 'a' })).toBe('a');
+    expect(resolveReferences('k', '${env:A}', { A: 'a' }, TRUSTED_PROVIDERS)).toBe('a');
+  });
+
+  it('refuses worker settings it cannot apply, naming them', () => {
+    expect(() => workerOptions({ WORKER_CONFIG_PROVIDERS: 'env,vault' })).toThrow(/^WORKER_CONFIG_PROVIDERS: unknown config provider vault/);
+    expect(() => workerOptions({ WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: 'secrets' })).toThrow(/^WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: secrets is not an absolute path/);
+    expect(() => workerOptions({ WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: '(' })).toThrow(/^WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: is not a regular expression/);
+  });
+
+  it('takes Kafka Connect\'s worker key names too', () => {
+    const policy = workerOptions({}, {}, { 'config.providers': 'env', 'config.providers.env.param.allowlist.pattern': 'A' }).providers;
+
+    expect(resolveReferences('k', '${env:A}', { A: 'a' }, policy)).toBe('a');
+    expect(referenceProblems('${env:B}', policy)).toHaveLength(1);
   });
 });

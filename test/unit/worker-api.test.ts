@@ -1,5 +1,6 @@
 /** The worker's REST routing and Kafka Connect shapes, without a server or a broker. */
 import { describe, expect, it } from '@jest/globals';
+import { NO_PROVIDERS } from '../../src/common/config/providers.js';
 import { Secret } from '../../src/common/config/secret.js';
 import { ConfigError } from '../../src/common/errors.js';
 import { createLogger } from '../../src/common/log.js';
@@ -10,6 +11,7 @@ import { keepRedactedSecrets, redactedConfig } from '../../src/worker/connect-sh
 import { Connectors } from '../../src/worker/connectors.js';
 import { consumerLag } from '../../src/worker/consumer-lag.js';
 import { WorkerMetrics } from '../../src/worker/metrics.js';
+import { LogLevels } from '../../src/worker/log-levels.js';
 import { handleApi, type ApiContext } from '../../src/worker/routes.js';
 import type { StoredConnector } from '../../src/worker/state-store.js';
 import { checkExposure, renderWorkerTable, workerOptions } from '../../src/worker/worker-config.js';
@@ -32,7 +34,7 @@ function fakePipelines(stopMs = 20) {
     const pipeline: RunningPipeline = {
       config: undefined as never,
       done: new Promise<void>(() => undefined),
-      stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map() }),
+      stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }),
       hold: () => undefined,
       stop: () => (stopping ??= tick(stopMs).then(() => void counts.live--)),
     };
@@ -47,8 +49,9 @@ function memoryStore(initial: Record<string, StoredConnector> = {}) {
 }
 
 function context(start = fakePipelines().start, store = memoryStore()): ApiContext {
-  const connectors = new Connectors({ store, env: {}, log, deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start }) });
-  return { connectors, env: {}, workerId: '127.0.0.1:8083', version: '0.1.0' };
+  const connectors = new Connectors({ store, env: {}, providers: NO_PROVIDERS, log, deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start, providers: NO_PROVIDERS }) });
+  const loggers = new LogLevels(createLogger({ level: 'error' }), () => connectors.list().map((c) => c.name));
+  return { connectors, env: {}, workerId: '127.0.0.1:8083', version: '0.1.0', providers: NO_PROVIDERS, loggers, clusterId: async () => 'test-cluster' };
 }
 
 async function answer(method: string, path: string, body?: unknown, on: ApiContext = context()): Promise<{ status: number; body?: unknown }> {
@@ -63,7 +66,7 @@ async function answer(method: string, path: string, body?: unknown, on: ApiConte
 
 describe('REST routing', () => {
   it('answers the worker and plugin endpoints in Connect\'s shapes', async () => {
-    expect(await answer('GET', '/')).toEqual({ status: 200, body: { version: '0.1.0', commit: '0.1.0', kafka_cluster_id: '' } });
+    expect(await answer('GET', '/')).toEqual({ status: 200, body: { version: '0.1.0', commit: '0.1.0', kafka_cluster_id: 'test-cluster' } });
     expect(await answer('GET', '/connectors')).toEqual({ status: 200, body: [] });
     expect(await answer('GET', '/connectors?expand=status')).toEqual({ status: 200, body: {} });
     expect(await answer('GET', '/connector-plugins')).toEqual({ status: 200, body: [{ class: PLUGIN, type: 'sink', version: '0.1.0' }] });

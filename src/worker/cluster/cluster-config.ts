@@ -1,0 +1,61 @@
+/**
+ * Cluster mode's settings, read from Kafka Connect distributed worker keys (`group.id`, `config.storage.topic`, ...).
+ * Without `group.id` there is no cluster: the worker runs standalone with its state file.
+ */
+import { ConfigError } from '../../common/errors.js';
+
+export interface ClusterOptions {
+  /** Connect's `group.id`: the workers sharing it form one cluster (this names the cluster; sinks use `connect-<name>`). */
+  readonly groupId: string;
+  readonly bootstrapServers: string;
+  readonly configTopic: string;
+  readonly statusTopic: string;
+  readonly configReplicationFactor: number;
+  readonly statusReplicationFactor: number;
+  /** How often a worker publishes its heartbeat and its tasks' states (ms). */
+  readonly heartbeatIntervalMs: number;
+  /** A worker whose last heartbeat is older than this is gone: its tasks show UNASSIGNED and others take its work (ms). */
+  readonly sessionTimeoutMs: number;
+  /** `rest.advertised.host.name:rest.advertised.port` when set: the worker_id others see. */
+  readonly advertisedUrl?: { host?: string; port?: number };
+  /** librdkafka settings for the cluster's own clients (security keys the worker maps). */
+  readonly kafka: Readonly<Record<string, string>>;
+}
+
+/** The cluster settings from a worker properties file, or undefined without `group.id` (standalone). */
+export function clusterOptions(properties: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = {}): ClusterOptions | undefined {
+  const groupId = properties['group.id'];
+  if (!groupId) return undefined;
+  const bootstrapServers = properties['bootstrap.servers'] ?? env.KAFKA_BOOTSTRAP_SERVERS;
+  if (!bootstrapServers) throw new ConfigError('bootstrap.servers', 'is required with group.id (cluster mode)');
+  const required = (key: string): string => {
+    const value = properties[key];
+    if (!value) throw new ConfigError(key, 'is required with group.id (cluster mode), as in Kafka Connect distributed');
+    return value;
+  };
+  const positive = (key: string, fallback: number): number => {
+    const text = properties[key];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    // Connect's -1 means "the broker's default.replication.factor": not known to a librdkafka admin call, refused.
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(key, `must be a positive integer, got ${text}`);
+    return value;
+  };
+  const advertisedPort = properties['rest.advertised.port'];
+  const kafka = Object.fromEntries(Object.entries(properties).filter(([key]) => /^(security\.protocol|sasl\.|ssl\.)/.test(key)));
+  return {
+    groupId,
+    bootstrapServers,
+    configTopic: required('config.storage.topic'),
+    statusTopic: required('status.storage.topic'),
+    configReplicationFactor: positive('config.storage.replication.factor', 3),
+    statusReplicationFactor: positive('status.storage.replication.factor', 3),
+    heartbeatIntervalMs: positive('heartbeat.interval.ms', 3000),
+    sessionTimeoutMs: positive('session.timeout.ms', 10_000),
+    advertisedUrl:
+      properties['rest.advertised.host.name'] || advertisedPort
+        ? { host: properties['rest.advertised.host.name'], port: advertisedPort ? positive('rest.advertised.port', 0) : undefined }
+        : undefined,
+    kafka,
+  };
+}

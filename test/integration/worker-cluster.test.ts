@@ -1,0 +1,130 @@
+/**
+ * Cluster mode: workers sharing a `group.id` keep connectors in a config topic and task states in a status topic
+ * on the real broker; any worker answers for every connector, and a restart of all of them keeps everything.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createTopic, produce, readTopic } from '../support/kafka-tools.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import type { Worker } from '../../src/worker/worker.js';
+import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
+import { providerPolicy } from '../../src/worker/worker-config.js';
+import { bootstrap, captureLog, eventually, freshTopic } from '../support/harness.js';
+import { call, startTestWorker } from '../support/worker-client.js';
+
+/** The seed's connector file as is, pointed at a fresh topic under a fresh name. */
+function seedConnector(name: string, topic: string): Record<string, unknown> {
+  const seed = JSON.parse(readFileSync('pipelines/iot_measurements_sink.json', 'utf8')) as Record<string, unknown>;
+  return { ...seed, name, topics: topic };
+}
+
+/** Worker-file keys of one cluster (fresh topics unless given), with short heartbeats so the test runs fast. */
+function clusterKeys(id: string, configTopic = `connect-configs-${id}`): Record<string, string> {
+  return {
+    'group.id': `cluster-${id}`,
+    'bootstrap.servers': bootstrap(),
+    'config.storage.topic': configTopic,
+    'status.storage.topic': `connect-status-${id}`,
+    'offset.storage.topic': `connect-offsets-${id}`,
+    'config.storage.replication.factor': '1',
+    'status.storage.replication.factor': '1',
+    'heartbeat.interval.ms': '300',
+    'session.timeout.ms': '3000',
+  };
+}
+
+interface Status {
+  connector: { state: string };
+  tasks: { id: number; state: string; worker_id: string }[];
+}
+
+async function statusOf(url: string, name: string): Promise<Status | undefined> {
+  const answer = await call(url, 'GET', `/connectors/${name}/status`);
+  return answer.status === 200 ? (answer.body as Status) : undefined;
+}
+
+describe('worker cluster', () => {
+  const workers: Worker[] = [];
+  let receiver: Receiver | undefined;
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  async function startClusterWorker(keys: Record<string, string>): Promise<Worker> {
+    const worker = await startTestWorker(
+      { cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') },
+      { SERVER_URL: receiver!.url },
+      captureLog(),
+    );
+    workers.push(worker);
+    return worker;
+  }
+
+  it('shares a connector created on one worker: seen, delivered, paused and deleted through another', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster', 2);
+    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    const name = `iot_${id}`;
+
+    expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
+    await eventually(async () => ((await call(w2!.url, 'GET', '/connectors')).body as string[]).includes(name), 10_000, 'worker 2 lists the connector');
+    // tasks.max defaults to 1: one task, RUNNING on exactly one worker, and both workers say so
+    for (const w of [w1!, w2!]) {
+      await eventually(async () => (await statusOf(w.url, name))?.tasks.map((t) => t.state).join() === 'RUNNING', 15_000, `RUNNING on ${w.url}`);
+    }
+    expect((await statusOf(w1!.url, name))?.tasks[0]?.worker_id).toBe((await statusOf(w2!.url, name))?.tasks[0]?.worker_id);
+
+    await produce(bootstrap(), topic, Array.from({ length: 20 }, (_, i) => ({ key: String(i), value: `{"iot_id":${i}}`, partition: i % 2 })));
+    await receiver.waitForAccepted(20, 30_000);
+    const bodies = receiver.accepted.map((r) => r.body.toString());
+    for (let i = 0; i < 20; i++) expect(bodies.some((b) => b.includes(`"iot_id":${i}}`))).toBe(true);
+
+    expect((await call(w2!.url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
+    await eventually(async () => (await statusOf(w1!.url, name))?.connector.state === 'PAUSED', 10_000, 'PAUSED seen on worker 1');
+    await eventually(async () => (await statusOf(w1!.url, name))?.tasks[0]?.state === 'PAUSED', 10_000, 'task PAUSED seen on worker 1');
+
+    // The config topic holds the config as written: the reference, never the receiver's address it resolves to.
+    const records = await readTopic(bootstrap(), `connect-configs-${id}`, 3);
+    const text = records.map((r) => `${r.key?.toString()}=${r.value?.toString()}`).join('\n');
+    expect(text).toContain(`connector-${name}=`);
+    expect(text).toContain('${env:SERVER_URL}');
+    expect(text).toContain(`target-state-${name}={"state":"PAUSED"}`);
+    expect(text).not.toContain(receiver.url);
+
+    expect((await call(w2!.url, 'DELETE', `/connectors/${name}`)).status).toBe(204);
+    await eventually(async () => (await call(w1!.url, 'GET', `/connectors/${name}`)).status === 404, 10_000, 'deleted on worker 1');
+    expect((await call(w2!.url, 'GET', '/connectors')).body).toEqual([]);
+  });
+
+  it('refuses a config topic with 3 partitions, naming it', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const wide = `connect-configs-wide-${id}`;
+    await createTopic(bootstrap(), wide, 3);
+    await expect(startClusterWorker(clusterKeys(id, wide))).rejects.toThrow(new RegExp(`config\\.storage\\.topic: topic ${wide} has 3 partitions`));
+  });
+
+  it('keeps every connector and its paused state across a restart of all workers', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster_restart', 1);
+    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    expect((await call(w1!.url, 'POST', '/connectors', seedConnector(`running_${id}`, topic))).status).toBe(201);
+    expect((await call(w2!.url, 'POST', '/connectors', seedConnector(`paused_${id}`, topic))).status).toBe(201);
+    await eventually(async () => ((await call(w1!.url, 'GET', '/connectors')).body as string[]).length === 2, 10_000, 'both connectors on worker 1');
+    expect((await call(w1!.url, 'PUT', `/connectors/paused_${id}/pause`)).status).toBe(202);
+    await eventually(async () => (await statusOf(w2!.url, `paused_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused on worker 2');
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+
+    const [w3, w4] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    for (const w of [w3!, w4!]) {
+      expect((await call(w.url, 'GET', '/connectors')).body).toEqual([`paused_${id}`, `running_${id}`]);
+      await eventually(async () => (await statusOf(w.url, `running_${id}`))?.tasks.map((t) => t.state).join() === 'RUNNING', 15_000, `running_ RUNNING on ${w.url}`);
+      await eventually(async () => (await statusOf(w.url, `paused_${id}`))?.tasks.map((t) => t.state).join() === 'PAUSED', 15_000, `paused_ PAUSED on ${w.url}`);
+    }
+  });
+});
