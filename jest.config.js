@@ -1,8 +1,12 @@
 /** Jest runs ts-jest in ESM mode. `unit`: pure and marble tests. `integration`: a real local Kafka broker and real HTTP servers on 127.0.0.1. `faults`: the fault suite (short unless FAULT_SCALE=full). */
+
+// Tests run the source being edited, not the last build: `kafka-http-sink` (a pipeline's import) maps to src/, and
+// every `bin/kafka-http-sink.mjs` a test spawns runs src/ through tsx. test/integration/dist.test.ts alone runs dist/.
+process.env.KAFKA_HTTP_SINK_FROM_SOURCE ??= '1';
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^kafka-http-sink$': '<rootDir>/src/index.ts' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
 };
 

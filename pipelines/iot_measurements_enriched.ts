@@ -4,7 +4,7 @@
  *
  *   SERVER_URL=http://127.0.0.1:8080 npm run pipeline -- iot_measurements_enriched
  */
-import { batch, commit, decode, definePipeline, filterRecords, post, report, toRequest } from '../src/index.js';
+import { batch, commit, decode, definePipeline, filterRecords, post, report, toRequest } from 'kafka-http-sink';
 import { withUnit } from './operators/withUnit.js';
 
 export default definePipeline({

@@ -1,6 +1,6 @@
 /** An example custom operator: adds the unit of each measurement to the decoded value. */
 import { map, type OperatorFunction } from 'rxjs';
-import type { SinkRecord } from '../../src/index.js';
+import type { SinkRecord } from 'kafka-http-sink';
 
 export interface Measurement {
   iot_id: number;

@@ -1,4 +1,7 @@
-/** Finds a pipeline by name (`pipelines/<name>.json|.ts`) or path, and loads it. */
+/**
+ * Finds a pipeline by name (`pipelines/<name>.json|.ts`) or path, and loads it. A `.ts` pipeline is imported through
+ * tsx, loaded only then (a dev dependency: the compiled dist/ runs without it).
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,12 +23,36 @@ export function resolvePipelinePath(target: string, pipelinesDir = resolve('pipe
 
 export async function loadPipeline(path: string): Promise<PipelineDefinition> {
   if (extname(path) === '.json') return definePipeline({ connector: readConnectorFile(path) });
+  if (/\.[cm]?ts$/.test(path)) await typeScriptLoader(path);
   const module = (await import(pathToFileURL(path).href)) as { default?: PipelineDefinition };
   const definition = module.default;
   if (!definition || typeof definition.build !== 'function' || typeof definition.connector !== 'object') {
     throw new ConfigError(undefined, `${path} must \`export default definePipeline({ connector, build })\``);
   }
   return definition;
+}
+
+let loaderReady: Promise<void> | undefined;
+
+/**
+ * Registers tsx once, for every later import. Skipped when this module is itself TypeScript (the source tree run
+ * through tsx or Jest): a loader is active already. The project's tsconfig is not applied (`tsconfig: false`), so its
+ * dev-only `paths` cannot point `kafka-http-sink` at src/: a pipeline gets the very modules that are running (a second
+ * copy would break the `instanceof` checks on its errors). Registered globally, not namespaced, for the same reason.
+ */
+function typeScriptLoader(path: string): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return Promise.resolve();
+  loaderReady ??= import('tsx/esm/api').then(
+    ({ register }) => void register({ tsconfig: false }),
+    (error: unknown) => {
+      loaderReady = undefined;
+      const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+      throw new ConfigError(undefined, missing
+        ? `${path} is TypeScript, which needs tsx to load: install it (npm install --save-dev tsx) or compile the pipeline to .js`
+        : `cannot load tsx to import ${path}: ${(error as Error).message}`);
+    },
+  );
+  return loaderReady;
 }
 
 /** A connector file: flat Kafka Connect keys, or the REST API's `{"name": ..., "config": {...}}` shape. */

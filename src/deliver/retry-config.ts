@@ -3,7 +3,7 @@ import { int, oneOf } from '../common/config/formats.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 import { HttpStatusError } from '../common/errors.js';
 import type { RetryBackoffOptions } from './retryBackoff.js';
-import { backoffDelay, type BackoffOptions, type BackoffPolicy } from '../common/backoff.js';
+import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 
 export const retryConfigSpec = {
   'max.retries': { doc: 'Retries after the first attempt of a request (attempts = max.retries + 1). Then the records fail (see `errors.tolerance`).', format: int(0, 1_000_000), default: 1 },
