@@ -1,62 +1,21 @@
-/** Request -> response over keep-alive connections (got); a missing response becomes an HttpNetworkError. */
-import { got, type Got, RequestError } from 'got';
-import { HttpNetworkError } from '../common/errors.js';
-import { createAgents, destroyAgents } from '../common/net/agents.js';
-import type { HttpRequest, HttpResponse } from '../request/request.js';
+/**
+ * Request -> response over keep-alive connections, through the transport `http.client` names (node:http, undici or
+ * got; see src/deliver/transports/). A missing response becomes an HttpNetworkError whichever transport sent it.
+ */
 import type { HttpServiceOptions } from './http-config.js';
+import { createGotTransport } from './transports/got-transport.js';
+import { createNodeHttpTransport } from './transports/node-http-transport.js';
+import type { HttpService } from './transports/transport.js';
+import { createUndiciTransport } from './transports/undici-transport.js';
 
-const MAX_BODY_CHARS = 2048;
+export type { HttpService, Send } from './transports/transport.js';
 
-/** Sends one request; rejects only when no response arrived. Aborting the signal cancels it. */
-export type Send = (request: HttpRequest, signal: AbortSignal) => Promise<HttpResponse>;
-
-export interface HttpService {
-  readonly send: Send;
-  close(): void;
-}
+const transports = {
+  node: createNodeHttpTransport,
+  undici: createUndiciTransport,
+  got: createGotTransport,
+} satisfies Record<HttpServiceOptions['client'], (options: HttpServiceOptions) => HttpService>;
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
-  const agent = createAgents(options.transport, { keepAlive: true, maxSockets: options.maxSockets });
-  const client: Got = got.extend({
-    agent,
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    decompress: true,
-    headers: { 'user-agent': 'kafka-http-sink' },
-    timeout: { request: options.timeoutMs },
-  });
-  return {
-    send: async (request, signal) => {
-      try {
-        const response = await client(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          signal,
-        });
-        const body = typeof response.body === 'string' ? response.body : String(response.body);
-        return {
-          status: response.statusCode,
-          headers: response.headers,
-          body: body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}...` : body,
-        };
-      } catch (error) {
-        if (error instanceof RequestError) throw networkError(error);
-        throw error;
-      }
-    },
-    close: () => destroyAgents(agent),
-  };
-}
-
-/** Certificate problems get a hint: they are configuration, not a flaky network. */
-const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME/;
-
-export function networkError(error: RequestError): HttpNetworkError {
-  if (error.cause instanceof HttpNetworkError) return error.cause;
-  const hint = CERTIFICATE_CODES.test(error.code)
-    ? ' (TLS verification of the endpoint failed; if a private CA signed its certificate, set http.ssl.ca.location to that CA as PEM)'
-    : '';
-  return new HttpNetworkError(error.code, `${error.message}${hint}`, error);
+  return transports[options.client](options);
 }

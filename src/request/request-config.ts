@@ -71,7 +71,8 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
   const format = values.get('batch.format');
   const contentType = values.optionalString('http.headers.content.type') ?? FORMAT_CONTENT_TYPE[format];
   if (contentType !== undefined) headers['Content-Type'] = contentType;
-  const url = values.string('http.url');
+  const { url, authorization } = withoutCredentials(values.string('http.url'));
+  if (authorization !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) headers.Authorization = authorization;
   checkTemplates(url, headers);
   return {
     url,
@@ -86,6 +87,22 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
     suffix: values.string('batch.suffix'),
     separator: values.string('batch.separator'),
   };
+}
+
+/**
+ * `https://user:password@host/...`: the credentials leave the URL and become a Basic Authorization header (as curl
+ * and got do), so every transport sends them alike; an `http.authorization.type` authorizer still sets its own.
+ */
+function withoutCredentials(given: string): { url: string; authorization?: string } {
+  const start = given.indexOf('//') + 2;
+  const end = given.indexOf('/', start);
+  const at = given.lastIndexOf('@', end < 0 ? given.length : end);
+  if (at < start) return { url: given };
+  const userInfo = given.slice(start, at);
+  const colon = userInfo.indexOf(':');
+  const user = decodeURIComponent(colon < 0 ? userInfo : userInfo.slice(0, colon));
+  const password = colon < 0 ? '' : decodeURIComponent(userInfo.slice(colon + 1));
+  return { url: given.slice(0, start) + given.slice(at + 1), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
 /** Templates are compiled at start, so a bad placeholder is a config error naming the key. */

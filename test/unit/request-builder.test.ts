@@ -171,3 +171,12 @@ describe('templated header values', () => {
     expect(Object.keys(request.headers)).toEqual(['X-Device']);
   });
 });
+
+describe('credentials in http.url', () => {
+  it('leave the URL and become a Basic Authorization header, whichever transport sends it', async () => {
+    const { connectorSettings } = await import('../../src/connector/connector-config.js');
+    const settings = connectorSettings({ name: 'c', topics: 't', 'http.url': 'https://ingest:s3cr%3At@sink.test/in', 'http.authorization.type': 'none' });
+    expect(settings.request.url).toBe('https://sink.test/in');
+    expect(settings.request.headers.Authorization).toBe(`Basic ${Buffer.from('ingest:s3cr:t').toString('base64')}`);
+  });
+});

@@ -10,7 +10,7 @@ import type { ProxyOptions } from './proxy-config.js';
 type Callback = (error: Error | null, socket: Duplex) => void;
 
 /** Opens a CONNECT tunnel to host:port through the proxy; the callback gets the raw tunnel socket. */
-function openTunnel(proxy: ProxyOptions, host: string, port: number, timeoutMs: number, callback: Callback): void {
+export function openTunnel(proxy: ProxyOptions, host: string, port: number, timeoutMs: number, callback: Callback): void {
   const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const headers: Record<string, string> = { host: target };
   if (proxy.user !== undefined) {
