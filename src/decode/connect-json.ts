@@ -1,7 +1,9 @@
 /**
  * How Kafka Connect's JsonConverter (`schemas.enable=false`) writes the values JSON has no type for: bytes, decimals,
- * 32-bit floats. Shared by the Avro, Protobuf and JSON Schema mappings so the three render them alike.
+ * and floating-point numbers with Java's text. Shared by the Avro, Protobuf and JSON Schema mappings so the three
+ * render them alike.
  */
+import { javaDouble, javaFloat } from '../common/java-number.js';
 import { JsonNumber } from '../common/json-text.js';
 
 /** Aiven's and JsonConverter's `decimal.format`: the unscaled two's-complement bytes in base64, or a JSON number. */
@@ -27,16 +29,18 @@ export function bytesToJson(bytes: Uint8Array | readonly number[]): string {
 }
 
 /**
- * A float32 as Java prints it: the shortest decimal that reads back as the same float32 (1.1, not the
- * 1.100000023841858 its float64 widening shows).
+ * A float32 as JsonConverter writes it, with Java's Float.toString text: the shortest decimal that reads back as the
+ * same float32 (1.1, not the 1.100000023841858 its float64 widening shows), `100.0` and `1.6777216E7` rather than
+ * `100` and `16777216`. A plain number where JavaScript writes the same text, else a JsonNumber
+ * (src/common/java-number.ts).
  */
-export function float32ToJson(value: number): number {
-  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
-  for (let digits = 1; digits < 9; digits++) {
-    const shorter = Number(value.toPrecision(digits));
-    if (Math.fround(shorter) === value) return shorter;
-  }
-  return Number(value.toPrecision(9));
+export function float32ToJson(value: number): number | JsonNumber | string {
+  return javaFloat(value);
+}
+
+/** A float64 as JsonConverter writes it, with Java's Double.toString text (`21.0`, `1.0E21`); see float32ToJson. */
+export function float64ToJson(value: number): number | JsonNumber | string {
+  return javaDouble(value);
 }
 
 /**

@@ -1,43 +1,92 @@
 /**
- * JSON.parse that keeps integers beyond 2^53 exact: they become BigInts (the request body writes them back as bare
- * integers with every digit), as Kafka Connect keeps an int64 exact. JSON.parse alone would round a 64-bit id to
- * the nearest float64 and the endpoint would get another number. Only text holding a run of 16 or more digits takes
- * the slower path.
+ * JSON.parse that keeps numbers as Kafka Connect's JsonConverter (Jackson) reads and writes them:
+ * - integers beyond 2^53 become BigInts (the request body writes them back as bare integers with every digit), as
+ *   Connect keeps an int64 exact; JSON.parse alone would round a 64-bit id to the nearest float64;
+ * - with `javaDoubles`, a number written with a decimal point or an exponent is a double, as in Java, and is written
+ *   back with Java's text: `21.0` stays `21.0` (not `21`), `1e21` becomes `1.0E21`, `0.0001` becomes `1.0E-4`.
+ *   Such a number whose Java text JavaScript would not write becomes a JsonNumber; `14.5` stays a plain number.
+ * Only text that may hold such a number (a run of 16 digits, `.0`, an exponent, 8 digits before a point) takes the
+ * slower path; other text is one regular-expression test plus JSON.parse.
  */
 import { randomUUID } from 'node:crypto';
+import { javaDouble } from '../common/java-number.js';
+import { JsonNumber } from '../common/json-text.js';
+
+export interface ExactJsonOptions {
+  /** Numbers with a point or an exponent are doubles written with Java's text (schemaless JsonConverter). */
+  readonly javaDoubles?: boolean;
+}
 
 const LONG_DIGIT_RUN = /\d{16}/;
-/** A string prefix no JSON text holds: big integer literals are rewritten to `"<mark><digits>"`, then revived. */
-const MARK = `int-${randomUUID()}:`;
+/** A digit before `.0`, an exponent, 7 more digits and a point, or 15 more digits: cheap to test, rarely true. */
+const MAY_NEED_MARKS = /\d(?:\.0|[eE]|\d{7}\.|\d{15})/;
+/** A string prefix no JSON text holds: literals are rewritten to `"<mark>i<digits>"` or `"<mark>d<java text>"`, then revived. */
+const MARK = `num-${randomUUID()}:`;
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 
 /**
  * @example
  * parseJsonExact('{"id": 9223372036854775807, "t": 14.5}') // { id: 9223372036854775807n, t: 14.5 }
+ * parseJsonExact('{"t": 21.0, "big": 1e21}', { javaDoubles: true }) // { t: JsonNumber('21.0'), big: JsonNumber('1.0E21') }
  */
-export function parseJsonExact(text: string): unknown {
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
-  const marked = markBigIntegers(text);
+export function parseJsonExact(text: string, options?: ExactJsonOptions): unknown {
+  const doubles = options?.javaDoubles === true;
+  if (!(doubles ? MAY_NEED_MARKS : LONG_DIGIT_RUN).test(text)) return JSON.parse(text);
+  const marked = markNumbers(text, doubles);
   if (marked === text) return JSON.parse(text);
-  return JSON.parse(marked, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(MARK) ? BigInt(value.slice(MARK.length)) : value));
+  return revived(JSON.parse(marked));
 }
 
-/** The text with every integer literal outside strings that is not a safe integer quoted and marked. */
-function markBigIntegers(text: string): string {
+/** The parsed value with marked strings turned back into numbers (in place; a walk is cheaper than a reviver). */
+function revived(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith(MARK) ? revive(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revived(value[i]);
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const before = object[key];
+    const after = revived(before);
+    // defineProperty: a JSON key `__proto__` is an own property, which plain assignment would not set.
+    if (after !== before) Object.defineProperty(object, key, { value: after, writable: true, enumerable: true, configurable: true });
+  }
+  return value;
+}
+
+function revive(value: string): bigint | JsonNumber {
+  const literal = value.slice(MARK.length + 1);
+  return value[MARK.length] === 'i' ? BigInt(literal) : new JsonNumber(literal);
+}
+
+/**
+ * The text with every number literal outside strings that JSON.parse would not give back as Connect writes it quoted
+ * and marked: an integer that is not a safe integer; with `doubles`, a double whose Java text JavaScript would not
+ * write.
+ */
+function markNumbers(text: string, doubles: boolean): string {
   let out = '';
   let copiedUpTo = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
       i = endOfString(text, i);
       continue;
     }
-    if (c !== '-' && (c < '0' || c > '9')) continue;
+    if (c !== 0x2d /* - */ && (c < 0x30 || c > 0x39)) continue;
     let end = i + 1;
-    while (end < text.length && /[\d.eE+-]/.test(text[end]!)) end++;
+    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
     const literal = text.slice(i, end);
-    if (INTEGER.test(literal) && !Number.isSafeInteger(Number(literal))) {
-      out += `${text.slice(copiedUpTo, i)}"${MARK}${literal}"`;
+    let mark: string | undefined;
+    if (INTEGER.test(literal)) {
+      if (!Number.isSafeInteger(Number(literal))) mark = `i${literal}`;
+    } else if (doubles) {
+      const value = javaDouble(Number(literal));
+      if (value instanceof JsonNumber) mark = `d${value.text}`;
+    }
+    if (mark !== undefined) {
+      out += `${text.slice(copiedUpTo, i)}"${MARK}${mark}"`;
       copiedUpTo = end;
     }
     i = end - 1;
@@ -45,11 +94,17 @@ function markBigIntegers(text: string): string {
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
 
+/** Digits, point, exponent and its sign. */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
 /** Index of the quote that closes the string opening at `start` (or the text's end when it never closes). */
 function endOfString(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i;
+    const c = text.charCodeAt(i);
+    if (c === 0x5c /* \ */) i++;
+    else if (c === 0x22) return i;
   }
   return text.length;
 }

@@ -4,16 +4,17 @@
  * the schema arrives or the client is closed. Only Confluent's "schema not found" (error_code 40403) makes a record
  * bad; every other refusal stops the pipeline.
  *
- * The two GETs are made here rather than through @kafkajs/confluent-schema-registry's REST client: that client drops
- * the response body (Confluent's `error_code`) and the socket error's code (a TLS failure), and it cannot be aborted,
- * all three of which decide what happens to the records.
+ * The GETs go through got (basic auth, timeout, retries, abort) over the same agents as the sink's requests
+ * (src/common/net/agents.ts: CA, client certificate, proxy); what is ours is only what a failure means.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { got, HTTPError, RequestError } from 'got';
 import type { Logger } from 'winston';
 import type { Secret } from '../common/config/secret.js';
 import { BadDataError, errorMessage, SchemaRegistryError, type SinkError } from '../common/errors.js';
 import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
+import { createAgents, destroyAgents } from '../common/net/agents.js';
+import { isCertificateError, isClientCertificateRefused } from '../common/net/certificate-error.js';
+import type { ProxyOptions } from '../common/net/proxy-config.js';
 
 export type SchemaKind = 'AVRO' | 'PROTOBUF' | 'JSON';
 
@@ -32,12 +33,21 @@ export interface RegistryClientOptions {
   readonly password?: Secret;
   /** PEM CA bundle for an https registry; undefined: Node's default CAs. */
   readonly ca?: Buffer;
+  /** Client certificate chain (PEM) for a registry that asks for one (mutual TLS), with its key. */
+  readonly cert?: Buffer;
+  readonly key?: Secret;
+  /** Passphrase of an encrypted `key`. */
+  readonly passphrase?: Secret;
+  /** An HTTP proxy the registry is reached through (CONNECT tunnels). */
+  readonly proxy?: ProxyOptions;
   /** The key that holds the credentials, named in the error when the registry refuses them. */
   readonly credentialsKey: string;
   /** The key that holds the URL, named when the URL answers like no schema registry. */
   readonly urlKey?: string;
   /** The key that holds the CA file, named when the registry's certificate is not trusted. */
   readonly caKey?: string;
+  /** The key that holds the client certificate (key store), named when the registry refuses it or wants one. */
+  readonly certKey?: string;
   readonly requestTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
   /** How long an id the registry does not know is answered from memory (a run of bad records: one GET). */
@@ -63,19 +73,12 @@ const DEFAULT_BACKOFF: BackoffOptions = { policy: 'exponential_with_jitter', bas
 /** Confluent's error_code for "schema not found" (a 404 on `/schemas/ids/{id}`). */
 const SCHEMA_NOT_FOUND = 40403;
 
-/** Node's codes for a certificate the CA bundle does not vouch for: a config problem, not an outage. */
-const TLS_CERT_ERRORS = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
+/** What each GET carries into got's retry decision: which schema it is for, its path, and where to warn. */
+interface FetchContext extends Record<string, unknown> {
+  readonly id: number;
+  readonly path: string;
+  readonly log: Logger | undefined;
+}
 
 /** A registry client whose schemas are compiled by `compile` (which may throw: that schema cannot be used). */
 export function createRegistryClient<T>(options: RegistryClientOptions, compile: (schema: RawSchema) => T): RegistryClient<T> {
@@ -85,23 +88,13 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
   const loading = new Map<number, Promise<T>>();
   const notFound = new Map<number, { until: number; error: BadDataError }>();
 
-  async function fetchWithRetries(id: number, log: Logger | undefined): Promise<RawSchema> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fetchSchema(get, id);
-      } catch (error) {
-        const failure = closing.signal.aborted ? closed(options) : classify(error, id, options);
-        if (!failure.retriable) throw failure;
-        const waitMs = backoffDelay(options.backoff ?? DEFAULT_BACKOFF, attempt);
-        log?.warn('schema registry unavailable; records wait and the request is retried', { schemaId: id, attempt, retryInMs: waitMs, error: failure.message });
-        await sleep(waitMs, closing.signal);
-        if (closing.signal.aborted) throw closed(options);
-      }
-    }
-  }
-
   async function fetchAndCompile(id: number, log: Logger | undefined): Promise<T> {
-    const raw = await fetchWithRetries(id, log);
+    let raw: RawSchema;
+    try {
+      raw = await fetchSchema((path) => get({ id, path, log }), id);
+    } catch (error) {
+      throw closing.signal.aborted ? closed(options) : classify(error, id, options);
+    }
     try {
       return compile(raw);
     } catch (error) {
@@ -142,71 +135,44 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
   };
 }
 
-/** An answer other than 200. */
-class RegistryReply extends Error {
-  constructor(
-    readonly path: string,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    const message = (body as { message?: unknown } | undefined)?.message;
-    super(typeof message === 'string' ? message : typeof body === 'string' && body !== '' ? body.slice(0, 200) : `HTTP ${status}`);
-  }
+type RegistryGet = (context: FetchContext) => Promise<unknown>;
 
-  /** Confluent's `error_code` from the JSON body, if the body is Confluent's. */
-  get errorCode(): unknown {
-    return (this.body as { error_code?: unknown } | undefined)?.error_code;
-  }
-}
-
-/** No response: refused, reset, timed out, TLS handshake failed (`code` is Node's). */
-class NoResponse extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type RegistryGet = (path: string) => Promise<unknown>;
-
-/** GET `path` below the base URL with basic auth and a timeout: the JSON body of a 200, else a RegistryReply. */
+/**
+ * GET the context's path below the base URL: the JSON body of a 2xx, else got's error. A failure that `classify`
+ * calls retriable is retried by got after `backoffDelay` (or the registry's Retry-After, capped the same), with a
+ * warning each time, until it succeeds or `signal` aborts (which also ends a wait between attempts).
+ */
 function registryGet(options: RegistryClientOptions, signal: AbortSignal): RegistryGet {
-  const https = new URL(options.url).protocol === 'https:';
-  const agent = https ? new HttpsAgent({ keepAlive: true, ca: options.ca }) : new HttpAgent({ keepAlive: true });
-  signal.addEventListener('abort', () => agent.destroy(), { once: true });
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const headers: Record<string, string> = { Accept: 'application/vnd.schemaregistry.v1+json, application/json' };
-  if (options.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${options.username}:${options.password?.reveal() ?? ''}`).toString('base64')}`;
-  const send = https ? httpsRequest : httpRequest;
-  return (path) =>
-    new Promise((resolve, reject) => {
-      const request = send(`${options.url}${path}`, { agent, headers, signal, timeout: timeoutMs }, (response) => {
-        readBody(response).then((text) => {
-          const body = parseJson(text);
-          if (response.statusCode === 200 && body !== undefined) resolve(body);
-          else reject(new RegistryReply(path, response.statusCode ?? 0, body ?? text));
-        }, reject);
-      });
-      request.on('timeout', () => request.destroy(new NoResponse('ETIMEDOUT', `no response within ${timeoutMs} ms`)));
-      request.on('error', (error: NodeJS.ErrnoException) => reject(error instanceof NoResponse ? error : new NoResponse(error.code ?? error.name, error.message)));
-      request.end();
-    });
-}
-
-async function readBody(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const tls = { ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase, rejectUnauthorized: true };
+  const agents = createAgents({ tls, proxy: options.proxy, timeoutMs }, { keepAlive: true });
+  signal.addEventListener('abort', () => destroyAgents(agents), { once: true });
+  const client = got.extend({
+    prefixUrl: options.url,
+    agent: agents,
+    username: options.username ?? '',
+    password: options.password?.reveal() ?? '',
+    headers: { accept: 'application/vnd.schemaregistry.v1+json, application/json', 'user-agent': 'kafka-http-sink' },
+    followRedirect: false,
+    responseType: 'json', // a refusal's body too: Confluent's error_code and message (text when it is not JSON)
+    resolveBodyOnly: true,
+    timeout: { request: timeoutMs },
+    signal,
+    retry: {
+      limit: Number.POSITIVE_INFINITY,
+      calculateDelay: ({ attemptCount, error, retryAfter }) => {
+        const { id, log } = error.options.context as FetchContext;
+        if (signal.aborted) return 0;
+        const failure = classify(error, id, options);
+        if (!failure.retriable) return 0;
+        const waitMs = Math.min(retryAfter ?? backoffDelay(backoff, attemptCount), backoff.maxMs);
+        log?.warn('schema registry unavailable; records wait and the request is retried', { schemaId: id, attempt: attemptCount, retryInMs: waitMs, error: failure.message });
+        return Math.max(waitMs, 1); // 0 would mean "do not retry"
+      },
+    },
+  });
+  return (context) => client.get(context.path.slice(1), { context });
 }
 
 interface SchemaResponse {
@@ -215,7 +181,7 @@ interface SchemaResponse {
   references?: { name: string; subject: string; version: number }[];
 }
 
-async function fetchSchema(get: RegistryGet, id: number): Promise<RawSchema> {
+async function fetchSchema(get: (path: string) => Promise<unknown>, id: number): Promise<RawSchema> {
   const found = (await get(`/schemas/ids/${id}`)) as SchemaResponse;
   const references: { name: string; text: string }[] = [];
   const seen = new Set<string>();
@@ -242,42 +208,44 @@ async function fetchSchema(get: RegistryGet, id: number): Promise<RawSchema> {
  */
 function classify(error: unknown, id: number, options: RegistryClientOptions): SinkError {
   const { url } = options;
-  if (error instanceof NoResponse) {
-    if (TLS_CERT_ERRORS.has(error.code)) {
+  if (error instanceof HTTPError) return classifyReply(error, id, options);
+  if (error instanceof RequestError && error.response === undefined) {
+    if (isClientCertificateRefused(error.code)) {
+      const fix = options.cert ? `check the certificate in ${options.certKey ?? 'the key store'}` : `set ${options.certKey ?? 'a key store'} to a key store with one`;
+      return new SchemaRegistryError(url, undefined, `the registry refused the TLS client certificate or wants one (${error.code}: ${error.message}); ${fix}`, false);
+    }
+    if (isCertificateError(error.code)) {
       const fix = options.caKey ? `set ${options.caKey} to the PEM file of the CA that signed it` : 'check the CA file';
       return new SchemaRegistryError(url, undefined, `the registry's TLS certificate is not trusted (${error.code}: ${error.message}); ${fix}`, false);
     }
     return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${error.code}: ${error.message})`, true);
   }
-  if (!(error instanceof RegistryReply)) return new SchemaRegistryError(url, undefined, `fetching schema id ${id} failed: ${errorMessage(error)}`, false);
-  const { status, path } = error;
-  if (status === 404 && error.errorCode === SCHEMA_NOT_FOUND && path === `/schemas/ids/${id}`) {
+  return new SchemaRegistryError(url, undefined, `fetching schema id ${id} failed: ${errorMessage(error)}`, false);
+}
+
+/** A reply other than 2xx: Confluent's JSON body carries `error_code` and `message`. */
+function classifyReply(error: HTTPError, id: number, options: RegistryClientOptions): SinkError {
+  const { url } = options;
+  const status = error.response.statusCode;
+  const { path } = error.options.context as FetchContext;
+  const body: unknown = error.response.body;
+  const errorCode = (body as { error_code?: unknown } | undefined)?.error_code;
+  const given = (body as { message?: unknown } | undefined)?.message;
+  const message = typeof given === 'string' ? given : typeof body === 'string' && body !== '' ? body.slice(0, 200) : `HTTP ${status}`;
+  if (status === 404 && errorCode === SCHEMA_NOT_FOUND && path === `/schemas/ids/${id}`) {
     return new BadDataError('unknown-schema', `schema id ${id} is not in the schema registry ${url} (HTTP 404, error_code ${SCHEMA_NOT_FOUND})`);
   }
   if (status === 401 || status === 403) {
     return new SchemaRegistryError(url, status, `HTTP ${status} fetching schema id ${id}: the registry refused the credentials; check ${options.credentialsKey}`, false);
   }
   if (status === 404) {
-    const code = error.errorCode === undefined ? 'no Confluent error_code' : `error_code ${String(error.errorCode)}`;
-    return new SchemaRegistryError(url, status, `HTTP 404 (${code}) for GET ${path}: ${error.message}; is ${options.urlKey ?? 'the URL'} the registry's base URL?`, false);
+    const code = errorCode === undefined ? 'no Confluent error_code' : `error_code ${String(errorCode)}`;
+    return new SchemaRegistryError(url, status, `HTTP 404 (${code}) for GET ${path}: ${message}; is ${options.urlKey ?? 'the URL'} the registry's base URL?`, false);
   }
   const retriable = status === 408 || status === 429 || status >= 500;
-  return new SchemaRegistryError(url, status, `HTTP ${status} fetching schema id ${id}: ${error.message}`, retriable);
+  return new SchemaRegistryError(url, status, `HTTP ${status} fetching schema id ${id}: ${message}`, retriable);
 }
 
 function closed(options: RegistryClientOptions): SchemaRegistryError {
   return new SchemaRegistryError(options.url, undefined, 'the client was closed (the pipeline stopped) before the schema arrived', false);
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms).unref(); // nothing but the pipeline's own work holds the process open
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

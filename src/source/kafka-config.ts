@@ -1,8 +1,16 @@
-/** Connector-file keys of the Kafka source: topics, consumer group, flow control, and `kafka.*` passthrough. */
+/**
+ * Connector-file keys of the Kafka source: topics, consumer group, flow control, the `kafka.*` passthrough (librdkafka
+ * names), Kafka Connect's `consumer.override.*` / `producer.override.*` (Java names, mapped in client-overrides.ts) and
+ * Java key and trust stores (store-properties.ts).
+ */
 import { ConfigError } from '../common/errors.js';
 import { int, str } from '../common/config/formats.js';
 import { redactedWhenPrinted } from '../common/config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
+import { type ClientRole, isOverrideKey, overrideProperties, overrideRole } from './client-overrides.js';
+import { applyStores, type ClientProperties } from './store-properties.js';
+
+export { isOverrideKey } from './client-overrides.js';
 
 export const kafkaConfigSpec = {
   topics: { doc: 'Comma-separated topics to read. Exactly one of `topics` and `topics.regex` is required.', format: str(), default: null },
@@ -22,15 +30,22 @@ export const kafkaConfigSpec = {
 /** librdkafka properties given as `kafka.<property>` in the connector file (and the environment). */
 export const KAFKA_PREFIX = 'kafka.';
 
+/** A key passed to the Kafka clients rather than declared in a spec: `kafka.*`, `consumer.override.*`, `producer.override.*`. */
+export function isKafkaClientKey(key: string): boolean {
+  return key.startsWith(KAFKA_PREFIX) || isOverrideKey(key);
+}
+
 export interface KafkaSourceOptions {
   /** librdkafka global properties (bootstrap, security, ...); the source adds group and commit settings. */
   readonly rdkafka: Record<string, string | number | boolean>;
+  /** librdkafka properties of the dead-letter and reporter producer: `kafka.*` and `producer.override.*`. */
+  readonly producer: Record<string, string | number | boolean>;
   readonly groupId: string;
   /** Topic names, or a single librdkafka regex (`^...`). */
   readonly topics: readonly string[];
   readonly maxInFlightRecords: number;
   readonly commitIntervalMs: number;
-  /** Most records one poll returns. */
+  /** Most records one poll returns (`consumer.override.max.poll.records`; librdkafka has no such property). */
   readonly pollMaxRecords?: number;
 }
 
@@ -51,19 +66,47 @@ export function kafkaSourceOptions(
   const topicList = topics === undefined ? [regex!.startsWith('^') ? regex! : `^${regex!}`] : topics.split(',').map((t) => t.trim()).filter(Boolean);
   if (topicList.length === 0) throw new ConfigError('topics', 'must name at least one topic');
 
-  const rdkafka: Record<string, string | number | boolean> = {
-    'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092',
-  };
+  const base: ClientProperties = { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+  const baseOrigin = new Map<string, string>();
+  const overrides: Record<ClientRole, [string, string][]> = { consumer: [], producer: [] };
   for (const [key, value] of Object.entries(passthrough)) {
+    const role = overrideRole(key);
+    if (role !== undefined) {
+      overrides[role].push([key, value]);
+      continue;
+    }
+    if (!key.startsWith(KAFKA_PREFIX)) continue;
     const property = key.slice(KAFKA_PREFIX.length);
     if (OWNED.includes(property)) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
-    rdkafka[property] = value;
+    base[property] = value;
+    baseOrigin.set(property, key);
   }
+  const client = (role: ClientRole): { properties: ClientProperties; pollMaxRecords?: number } => {
+    const properties: ClientProperties = { ...base };
+    const origin = new Map(baseOrigin);
+    let pollMaxRecords: number | undefined;
+    for (const [key, value] of overrides[role]) {
+      for (const mapped of overrideProperties(role, key, value)) {
+        if (mapped.property === 'max.poll.records') {
+          pollMaxRecords = Number(mapped.value);
+          if (pollMaxRecords < 1) throw new ConfigError(key, 'must be at least 1');
+          continue;
+        }
+        properties[mapped.property] = mapped.value;
+        origin.set(mapped.property, key);
+      }
+    }
+    applyStores(properties, origin);
+    return { properties, pollMaxRecords };
+  };
+  const consumer = client('consumer');
   return {
-    rdkafka: redactedWhenPrinted(rdkafka),
+    rdkafka: redactedWhenPrinted(consumer.properties),
+    producer: redactedWhenPrinted(client('producer').properties),
     groupId: `connect-${name}`,
     topics: topicList,
     maxInFlightRecords: values.number('max.in.flight.records'),
     commitIntervalMs: values.number('offset.flush.interval.ms'),
+    ...(consumer.pollMaxRecords === undefined ? {} : { pollMaxRecords: consumer.pollMaxRecords }),
   };
 }

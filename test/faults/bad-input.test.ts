@@ -154,7 +154,7 @@ describe('faults: bad connector files', () => {
     ['zero concurrency', { ...base, 'http.concurrency': 0 }, /^http\.concurrency: must be a whole number from 1 to 1024 or adaptive(: value was 0)?$/],
     ['an unknown ordering', { ...base, ordering: 'random' }, /^ordering: must be one of partition, key, none: value was "random"$/],
     ['a proxy host without a port', { ...base, 'http.proxy.host': 'proxy.local' }, /^http\.proxy\.port: http\.proxy\.host and http\.proxy\.port must be set together$/],
-    ['a JKS truststore', { ...base, 'http.ssl.truststore.location': '/etc/truststore.jks' }, /^http\.ssl\.truststore\.location: JKS trust stores are not supported; export the CA as PEM .* and set http\.ssl\.ca\.location$/],
+    ['a trust store that is not there', { ...base, 'http.ssl.truststore.location': '/etc/truststore.jks' }, /^http\.ssl\.truststore\.location: cannot read \/etc\/truststore\.jks \(ENOENT\)$/],
     ['another connector class', { ...base, 'connector.class': 'io.confluent.connect.http.HttpSinkConnector' }, /^connector\.class: must be one of io\.aiven\.kafka\.connect\.http\.HttpSinkConnector: value was "io\.confluent\.connect\.http\.HttpSinkConnector"$/],
     ['a file that is not JSON', '{"name": "oops",', /^cannot read connector file .*bad\.json: /],
   ];

@@ -3,6 +3,9 @@
  * and decimal logical types): what the decode bench measures and what the registry tests send, in one place.
  */
 
+import { javaDouble } from '../../src/common/java-number.js';
+import { jsonText } from '../../src/common/json-text.js';
+
 export const READING_SCHEMA = {
   type: 'record',
   name: 'Reading',
@@ -39,5 +42,7 @@ export function reading(n: number, unit: string | null = 'C'): Record<string, un
 
 /** The body Kafka Connect's JsonConverter writes for `reading(n, unit)` (decimal.format BASE64, the default). */
 export function readingBody(n: number, unit: string | null = 'C'): string {
-  return JSON.stringify({ ...reading(n, unit), price: 'BNI=' });
+  const value = reading(n, unit);
+  // The double as Java prints it: 20.0, not 20.
+  return jsonText({ ...value, measurement: javaDouble(value.measurement as number), price: 'BNI=' });
 }

@@ -32,3 +32,37 @@ describe('JSON with 64-bit integers (regression: JsonConverter rounded ids beyon
     expect(renderValue(decoded)).toBe('{"iot_id":9007199254740993,"metric":"Temperature","measurement":14.5}');
   });
 });
+
+describe('JsonConverter bodies with Java\'s double text (issue 14: 21.0 arrived as 21, 1e21 as 1e+21)', () => {
+  const body = (json: string): string => String(renderValue(jsonConverter(false)(Buffer.from(json), record)));
+
+  it('writes a number with a point or an exponent as Java writes a double, and integers as integers', () => {
+    expect(body('{"t":21.0,"big":1e21,"small":1.5e-7,"tiny":0.0001,"wide":12345678.5,"neg":-0.0,"plain":14.5,"i":21,"j":-0,"e":1.5E1}')).toBe(
+      '{"t":21.0,"big":1.0E21,"small":1.5E-7,"tiny":1.0E-4,"wide":1.23456785E7,"neg":-0.0,"plain":14.5,"i":21,"j":0,"e":15.0}',
+    );
+  });
+
+  it('keeps doubles and 64-bit integers in one document, inside arrays, and leaves strings alone', () => {
+    expect(body('[9223372036854775807, 100.00, "21.0 and 1e21", {"k.0": 7e7}]')).toBe('[9223372036854775807,100.0,"21.0 and 1e21",{"k.0":7.0E7}]');
+  });
+
+  it('takes the fast path (no marks) for text without such numbers: the values are JSON.parse\'s', () => {
+    const text = '{"id":12,"metric":"Temperature","measurement":14.5,"tags":["a","b"]}';
+    expect(parseJsonExact(text, { javaDoubles: true })).toEqual(JSON.parse(text));
+    expect(body(text)).toBe(text);
+  });
+
+  it('is only for the schemaless JsonConverter: without javaDoubles a double is the number JSON.parse gives', () => {
+    expect(parseJsonExact('{"t":21.0}')).toEqual({ t: 21 });
+  });
+});
+
+describe('JSON with marked numbers, odd keys', () => {
+  it('keeps a `__proto__` key an own property holding the number (no prototype change)', () => {
+    const parsed = parseJsonExact('{"__proto__": 21.0, "n": 9223372036854775807}', { javaDoubles: true }) as Record<string, unknown>;
+
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.keys(parsed)).toEqual(['__proto__', 'n']);
+    expect(renderValue(parsed)).toBe('{"__proto__":21.0,"n":9223372036854775807}');
+  });
+});

@@ -184,6 +184,23 @@ describe('schema registry client and converter (a registry on 127.0.0.1)', () =>
     expect(registry.log.length).toBe(requests);
   });
 
+  it('retries a 503 with Confluent\'s error_code through got, with a warning per attempt, and decodes once the registry answers', async () => {
+    const { registry, encode, options } = await setUp();
+    const bytes = await encode({ id: 7, metric: 'y' });
+    registry.forceReply = { status: 503, body: { error_code: 50301, message: 'overloaded' } };
+    const warnings: { message: string; meta: { error: string } }[] = [];
+    const log = { warn: (message: string, meta: { error: string }) => warnings.push({ message, meta }) } as never;
+    const client = createRegistryClient(options, (raw) => compileSchema(raw, 'BASE64'));
+    const pending = registryConverter('AVRO', 'AvroConverter', client)(bytes, { topic: 't', partition: 0, offset: 0 }, { log }) as Promise<unknown>;
+    for (let i = 0; i < 100 && warnings.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    registry.forceReply = undefined;
+
+    await expect(pending).resolves.toEqual({ id: 7, metric: 'y' });
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    expect(warnings[0]!.meta.error).toContain('HTTP 503 fetching schema id 1: overloaded');
+    client.close();
+  });
+
   it('stops at once on an untrusted registry certificate, naming the CA key (regression: retried forever)', async () => {
     const certs = makeTestCerts();
     try {

@@ -152,9 +152,10 @@ describe('JSON Schema -> Connect JSON: defaults', () => {
     };
     const send = (data: object): string => body('JSON', schema, wire(Buffer.from(JSON.stringify(data))));
 
-    expect(send({ id: 1 })).toBe('{"id":1,"unit":"C","limits":{"low":0,"high":100},"note":null}');
-    expect(send({ id: 2, unit: null, limits: { low: 5 }, note: 'x' })).toBe('{"id":2,"unit":"C","limits":{"low":5,"high":100},"note":"x"}');
-    expect(send({ id: 3, unit: 'F', limits: { low: 1, high: 2 } })).toBe('{"id":3,"unit":"F","limits":{"low":1,"high":2},"note":null}');
+    // `number` is Connect's float64, which JsonConverter writes with Java's text (100.0); `integer` is int64.
+    expect(send({ id: 1 })).toBe('{"id":1,"unit":"C","limits":{"low":0.0,"high":100.0},"note":null}');
+    expect(send({ id: 2, unit: null, limits: { low: 5 }, note: 'x' })).toBe('{"id":2,"unit":"C","limits":{"low":5.0,"high":100.0},"note":"x"}');
+    expect(send({ id: 3, unit: 'F', limits: { low: 1.5, high: 2 } })).toBe('{"id":3,"unit":"F","limits":{"low":1.5,"high":2.0},"note":null}');
   });
 });
 
@@ -181,6 +182,32 @@ describe('connect-json helpers', () => {
   it('writes float32 values with the digits Java prints', () => {
     expect(float32ToJson(Math.fround(1.1))).toBe(1.1);
     expect(float32ToJson(Math.fround(0.1))).toBe(0.1);
-    expect(float32ToJson(3)).toBe(3);
+    expect(jsonText([float32ToJson(3), float32ToJson(16777216), float32ToJson(Math.fround(3.4028235e38))])).toBe('[3.0,1.6777216E7,3.4028235E38]');
+  });
+});
+
+describe('floating-point numbers with Java\'s text (issue 14: 21.0 arrived as 21, 1e21 as 1e+21)', () => {
+  it('writes Avro doubles and floats as Java prints them, in records, nullable unions and arrays', () => {
+    const schema = {
+      type: 'record',
+      name: 'Reading',
+      fields: [
+        { name: 'd', type: { type: 'array', items: 'double' } },
+        { name: 'maybe', type: ['null', 'double'] },
+        { name: 'f', type: 'float' },
+      ],
+    };
+    const value = { d: [21, 1e21, 1.5e-7, 14.5, -0], maybe: { double: 1e7 }, f: 16777216 };
+    const bytes = wire(avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true }).toBuffer(value));
+
+    expect(body('AVRO', schema, bytes)).toBe('{"d":[21.0,1.0E21,1.5E-7,14.5,-0.0],"maybe":1.0E7,"f":1.6777216E7}');
+  });
+
+  it('writes Protobuf double and float fields as Java prints them', () => {
+    const text = 'syntax = "proto3"; message M { double d = 1; float f = 2; repeated double r = 3; }';
+    const type = protobuf.parse(text).root.lookupType('M');
+    const bytes = Buffer.from(protobufWire(1, [0], type.encode(type.fromObject({ d: 100, f: 3.4028234663852886e38, r: [0.0001, 2.5] })).finish()));
+
+    expect(body('PROTOBUF', text, bytes)).toBe('{"d":100.0,"f":3.4028235E38,"r":[1.0E-4,2.5]}');
   });
 });

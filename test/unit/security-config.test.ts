@@ -38,10 +38,11 @@ describe('authorization, TLS and proxy keys', () => {
     expect(error.message).toBe(message);
   });
 
-  it('rejects the JKS trust store keys, saying to use PEM', () => {
-    const error = errorOf({ 'http.ssl.truststore.location': '/etc/truststore.jks', 'http.ssl.truststore.password': 'changeit' });
+  it('reads Aiven\'s trust store keys: a store that is not there names the location key (stores: key-stores.test.ts)', () => {
+    const error = errorOf({ 'http.ssl.truststore.location': '/etc/no-such-truststore.jks', 'http.ssl.truststore.password': 'changeit' });
     expect(error.key).toBe('http.ssl.truststore.location');
-    expect(error.message).toMatch(/JKS trust stores are not supported; export the CA as PEM .* and set http\.ssl\.ca\.location/);
+    expect(error.message).toBe('http.ssl.truststore.location: cannot read /etc/no-such-truststore.jks (ENOENT)');
+    expect(errorOf({ 'http.ssl.truststore.password': 'changeit' }).message).toBe('http.ssl.truststore.location: is required when http.ssl.truststore.password is set');
   });
 
   it('needs both halves of a client certificate, and PEM files', () => {

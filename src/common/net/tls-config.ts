@@ -1,11 +1,13 @@
-/** Connector-file keys for TLS to the endpoint (and the token endpoint): PEM CA bundle, client certificate, opt-out. */
+/**
+ * Connector-file keys for TLS to the endpoint (and the token endpoint): PEM CA bundle or Aiven's Java trust store
+ * (JKS, PKCS12), client certificate, opt-out.
+ */
 import { readFileSync } from 'node:fs';
-import { bool, str } from '../config/formats.js';
+import { bool, oneOf, str } from '../config/formats.js';
 import { Secret } from '../config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../config/spec.js';
 import { ConfigError } from '../errors.js';
-
-const JKS_HINT = 'JKS trust stores are not supported; export the CA as PEM (keytool -exportcert -rfc -keystore <store> -alias <alias>) and set http.ssl.ca.location';
+import { readTrustStore, STORE_TYPES, storeKeys } from './key-stores.js';
 
 export const tlsConfigSpec = {
   'http.ssl.ca.location': {
@@ -26,11 +28,16 @@ export const tlsConfigSpec = {
     default: false,
   },
   'http.ssl.truststore.location': {
-    doc: 'Aiven\'s JKS trust store: rejected with a hint. Export the CA as PEM (`keytool -exportcert -rfc ...`) and set `http.ssl.ca.location`.',
+    doc: 'Aiven\'s Java trust store (JKS or PKCS12) with the CA certificate(s) the endpoint\'s certificate is checked against; may be combined with `http.ssl.ca.location`.',
     format: str(),
     default: null,
   },
-  'http.ssl.truststore.password': { doc: 'Aiven\'s JKS trust store password: rejected (see above).', format: str(), default: null, sensitive: true },
+  'http.ssl.truststore.password': { doc: 'Password of `http.ssl.truststore.location` (a JKS store without one is read unchecked).', format: str(), default: null, sensitive: true },
+  'http.ssl.truststore.type': {
+    doc: '`JKS`, `PKCS12` or `PEM`; JKS and PKCS12 are told apart by the file\'s content, as Java does.',
+    format: oneOf(STORE_TYPES),
+    default: null,
+  },
 } satisfies ConfigSpec;
 
 export interface TlsOptions {
@@ -45,21 +52,31 @@ export interface TlsOptions {
 }
 
 export function tlsOptions(values: ConfigValues, secret: (key: string) => Secret | undefined): TlsOptions {
-  for (const key of ['http.ssl.truststore.location', 'http.ssl.truststore.password']) {
-    if (values.isSet(key)) throw new ConfigError(key, JKS_HINT);
-  }
   const cert = pem(values, 'http.ssl.certificate.location');
   const key = pem(values, 'http.ssl.key.location');
   if ((cert === undefined) !== (key === undefined)) {
     throw new ConfigError(cert ? 'http.ssl.key.location' : 'http.ssl.certificate.location', 'mutual TLS needs both http.ssl.certificate.location and http.ssl.key.location');
   }
   return {
-    ca: pem(values, 'http.ssl.ca.location'),
+    ca: trustedCas(values, secret),
     cert,
     key: key && new Secret(key.toString('utf8')),
     passphrase: secret('http.ssl.key.password'),
     rejectUnauthorized: !values.boolean('http.ssl.trust.all.certs'),
   };
+}
+
+/** The CAs of `http.ssl.ca.location` and of the trust store together; undefined when neither is set (Node's CAs). */
+function trustedCas(values: ConfigValues, secret: (key: string) => Secret | undefined): Buffer | undefined {
+  const bundle = pem(values, 'http.ssl.ca.location');
+  const keys = storeKeys('http.ssl', 'truststore');
+  const location = values.optionalString(keys.location);
+  if (location === undefined || location === '') {
+    if (values.isSet(keys.password)) throw new ConfigError(keys.location, `is required when ${keys.password} is set`);
+    return bundle;
+  }
+  const store = readTrustStore({ keys, location, password: secret(keys.password), type: values.optionalString(keys.type) });
+  return Buffer.concat([...(bundle ? [bundle, Buffer.from('\n')] : []), Buffer.from(store.join('\n'))]);
 }
 
 /** The PEM file a key names, read and checked now (a config error names the key). */

@@ -1,0 +1,19 @@
+/**
+ * Which network error codes mean "the peer's certificate was not verified" (Node's TLS codes): a configuration
+ * problem to name, not a flaky network to retry. Shared by every HTTP client (endpoint, token endpoint, registry).
+ */
+
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME/;
+
+/** @example isCertificateError('UNABLE_TO_VERIFY_LEAF_SIGNATURE') // true; isCertificateError('ECONNREFUSED') // false */
+export function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && CERTIFICATE_CODES.test(code);
+}
+
+/** The peer's TLS alert that it wanted a (different) client certificate: mutual TLS is not set up as it expects. */
+const CLIENT_CERTIFICATE_ALERTS = /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_CERTIFICATE_UNKNOWN|ALERT_UNSUPPORTED_CERTIFICATE/;
+
+/** @example isClientCertificateRefused('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') // true */
+export function isClientCertificateRefused(code: string | undefined): boolean {
+  return code !== undefined && CLIENT_CERTIFICATE_ALERTS.test(code);
+}
