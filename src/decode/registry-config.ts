@@ -82,8 +82,8 @@ export const registryConfigSpec = {
   },
 } satisfies ConfigSpec;
 
-export function decimalFormat(values: ConfigValues): DecimalFormat {
-  return values.string('decimal.format') as DecimalFormat;
+export function decimalFormat(values: ConfigValues<typeof registryConfigSpec>): DecimalFormat {
+  return values.get('decimal.format');
 }
 
 /** The registry a `part` converter talks to, checked (and its store files read) before anything connects. */

@@ -54,7 +54,7 @@ const OWNED = ['group.id', 'enable.auto.commit', 'enable.auto.offset.store', 're
 
 export function kafkaSourceOptions(
   name: string,
-  values: ConfigValues,
+  values: ConfigValues<typeof kafkaConfigSpec>,
   passthrough: Record<string, string>,
   env: NodeJS.ProcessEnv,
 ): KafkaSourceOptions {

@@ -44,7 +44,11 @@ export type ClientKeyMaterial =
   | { readonly kind: 'pem'; readonly cert: string; readonly key: Secret };
 
 /** `http.ssl` + `truststore` -> `http.ssl.truststore.location` / `.password` / `.type` (and `http.ssl.key.password` for a key store). */
-export function storeKeys(prefix: string, store: 'truststore' | 'keystore'): StoreKeys {
+/** A store's keys under `prefix`, typed as the keys themselves (so a typed config reader takes them). */
+export function storeKeys<P extends string, S extends 'truststore' | 'keystore'>(
+  prefix: P,
+  store: S,
+): StoreKeys & { readonly location: `${P}.${S}.location`; readonly password: `${P}.${S}.password`; readonly type: `${P}.${S}.type` } {
   return {
     location: `${prefix}.${store}.location`,
     password: `${prefix}.${store}.password`,

@@ -22,7 +22,7 @@ export interface ProxyOptions {
   readonly password?: Secret;
 }
 
-export function proxyOptions(values: ConfigValues, secret: (key: string) => Secret | undefined): ProxyOptions | undefined {
+export function proxyOptions(values: ConfigValues<typeof proxyConfigSpec>, secret: (key: string) => Secret | undefined): ProxyOptions | undefined {
   const host = values.optionalString('http.proxy.host') || undefined;
   const port = values.number('http.proxy.port');
   const hasPort = port > 0;

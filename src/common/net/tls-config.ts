@@ -51,7 +51,7 @@ export interface TlsOptions {
   readonly rejectUnauthorized: boolean;
 }
 
-export function tlsOptions(values: ConfigValues, secret: (key: string) => Secret | undefined): TlsOptions {
+export function tlsOptions(values: ConfigValues<typeof tlsConfigSpec>, secret: (key: string) => Secret | undefined): TlsOptions {
   const cert = pem(values, 'http.ssl.certificate.location');
   const key = pem(values, 'http.ssl.key.location');
   if ((cert === undefined) !== (key === undefined)) {
@@ -67,7 +67,7 @@ export function tlsOptions(values: ConfigValues, secret: (key: string) => Secret
 }
 
 /** The CAs of `http.ssl.ca.location` and of the trust store together; undefined when neither is set (Node's CAs). */
-function trustedCas(values: ConfigValues, secret: (key: string) => Secret | undefined): Buffer | undefined {
+function trustedCas(values: ConfigValues<typeof tlsConfigSpec>, secret: (key: string) => Secret | undefined): Buffer | undefined {
   const bundle = pem(values, 'http.ssl.ca.location');
   const keys = storeKeys('http.ssl', 'truststore');
   const location = values.optionalString(keys.location);
