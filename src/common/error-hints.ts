@@ -14,6 +14,7 @@ const BY_CODE: Record<ErrorCode, string> = {
   HTTP_NETWORK: `check that the endpoint is reachable (URL, DNS, TLS, proxy) or raise http.timeout / max.retries; ${RESTART}`,
   DELIVERY_FAILED: `fix the endpoint, then restart: ${RESTART}`,
   DECODE_FAILED: `fix the producer or the converter settings (key.converter / value.converter), ${DLQ}; ${RESTART}`,
+  TRANSFORM_FAILED: `fix the record or the transforms.* settings named above, ${DLQ}; ${RESTART}`,
   BAD_DATA: `fix the producer or the converter settings, ${DLQ}`,
   NULL_VALUE: `set behavior.on.null.values (ignore, log or delete) if tombstones are expected, ${DLQ}; ${RESTART}`,
   KAFKA: 'check the brokers (bootstrap.servers, listeners, credentials, ACLs for the consumer group connect-<name>); restart once they answer',

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'HTTP_NETWORK'
   | 'DELIVERY_FAILED'
   | 'DECODE_FAILED'
+  | 'TRANSFORM_FAILED'
   | 'BAD_DATA'
   | 'NULL_VALUE'
   | 'KAFKA'
@@ -102,6 +103,19 @@ export class DecodeError extends SinkError {
     reason: string,
   ) {
     super('DECODE_FAILED', `cannot decode ${part} of ${describeRecords([record])}: ${reason}`, { retriable: false });
+  }
+}
+
+/** A transform (`transforms.<name>`) could not be applied to a record: dead-lettered or stopped on like a DecodeError. */
+export class TransformError extends SinkError {
+  constructor(
+    readonly record: RecordRef,
+    /** The transform's name in `transforms` (or its class for an operator used in code). */
+    readonly transform: string,
+    /** What went wrong, without the record's position. */
+    readonly reason: string,
+  ) {
+    super('TRANSFORM_FAILED', `transform ${transform} failed on ${describeRecords([record])}: ${reason}`, { retriable: false });
   }
 }
 

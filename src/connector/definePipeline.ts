@@ -5,6 +5,7 @@ import type { SinkConfig } from './connector-config.js';
 import { batch } from '../request/batch.js';
 import { commit } from '../outcomes/commit.js';
 import { decode } from '../decode/decode.js';
+import { applyTransforms, decodeNullPolicy } from '../transform/transform-config.js';
 import { post } from '../deliver/post.js';
 import { report } from '../outcomes/report.js';
 import { toRequest } from '../request/toRequest.js';
@@ -37,7 +38,8 @@ export interface PipelineDefinition {
 /** The pipeline every `.json` connector file runs: one line per stage, in the data's order. */
 export const connectorPipeline: BuildPipeline = ({ config, records$, send, deadLetters, reporter, log }) =>
   records$.pipe(
-    decode({ ...config.decode, deadLetters, log }), // bytes -> strings / JSON; bad records and nulls per policy
+    decode({ ...config.decode, onNull: decodeNullPolicy(config.transforms, config.decode.onNull), deadLetters, log }), // bytes -> strings / JSON
+    applyTransforms(config.transforms, { ...config.decode, deadLetters, log }), // transforms.* in order; then nulls per policy
     batch(config.batch), //                            records -> batches (size, linger, ordering key)
     toRequest(config.request), //                      batch -> URL, headers, framed body
     post({ ...config.post, send, deadLetters, log }), // bounded concurrency, auth per attempt, retry, DLQ

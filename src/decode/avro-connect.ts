@@ -5,7 +5,7 @@
 import avro from 'avsc';
 import { BadDataError, errorMessage } from '../common/errors.js';
 import { jsonText } from '../common/json-text.js';
-import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson } from './connect-json.js';
+import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson, float64ToJson } from './connect-json.js';
 
 type Mapper = (value: unknown) => unknown;
 
@@ -91,7 +91,7 @@ function fromAvro(type: avro.Type, payload: Buffer): unknown {
   }
 }
 
-/** undefined when avsc's value already is what Connect writes (strings, ints, longs, doubles, enums, decimals). */
+/** undefined when avsc's value already is what Connect writes (strings, ints, longs, enums, decimals). */
 function compile(type: avro.Type, seen = new Map<avro.Type, Mapper | undefined>()): Mapper | undefined {
   if (seen.has(type)) return seen.get(type);
   switch (type.typeName) {
@@ -100,6 +100,8 @@ function compile(type: avro.Type, seen = new Map<avro.Type, Mapper | undefined>(
       return (value) => bytesToJson(value as Buffer);
     case 'float':
       return (value) => float32ToJson(value as number);
+    case 'double':
+      return (value) => float64ToJson(value as number); // Java's text: 21.0, 1.0E21
     case 'array': {
       const itemsType = (type as avro.types.ArrayType).itemsType;
       if (isMapEntry(itemsType)) return compileEntryMap(itemsType, seen);
@@ -139,7 +141,7 @@ function compileRecord(type: avro.types.RecordType, seen: Map<avro.Type, Mapper 
   return slot.mapper;
 }
 
-function isMapEntry(type: avro.Type): type is avro.types.RecordType {
+export function isMapEntry(type: avro.Type): type is avro.types.RecordType {
   if (type.typeName !== 'record' || (type.name !== MAP_ENTRY && !taggedMapEntries.has(type))) return false;
   return (type as avro.types.RecordType).fields.map((f) => f.name).sort().join() === 'key,value';
 }
@@ -199,7 +201,7 @@ function compileUnion(type: avro.types.WrappedUnionType, seen: Map<avro.Type, Ma
   };
 }
 
-function unionFieldName(branch: avro.Type): string {
+export function unionFieldName(branch: avro.Type): string {
   const underlying = branch.typeName.startsWith('logical:') ? (branch as unknown as { underlyingType: avro.Type }).underlyingType : branch;
   if ((underlying.typeName === 'record' || underlying.typeName === 'enum' || underlying.typeName === 'fixed') && underlying.name) {
     return underlying.name.slice(underlying.name.lastIndexOf('.') + 1);

@@ -1,12 +1,16 @@
 /** A converter turns a record's key or value bytes into what the request body is built from. */
 import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../common/errors.js';
+import type { ConnectSchema } from '../records/schema.js';
+import { envelopeSchema } from './envelope-schema.js';
 import { parseJsonExact } from './exact-json.js';
 
 /** What `decode` hands every converter besides the bytes. */
 export interface ConverterContext {
   /** For converters that wait on something (the schema registry) and say so. */
   readonly log?: Logger;
+  /** Set by a converter that knows the Connect schema of what it returned (for the transforms); `decode` reads it. */
+  schema?: ConnectSchema;
 }
 
 /**
@@ -35,11 +39,11 @@ export const byteArrayConverter: Converter = (bytes) => bytes;
  * envelope `{"schema":..., "payload":...}` and the payload is what goes on.
  */
 export function jsonConverter(schemasEnable: boolean): Converter {
-  return (bytes) => {
+  return (bytes, _record, context) => {
     if (bytes === null) return null;
     let parsed: unknown;
     try {
-      parsed = parseJsonExact(bytes.toString('utf8'));
+      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true });
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
@@ -48,6 +52,8 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     if (typeof parsed !== 'object' || Array.isArray(parsed) || !('schema' in parsed) || !('payload' in parsed)) {
       throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
     }
-    return (parsed as { payload: unknown }).payload;
+    const envelope = parsed as { schema: unknown; payload: unknown };
+    if (context !== undefined) context.schema = envelopeSchema(envelope.schema);
+    return envelope.payload;
   };
 }

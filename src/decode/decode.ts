@@ -1,9 +1,12 @@
-import { concatMap, from, map, type Observable, of, type OperatorFunction, throwError } from 'rxjs';
+import { concatMap, from, type Observable, type OperatorFunction } from 'rxjs';
 import type { Logger } from 'winston';
 import { BadDataError, DecodeError, describeRecords, NullValueError } from '../common/errors.js';
 import type { DecodeOptions } from './converter-config.js';
 import type { DeadLetters, FailedRecord } from '../records/outcome.js';
 import { ackRecords, type KafkaRecord, type SinkRecord } from '../records/record.js';
+import type { ConnectSchema } from '../records/schema.js';
+import { settleFailures } from '../records/settleFailures.js';
+import type { ConverterContext } from './converter.js';
 
 export interface DecodeRunOptions extends DecodeOptions {
   /** Where undecodable records (and refused nulls) go when `onError` is `dlq` or `drop`. */
@@ -92,16 +95,7 @@ function settle(sorted: SortedPoll, options: DecodeRunOptions): Observable<SinkR
     if (options.onNull === 'log') options.log?.info('null values skipped', { records: describeRecords(skipped) });
     ackRecords(skipped);
   }
-  if (failed.length === 0) return of(kept);
-  const action = options.onError ?? 'fail';
-  if (action === 'fail' || (action === 'dlq' && options.deadLetters === undefined)) return throwError(() => failed[0]!.error);
-  const handled = options.deadLetters ? from(options.deadLetters.handle(failed, action)) : of(undefined);
-  return handled.pipe(
-    map(() => {
-      ackRecords(failed.map((f) => f.record));
-      return kept;
-    }),
-  );
+  return settleFailures(kept, failed, options);
 }
 
 function skipsNulls(options: DecodeOptions): boolean {
@@ -115,15 +109,28 @@ function isRecordFailure(error: unknown): error is DecodeError | NullValueError 
 
 function decodeRecord(record: KafkaRecord, options: DecodeRunOptions): SinkRecord | Promise<SinkRecord> {
   if (record.value === null && (options.onNull ?? 'fail') === 'fail') throw new NullValueError(record);
-  const key = convert(record, 'key', options);
-  const value = record.value === null ? null : convert(record, 'value', options);
-  if (key instanceof Promise || value instanceof Promise) return Promise.all([key, value]).then(([k, v]) => ({ ...record, key: k, value: v }));
-  return { ...record, key, value };
+  // Each converter notes the Connect schema of what it returned (when it knows one) in its own context.
+  const keyContext: ConverterContext = { log: options.log };
+  const valueContext: ConverterContext = { log: options.log };
+  const key = convert(record, 'key', options, keyContext);
+  const value = record.value === null ? null : convert(record, 'value', options, valueContext);
+  if (key instanceof Promise || value instanceof Promise) {
+    return Promise.all([key, value]).then(([k, v]) => withSchemas(record, k, v, keyContext.schema, valueContext.schema));
+  }
+  return withSchemas(record, key, value, keyContext.schema, valueContext.schema);
 }
 
-function convert(record: KafkaRecord, part: 'key' | 'value', options: DecodeRunOptions): unknown {
+/** The decoded record, with the schemas its converters knew (no property at all where none was known). */
+function withSchemas(record: KafkaRecord, key: unknown, value: unknown, keySchema: ConnectSchema | undefined, valueSchema: ConnectSchema | undefined): SinkRecord {
+  const out: { -readonly [K in keyof SinkRecord]: SinkRecord[K] } = { ...record, key, value };
+  if (keySchema !== undefined) out.keySchema = keySchema;
+  if (valueSchema !== undefined) out.valueSchema = valueSchema;
+  return out;
+}
+
+function convert(record: KafkaRecord, part: 'key' | 'value', options: DecodeRunOptions, context: ConverterContext): unknown {
   try {
-    const converted = options[part](record[part], record, options);
+    const converted = options[part](record[part], record, context);
     if (!(converted instanceof Promise)) return converted;
     const checked = converted.catch((error: unknown) => {
       throw decodeFailure(record, part, error);

@@ -5,8 +5,10 @@
  */
 import protobuf from 'protobufjs';
 import { BadDataError, errorMessage } from '../common/errors.js';
-import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson } from './connect-json.js';
+import { bytesToJson, type DecimalFormat, decimalToJson, exactInteger, float32ToJson, float64ToJson } from './connect-json.js';
 import { addBuiltInImports, BUILT_IN_IMPORTS } from './protobuf-known.js';
+import { protobufConnectSchema } from './protobuf-schema.js';
+import type { ConnectSchema } from '../records/schema.js';
 
 type Mapper = (value: unknown) => unknown;
 
@@ -14,6 +16,8 @@ type Mapper = (value: unknown) => unknown;
 export interface ProtobufSchema {
   /** The type at `indexes` (top-level message `indexes[0]`, then nested message by position), with its reader. */
   readerAt(indexes: readonly number[]): (payload: Uint8Array) => unknown;
+  /** The Connect schema of the type at `indexes` (for the transforms). */
+  schemaAt(indexes: readonly number[]): ConnectSchema;
 }
 
 /**
@@ -39,7 +43,17 @@ export function parseProtobufSchema(text: string, references: readonly { name?: 
   const topLevel = messagesIn(file);
   const readers = new Map<string, (payload: Uint8Array) => unknown>();
   const compiled = new Map<protobuf.Type, Mapper>();
+  const schemas = new Map<string, ConnectSchema>();
   return {
+    schemaAt(indexes) {
+      const key = indexes.join('.');
+      let schema = schemas.get(key);
+      if (!schema) {
+        schema = protobufConnectSchema(typeAt(topLevel, indexes));
+        schemas.set(key, schema);
+      }
+      return schema;
+    },
     readerAt(indexes) {
       const key = indexes.join('.');
       let reader = readers.get(key);
@@ -170,6 +184,8 @@ function compileSingle(typeName: string, resolved: protobuf.Enum | protobuf.Type
       return (value) => bytesToJson(value as Uint8Array);
     case 'float':
       return (value) => float32ToJson(value as number);
+    case 'double':
+      return (value) => float64ToJson(value as number); // Java's text: 21.0, 1.0E21
     case 'int64':
     case 'uint64':
     case 'sint64':

@@ -5,10 +5,12 @@
  */
 import avro from 'avsc';
 import { BadDataError } from '../common/errors.js';
+import type { ConnectSchema } from '../records/schema.js';
 import { avroParseOptions, avroReader } from './avro-connect.js';
+import { avroConnectSchema } from './avro-schema.js';
 import type { DecimalFormat } from './connect-json.js';
-import type { Converter } from './converter.js';
-import { jsonSchemaReader } from './json-schema-connect.js';
+import type { Converter, ConverterContext } from './converter.js';
+import { jsonSchemaConnectSchema, jsonSchemaReader } from './json-schema-connect.js';
 import { parseProtobufSchema, readMessageIndexes } from './protobuf-connect.js';
 import type { RawSchema, RegistryClient, SchemaKind } from './registry-client.js';
 
@@ -20,6 +22,10 @@ const HEADER_BYTES = 5;
  */
 export interface CompiledSchema {
   readonly kind: SchemaKind;
+  /** The Connect schema of what `read` returns, for the transforms; undefined where the mapping is not known. */
+  readonly connectSchema?: ConnectSchema;
+  /** For kinds whose payload names its type (Protobuf's message indexes): the Connect schema of this payload's. */
+  connectSchemaOf?(bytes: Buffer, at: number): ConnectSchema | undefined;
   read(bytes: Buffer, at: number): unknown;
 }
 
@@ -29,13 +35,15 @@ export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSc
       // Referenced schemas are parsed first into the same name registry, so the main schema can use their names.
       const options = { ...avroParseOptions(format), registry: {} };
       for (const reference of raw.references) avro.Type.forSchema(JSON.parse(reference.text) as avro.Schema, options);
-      const read = avroReader(avro.Type.forSchema(JSON.parse(raw.text) as avro.Schema, options));
-      return { kind: 'AVRO', read: (bytes, at) => read(bytes.subarray(at)) };
+      const type = avro.Type.forSchema(JSON.parse(raw.text) as avro.Schema, options);
+      const read = avroReader(type);
+      return { kind: 'AVRO', connectSchema: avroConnectSchema(type), read: (bytes, at) => read(bytes.subarray(at)) };
     }
     case 'PROTOBUF': {
       const schema = parseProtobufSchema(raw.text, raw.references, format);
       return {
         kind: 'PROTOBUF',
+        connectSchemaOf: (bytes, at) => schema.schemaAt(readMessageIndexes(bytes, at).indexes),
         read: (bytes, at) => {
           const { indexes, next } = readMessageIndexes(bytes, at);
           return schema.readerAt(indexes)(bytes.subarray(next));
@@ -44,7 +52,7 @@ export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSc
     }
     case 'JSON': {
       const read = jsonSchemaReader(raw.text, format);
-      return { kind: 'JSON', read: (bytes, at) => read(bytes.toString('utf8', at)) };
+      return { kind: 'JSON', connectSchema: jsonSchemaConnectSchema(raw.text), read: (bytes, at) => read(bytes.toString('utf8', at)) };
     }
   }
 }
@@ -55,10 +63,12 @@ export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSc
  * from the client as SchemaRegistryError and stop the pipeline, as does any other error.
  */
 export function registryConverter(kind: SchemaKind, converterName: string, client: Pick<RegistryClient<CompiledSchema>, 'cached' | 'load' | 'missing'>): Converter {
-  const read = (schema: CompiledSchema, id: number, bytes: Buffer): unknown => {
+  const read = (schema: CompiledSchema, id: number, bytes: Buffer, context: ConverterContext | undefined): unknown => {
     if (schema.kind !== kind) throw new BadDataError('wrong-schema-type', `schema id ${id} is a ${schema.kind} schema, but the converter is ${converterName}`);
     try {
-      return schema.read(bytes, HEADER_BYTES);
+      const value = schema.read(bytes, HEADER_BYTES);
+      if (context !== undefined) context.schema = schema.connectSchema ?? schema.connectSchemaOf?.(bytes, HEADER_BYTES);
+      return value;
     } catch (error) {
       if (!(error instanceof BadDataError)) throw error;
       throw new BadDataError(error.reason, `payload does not match schema id ${id} (${schema.kind}): ${error.message}`, error);
@@ -70,9 +80,9 @@ export function registryConverter(kind: SchemaKind, converterName: string, clien
     if (bytes[0] !== 0) throw new BadDataError('not-wire-format', `unknown magic byte 0x${bytes[0]!.toString(16).padStart(2, '0')}: not the schema registry wire format (expected 0x00)`);
     const id = bytes.readInt32BE(1);
     const schema = client.cached(id);
-    if (schema !== undefined) return read(schema, id, bytes);
+    if (schema !== undefined) return read(schema, id, bytes, context);
     const missing = client.missing?.(id);
     if (missing !== undefined) throw missing; // known unknown: no Promise, so the poll stays on the synchronous path
-    return client.load(id, context?.log).then((loaded) => read(loaded, id, bytes));
+    return client.load(id, context?.log).then((loaded) => read(loaded, id, bytes, context));
   };
 }

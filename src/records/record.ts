@@ -1,4 +1,5 @@
 /** The record that flows through a pipeline, from the Kafka source to the commit. */
+import type { ConnectSchema } from './schema.js';
 
 export interface RecordHeader {
   readonly key: string;
@@ -21,6 +22,12 @@ export interface SinkRecord<K = unknown, V = unknown> {
   readonly key: K;
   /** Decoded value: Buffer from the source, string/object/Buffer after `decode`; null for a tombstone. */
   readonly value: V;
+  /** The key's Connect schema, when its converter knew one (JsonConverter envelope, schema registry); transforms keep it in step. */
+  readonly keySchema?: ConnectSchema;
+  /** The value's Connect schema, when its converter knew one; transforms keep it in step. */
+  readonly valueSchema?: ConnectSchema;
+  /** The topic the record was read from, once a router (RegexRouter, TimestampRouter) renamed `topic`: ordering and offsets follow it. */
+  readonly sourceTopic?: string;
   /** The bytes as they came from Kafka. */
   readonly raw: { readonly key: Buffer | null; readonly value: Buffer | null };
   /** Report delivery with `ackRecords`; a record that is never acked holds its partition's commit back. */

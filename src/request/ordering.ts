@@ -7,7 +7,7 @@ export type OrderingMode = 'partition' | 'key' | 'none';
 
 export const orderingConfigSpec = {
   ordering: {
-    doc: '`partition`: at most one request per partition in flight, partitions in parallel (order kept per partition). `key`: at most one per record key within a partition. `none`: any request may overtake another. Offsets are committed correctly in every mode.',
+    doc: '`partition`: at most one request per partition in flight, partitions in parallel (order kept per partition; the partition read from, also when a router renamed the topic). `key`: at most one per record key within a partition. `none`: any request may overtake another. Offsets are committed correctly in every mode.',
     format: oneOf(['partition', 'key', 'none']),
     default: 'partition',
   },
@@ -20,9 +20,9 @@ export const orderingConfigSpec = {
 export function orderingKey(mode: OrderingMode): (record: SinkRecord) => string | undefined {
   switch (mode) {
     case 'partition':
-      return (r) => `${r.topic}/${r.partition}`;
+      return (r) => `${r.sourceTopic ?? r.topic}/${r.partition}`;
     case 'key':
-      return (r) => `${r.topic}/${r.partition}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
+      return (r) => `${r.sourceTopic ?? r.topic}/${r.partition}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
     case 'none':
       return () => undefined;
   }

@@ -27,9 +27,11 @@ export function buildRequest(records: readonly SinkRecord[], options: RequestOpt
  */
 export function buildRequests(records: readonly SinkRecord[], options: RequestOptions): HttpRequest[] {
   checkBatch(records, options);
+  const dynamic = compileUrlTemplate(options.url).dynamic || options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic);
+  // The common case: one URL and header set, no tombstone: the batch is the request, no grouping per record.
+  if (!dynamic && !records.some((record) => record.value === null)) return [buildRequest(records, options)];
   const groups: SinkRecord[][] = [];
   let open = new Map<string, SinkRecord[]>();
-  const dynamic = compileUrlTemplate(options.url).dynamic || options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic);
   for (const record of records) {
     if (record.value === null) {
       groups.push([record]);
@@ -74,7 +76,7 @@ function headerSafe(value: string): string {
 export function idempotencyKey(records: readonly SinkRecord[]): string {
   const ranges = new Map<string, [number, number]>();
   for (const r of records) {
-    const id = `${r.topic}/${r.partition}`;
+    const id = `${r.sourceTopic ?? r.topic}/${r.partition}`;
     const range = ranges.get(id);
     ranges.set(id, range ? [Math.min(range[0], r.offset), Math.max(range[1], r.offset)] : [r.offset, r.offset]);
   }
@@ -89,7 +91,7 @@ function bodyOf(records: readonly SinkRecord[], options: RequestOptions): string
     case 'ndjson':
       return records.map((r) => `${asJson(r.value)}\n`).join('');
     case 'custom':
-      return frame(records.map((record) => renderValue(record.value)), options);
+      return frame(records, options);
   }
 }
 
@@ -118,10 +120,15 @@ function asJson(value: unknown): string {
   return jsonText(value);
 }
 
-function frame(parts: readonly (string | Buffer)[], options: RequestOptions): string | Buffer {
-  if (parts.every((part): part is string => typeof part === 'string')) {
-    return options.prefix + parts.join(options.separator) + options.suffix;
+function frame(records: readonly SinkRecord[], options: RequestOptions): string | Buffer {
+  const parts = new Array<string | Buffer>(records.length);
+  let text = true;
+  for (let i = 0; i < records.length; i++) {
+    const part = renderValue(records[i]!.value);
+    parts[i] = part;
+    if (typeof part !== 'string') text = false;
   }
+  if (text) return options.prefix + parts.join(options.separator) + options.suffix;
   const separator = Buffer.from(options.separator);
   const chunks: Buffer[] = [Buffer.from(options.prefix)];
   parts.forEach((part, i) => {

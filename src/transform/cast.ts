@@ -1,0 +1,124 @@
+/** Cast ($Key / $Value): casts fields, or the whole key or value, to another primitive type. */
+import type { OperatorFunction } from 'rxjs';
+import { str } from '../common/config/formats.js';
+import { ConfigError } from '../common/errors.js';
+import type { ConfigSpec } from '../common/config/spec.js';
+import type { SinkRecord } from '../records/record.js';
+import type { ConnectSchema } from '../records/schema.js';
+import { float32ToJson } from '../decode/connect-json.js';
+import { JsonNumber } from '../common/json-text.js';
+import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { transformRecords } from './transformRecords.js';
+
+export const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
+export type CastType = (typeof CAST_TYPES)[number];
+
+export interface CastOptions extends PartOptions {
+  /** Field -> target type; or one target type for the whole key or value. */
+  readonly spec: Readonly<Record<string, CastType>> | CastType;
+}
+
+const BITS: Partial<Record<CastType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
+
+/**
+ * Casts as Connect does: numbers narrow like Java's casts (truncated toward zero, wrapped to the width), booleans
+ * are 1/0 as numbers and `!= 0` from numbers, strings parse strictly (a string that is not a number of that type is a
+ * record error) and `true` (any case) is the only true string. Null stays null; tombstones pass unchanged.
+ *
+ * @example
+ * decoded$.pipe(cast({ spec: { price: 'float64', qty: 'int32' } }))
+ * @see https://kafka.apache.org/documentation/#org.apache.kafka.connect.transforms.Cast
+ */
+export function cast(options: CastOptions & TransformRunOptions): OperatorFunction<readonly SinkRecord[], SinkRecord[]> {
+  return transformRecords(castTransform(options, options.name ?? 'Cast'), options);
+}
+
+export function castTransform(options: CastOptions, name: string): RecordTransform {
+  const part = options.part ?? 'value';
+  const { spec } = options;
+  const schemas = new WeakMap<ConnectSchema, ConnectSchema>();
+  return (record) => {
+    const value = partValue(record, part);
+    if (value === null) return record;
+    const schema = partSchema(record, part);
+    const fail = (why: string): never => recordFailure(record, name, why);
+    if (typeof spec === 'string') {
+      const out = castValue(value, spec, (why) => fail(`cannot cast the ${part} to ${spec}: ${why}`));
+      return withPart(record, part, out, schema && { type: spec, optional: schema.optional });
+    }
+    const object = requireObject(record, name, value, schema, 'casting fields');
+    const out: Record<string, unknown> = { ...object };
+    for (const [field, type] of Object.entries(spec)) {
+      if (out[field] === null || out[field] === undefined) continue;
+      out[field] = castValue(out[field], type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`));
+    }
+    if (schema === undefined) return withPart(record, part, out, undefined);
+    let castSchema = schemas.get(schema);
+    if (castSchema === undefined) {
+      castSchema = { ...schema, fields: (schema.fields ?? []).map((f) => (f.name in spec ? { name: f.name, schema: { type: spec[f.name]!, optional: f.schema.optional } } : f)) };
+      schemas.set(schema, castSchema);
+    }
+    return withPart(record, part, out, castSchema);
+  };
+}
+
+/** One value cast to `type`; `fail` for what cannot be cast. */
+export function castValue(value: unknown, type: CastType, fail: (why: string) => never): unknown {
+  if (value instanceof JsonNumber) return castValue(type === 'string' ? value.text : Number(value.text), type, fail);
+  if (isPlainObject(value) || typeof value === 'object') return fail('only primitive values can be cast');
+  if (type === 'string') return typeof value === 'bigint' ? value.toString() : String(value);
+  if (type === 'boolean') {
+    if (typeof value === 'string') return value.trim().toLowerCase() === 'true';
+    if (typeof value === 'boolean') return value;
+    return Number(value) !== 0;
+  }
+  let n: number | bigint;
+  if (typeof value === 'boolean') n = value ? 1 : 0;
+  else if (typeof value === 'string') n = parseNumber(value, type, fail);
+  else n = value as number | bigint;
+  if (type === 'float64') return Number(n);
+  if (type === 'float32') return float32ToJson(Math.fround(Number(n)));
+  const bits = BITS[type]!;
+  const whole = typeof n === 'bigint' ? n : BigInt(Number.isFinite(n) ? Math.trunc(n) : 0);
+  const wrapped = BigInt.asIntN(bits, whole);
+  return wrapped >= BigInt(Number.MIN_SAFE_INTEGER) && wrapped <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wrapped) : wrapped;
+}
+
+function parseNumber(text: string, type: CastType, fail: (why: string) => never): number | bigint {
+  if (type in BITS) {
+    if (!/^[+-]?\d+$/.test(text)) return fail(`${JSON.stringify(text)} is not a whole number`);
+    const n = BigInt(text);
+    if (BigInt.asIntN(BITS[type]!, n) !== n) return fail(`${text} is out of range for ${type}`);
+    return n;
+  }
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) && !/^\s*[+-]?(Infinity|NaN)\s*$/.test(text)) return fail(`${JSON.stringify(text)} is not a number`);
+  return Number(text);
+}
+
+/** `f1:int32,f2:string` or `int64` -> the spec, or a ConfigError naming `spec`. */
+export function parseCastSpec(text: string): CastOptions['spec'] {
+  const entries = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const isType = (t: string): t is CastType => (CAST_TYPES as readonly string[]).includes(t);
+  const allowed = `one of ${CAST_TYPES.join(', ')}`;
+  if (entries.length === 0) throw new ConfigError('spec', `is required: field:type pairs, or one type for the whole value (${allowed})`);
+  if (entries.length === 1 && !entries[0]!.includes(':')) {
+    if (!isType(entries[0]!)) throw new ConfigError('spec', `type ${entries[0]} is not ${allowed}`);
+    return entries[0]!;
+  }
+  const spec: Record<string, CastType> = {};
+  for (const entry of entries) {
+    const [field, type, extra] = entry.split(':').map((s) => s.trim());
+    if (!field || type === undefined || extra !== undefined) throw new ConfigError('spec', `${JSON.stringify(entry)} is not field:type`);
+    if (!isType(type)) throw new ConfigError('spec', `type ${type} of field ${field} is not ${allowed}`);
+    spec[field] = type;
+  }
+  return spec;
+}
+
+export const castDefinition: TransformDefinition = {
+  className: 'org.apache.kafka.connect.transforms.Cast',
+  variants: true,
+  doc: `Casts fields (\`field:type,...\`) or the whole key or value (\`type\`) to ${CAST_TYPES.join(', ')}. A string that does not parse is a record error.`,
+  options: { spec: { doc: 'Comma-separated `field:type` pairs, or one type for the whole key or value (required).', format: str(), default: '' } } satisfies ConfigSpec,
+  create: (read, part, name) => castTransform({ part, spec: parseCastSpec(read.string('spec')) }, name),
+};

@@ -1,0 +1,145 @@
+/**
+ * Java SimpleDateFormat patterns (as TimestampConverter and TimestampRouter take them), in UTC: `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`
+ * and the like. Letters supported: y M d H h k K m s S a E D Z X (and quoted text); any other letter is refused when
+ * the pattern is compiled, so a connector file with one fails at start, not per record.
+ */
+
+type Token = { readonly literal: string } | { readonly letter: string; readonly count: number };
+
+const SUPPORTED = new Set('yMdHhkKmsSaEDZX');
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export interface JavaDateFormat {
+  format(epochMs: number): string;
+  /** Epoch ms, or undefined when `text` does not match the pattern. */
+  parse(text: string): number | undefined;
+}
+
+/** Compiles `pattern`; throws an Error saying which letter is not supported. */
+export function javaDateFormat(pattern: string): JavaDateFormat {
+  const tokens = tokenize(pattern);
+  const regex = new RegExp(`^${tokens.map(tokenRegex).join('')}$`);
+  return {
+    format: (ms) => {
+      const d = new Date(ms);
+      return tokens.map((t) => ('literal' in t ? t.literal : formatField(d, t.letter, t.count))).join('');
+    },
+    parse: (text) => {
+      const match = regex.exec(text);
+      if (!match) return undefined;
+      const parts = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0, pm: false, h12: -1, offsetMin: 0, D: 0 };
+      let group = 1;
+      for (const t of tokens) {
+        if ('literal' in t) continue;
+        const v = match[group++]!;
+        switch (t.letter) {
+          case 'y': parts.y = t.count === 2 ? 2000 + Number(v) : Number(v); break;
+          case 'M': parts.M = t.count >= 3 ? MONTHS.findIndex((m) => m.toLowerCase().startsWith(v.toLowerCase())) + 1 : Number(v); break;
+          case 'd': parts.d = Number(v); break;
+          case 'D': parts.D = Number(v); break;
+          case 'H': case 'k': parts.H = Number(v) % 24; break;
+          case 'h': case 'K': parts.h12 = Number(v) % 12; break;
+          case 'm': parts.m = Number(v); break;
+          case 's': parts.s = Number(v); break;
+          case 'S': parts.S = Number(v.padEnd(3, '0').slice(0, 3)); break;
+          case 'a': parts.pm = v.toUpperCase() === 'PM'; break;
+          case 'Z': case 'X': parts.offsetMin = offsetMinutes(v); break;
+        }
+      }
+      const hour = parts.h12 >= 0 ? parts.h12 + (parts.pm ? 12 : 0) : parts.H;
+      const base = parts.D > 0 ? Date.UTC(parts.y, 0, parts.D) : Date.UTC(parts.y, parts.M - 1, parts.d);
+      const ms = base + ((hour * 60 + parts.m) * 60 + parts.s) * 1000 + parts.S - parts.offsetMin * 60_000;
+      return Number.isFinite(ms) ? ms : undefined;
+    },
+  };
+}
+
+function tokenize(pattern: string): Token[] {
+  const tokens: Token[] = [];
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      if (end === i + 1) tokens.push({ literal: "'" });
+      else tokens.push({ literal: pattern.slice(i + 1, end < 0 ? pattern.length : end) });
+      i = end < 0 ? pattern.length : end + 1;
+    } else if (/[A-Za-z]/.test(c)) {
+      if (!SUPPORTED.has(c)) throw new Error(`pattern letter ${c} is not supported (supported: ${[...SUPPORTED].join(' ')})`);
+      let count = 1;
+      while (pattern[i + count] === c) count++;
+      tokens.push({ letter: c, count });
+      i += count;
+    } else {
+      tokens.push({ literal: c });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+function tokenRegex(t: Token): string {
+  if ('literal' in t) return t.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  switch (t.letter) {
+    case 'M':
+      return t.count >= 3 ? '([A-Za-z]+)' : t.count === 1 ? '(\\d{1,2})' : `(\\d{${t.count}})`;
+    case 'a':
+      return '([AaPp][Mm])';
+    case 'E':
+      return '([A-Za-z]+)';
+    case 'Z':
+    case 'X':
+      return '(Z|[+-]\\d{2}:?\\d{2}|[+-]\\d{2})';
+    case 'S':
+      return `(\\d{1,${Math.max(3, t.count)}})`;
+    case 'y':
+      return t.count === 2 ? '(\\d{2})' : '(\\d{4,})';
+    default:
+      return t.count === 1 ? '(\\d{1,3})' : `(\\d{${t.count}})`;
+  }
+}
+
+function offsetMinutes(text: string): number {
+  if (text === 'Z') return 0;
+  const digits = text.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  return text[0] === '-' ? -minutes : minutes;
+}
+
+function formatField(d: Date, letter: string, count: number): string {
+  const pad = (n: number): string => String(n).padStart(count, '0');
+  switch (letter) {
+    case 'y':
+      return count === 2 ? String(d.getUTCFullYear() % 100).padStart(2, '0') : pad(d.getUTCFullYear());
+    case 'M':
+      return count >= 4 ? MONTHS[d.getUTCMonth()]! : count === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1);
+    case 'd':
+      return pad(d.getUTCDate());
+    case 'D':
+      return pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1);
+    case 'H':
+      return pad(d.getUTCHours());
+    case 'k':
+      return pad(d.getUTCHours() === 0 ? 24 : d.getUTCHours());
+    case 'h':
+      return pad(d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12);
+    case 'K':
+      return pad(d.getUTCHours() % 12);
+    case 'm':
+      return pad(d.getUTCMinutes());
+    case 's':
+      return pad(d.getUTCSeconds());
+    case 'S':
+      return String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(count, '0');
+    case 'a':
+      return d.getUTCHours() < 12 ? 'AM' : 'PM';
+    case 'E':
+      return count >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
+    case 'Z':
+      return '+0000';
+    case 'X':
+      return 'Z';
+    default:
+      return '';
+  }
+}

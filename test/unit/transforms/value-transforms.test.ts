@@ -1,0 +1,102 @@
+/**
+ * Cast, TimestampConverter, Flatten, SetSchemaMetadata, with and without a schema. Expected behaviour from Kafka
+ * Connect's documentation (https://kafka.apache.org/documentation/#connect_included_transformation) and Confluent's
+ * SMT reference pages for Cast, TimestampConverter, Flatten and SetSchemaMetadata
+ * (https://docs.confluent.io/platform/current/connect/transforms/overview.html).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { JsonNumber } from '../../../src/common/json-text.js';
+import { TIMESTAMP_SCHEMA_NAME } from '../../../src/records/schema.js';
+import { cast } from '../../../src/transform/cast.js';
+import { flatten } from '../../../src/transform/flatten.js';
+import { setSchemaMetadata } from '../../../src/transform/setSchemaMetadata.js';
+import { timestampConverter } from '../../../src/transform/timestampConverter.js';
+import { sinkRecord } from '../fakes.js';
+import { i32, i64, runOn, str, struct } from './run.js';
+
+describe('Cast (Connect docs: cast fields or the entire key or value to a specific type)', () => {
+  it('schemaless: strings parse, floats truncate toward zero, booleans from numbers and strings', async () => {
+    const [out] = await runOn(cast({ spec: { a: 'int32', b: 'int8', c: 'boolean', d: 'string', e: 'float64', f: 'boolean' } }), [
+      sinkRecord({ offset: 0, value: { a: '42', b: -3.9, c: 2, d: 17, e: '1.5', f: 'TRUE', g: 'kept' } }),
+    ]);
+    expect(out!.value).toEqual({ a: 42, b: -3, c: true, d: '17', e: 1.5, f: true, g: 'kept' });
+  });
+
+  it('with a schema: the field schemas change type; the whole value can be cast', async () => {
+    const schema = struct({ qty: str(true), id: i64() });
+    const [out] = await runOn(cast({ spec: { qty: 'int32' } }), [sinkRecord({ offset: 0, value: { qty: '5', id: 1 }, valueSchema: schema })]);
+    expect(out!.value).toEqual({ qty: 5, id: 1 });
+    expect(out!.valueSchema!.fields![0]).toEqual({ name: 'qty', schema: i32(true) });
+    const [whole] = await runOn(cast({ spec: 'string' }), [sinkRecord({ offset: 1, value: 12, valueSchema: i64() })]);
+    expect(whole!.value).toBe('12');
+    expect(whole!.valueSchema).toEqual(str());
+  });
+
+  it('reads numbers kept with their exact text (JsonNumber: 21.0, decimals) as numbers; Flatten leaves them alone', async () => {
+    const [out] = await runOn(cast({ spec: { t: 'int32', s: 'string' } }), [sinkRecord({ offset: 0, value: { t: new JsonNumber('21.0'), s: new JsonNumber('1.0E21') } })]);
+    expect(out!.value).toEqual({ t: 21, s: '1.0E21' });
+    const [flat] = await runOn(flatten(), [sinkRecord({ offset: 1, value: { a: { t: new JsonNumber('21.0') } } })]);
+    expect(flat!.value).toEqual({ 'a.t': new JsonNumber('21.0') });
+  });
+
+  it('narrows like Java (int8 wraps) and refuses a string that is not a number, naming the record', async () => {
+    const [out] = await runOn(cast({ spec: { n: 'int8' } }), [sinkRecord({ offset: 0, value: { n: 200 } })]);
+    expect((out!.value as { n: number }).n).toBe(-56);
+    await expect(runOn(cast({ spec: { n: 'int32' } }), [sinkRecord({ offset: 8, value: { n: 'abc' } })])).rejects.toThrow(/offset 8: cannot cast field n to int32: "abc" is not a whole number/);
+  });
+});
+
+describe('TimestampConverter (Connect docs: convert timestamps between string, unix, Date, Time and Timestamp)', () => {
+  const ms = Date.UTC(2024, 0, 31, 13, 45, 6, 789);
+
+  it('schemaless: unix ms -> formatted string (UTC) and back', async () => {
+    const [s] = await runOn(timestampConverter({ field: 'ts', targetType: 'string', format: "yyyy-MM-dd'T'HH:mm:ss.SSSX" }), [sinkRecord({ offset: 0, value: { ts: ms } })]);
+    expect(s!.value).toEqual({ ts: '2024-01-31T13:45:06.789Z' });
+    const [u] = await runOn(timestampConverter({ field: 'ts', targetType: 'unix', format: "yyyy-MM-dd'T'HH:mm:ss.SSSX", unixPrecision: 'seconds' }), [s!]);
+    expect(u!.value).toEqual({ ts: Math.trunc(ms / 1000) });
+  });
+
+  it('with a schema: string -> Timestamp (epoch ms, the logical schema), Date as days since the epoch', async () => {
+    const schema = struct({ when: str() });
+    const [out] = await runOn(timestampConverter({ field: 'when', targetType: 'Timestamp', format: 'yyyy-MM-dd HH:mm' }), [sinkRecord({ offset: 0, value: { when: '2024-01-31 13:45' }, valueSchema: schema })]);
+    expect(out!.value).toEqual({ when: Date.UTC(2024, 0, 31, 13, 45) });
+    expect(out!.valueSchema!.fields![0]!.schema).toMatchObject({ type: 'int64', name: TIMESTAMP_SCHEMA_NAME });
+    const [day] = await runOn(timestampConverter({ targetType: 'Date' }), [sinkRecord({ offset: 1, value: ms, valueSchema: { type: 'int64', optional: false, name: TIMESTAMP_SCHEMA_NAME } })]);
+    expect(day!.value).toBe(19753);
+  });
+
+  it('a string that does not match the format is a record error', async () => {
+    await expect(runOn(timestampConverter({ field: 'ts', targetType: 'unix', format: 'yyyy-MM-dd' }), [sinkRecord({ offset: 3, value: { ts: 'yesterday' } })])).rejects.toThrow(
+      /offset 3: field ts: "yesterday" does not match the format/,
+    );
+  });
+});
+
+describe('Flatten (Connect docs: flatten a nested data structure, joining field names with a delimiter)', () => {
+  it('schemaless: nested maps, arrays kept', async () => {
+    const [out] = await runOn(flatten({ delimiter: '_' }), [sinkRecord({ offset: 0, value: { a: { b: 1, c: { d: 'x' } }, list: [1, { e: 2 }], n: null } })]);
+    expect(out!.value).toEqual({ a_b: 1, a_c_d: 'x', list: [1, { e: 2 }], n: null });
+  });
+
+  it('with a schema: nested struct fields become optional under an optional parent', async () => {
+    const schema = struct({ id: i64(), addr: struct({ city: str() }, { optional: true }) });
+    const [out] = await runOn(flatten(), [sinkRecord({ offset: 0, value: { id: 1, addr: null }, valueSchema: schema })]);
+    expect(out!.value).toEqual({ id: 1, 'addr.city': null });
+    expect(out!.valueSchema!.fields).toEqual([
+      { name: 'id', schema: i64() },
+      { name: 'addr.city', schema: str(true) },
+    ]);
+  });
+});
+
+describe('SetSchemaMetadata (Connect docs: set the schema name, version or both on the record\'s key or value schema)', () => {
+  it('with a schema: name and version change, the data does not', async () => {
+    const [out] = await runOn(setSchemaMetadata({ schemaName: 'com.acme.Order', schemaVersion: 3 }), [sinkRecord({ offset: 0, value: { id: 1 }, valueSchema: struct({ id: i64() }) })]);
+    expect(out!.value).toEqual({ id: 1 });
+    expect(out!.valueSchema).toMatchObject({ name: 'com.acme.Order', version: 3 });
+  });
+
+  it('without a schema: a record error, as Connect requires a schema', async () => {
+    await expect(runOn(setSchemaMetadata({ schemaName: 'x' }), [sinkRecord({ offset: 2, value: { id: 1 } })])).rejects.toThrow(/offset 2: the value has no schema/);
+  });
+});
