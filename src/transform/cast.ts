@@ -5,7 +5,7 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
-import { float32ToJson } from '../decode/connect-json.js';
+import { float32ToJson, float64ToJson } from '../decode/connect-json.js';
 import { JsonNumber } from '../common/json-text.js';
 import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
@@ -76,7 +76,7 @@ export function castValue(value: unknown, type: CastType, fail: (why: string) =>
   if (typeof value === 'boolean') n = value ? 1 : 0;
   else if (typeof value === 'string') n = parseNumber(value, type, fail);
   else n = value as number | bigint;
-  if (type === 'float64') return Number(n);
+  if (type === 'float64') return float64ToJson(Number(n)); // a Java double: 21 is written 21.0
   if (type === 'float32') return float32ToJson(Math.fround(Number(n)));
   const bits = BITS[type]!;
   const whole = typeof n === 'bigint' ? n : BigInt(Number.isFinite(n) ? Math.trunc(n) : 0);

@@ -22,6 +22,12 @@ describe('Cast (Connect docs: cast fields or the entire key or value to a specif
     expect(out!.value).toEqual({ a: 42, b: -3, c: true, d: '17', e: 1.5, f: true, g: 'kept' });
   });
 
+  it('to float64 writes a Java double in the body: 21 becomes 21.0', async () => {
+    const { jsonText } = await import('../../../src/common/json-text.js');
+    const [out] = await runOn(cast({ spec: { e: 'float64' } }), [sinkRecord({ offset: 0, value: { e: 21 } })]);
+    expect(jsonText(out!.value)).toBe('{"e":21.0}');
+  });
+
   it('with a schema: the field schemas change type; the whole value can be cast', async () => {
     const schema = struct({ qty: str(true), id: i64() });
     const [out] = await runOn(cast({ spec: { qty: 'int32' } }), [sinkRecord({ offset: 0, value: { qty: '5', id: 1 }, valueSchema: schema })]);
