@@ -10,6 +10,8 @@ export interface ConsumeLimit {
   readonly seconds: number;
   readonly recordsPerSecond: number;
   readonly mbPerSecond: number;
+  /** CPU of this (the bench's) process per 1,000 records read, librdkafka's threads included: the floor under the sink's. */
+  readonly cpuMsPer1000?: number;
 }
 
 /** Reads `count` records of `topic` with a fresh group, as fast as node-rdkafka allows (1000 per consume call, like the sink). */
@@ -25,17 +27,27 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
   let read = 0;
   let bytes = 0;
   let first = 0;
+  let cpuAtFirst: NodeJS.CpuUsage | undefined;
+  // Taken when the last record arrived: leaving the group afterwards is not reading.
+  let last = 0;
+  let cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   try {
     await new Promise<void>((resolve, reject) => {
       const poll = (): void => {
         if (Date.now() > deadline) return reject(new Error(`raw consume: ${read} of ${count} records after ${timeoutMs} ms`));
         consumer.consume(1000, (err, messages) => {
           if (err && err.code !== rdkafka.CODES.ERRORS.ERR__TIMED_OUT) return reject(err);
-          if (messages.length > 0 && first === 0) first = Date.now();
+          if (messages.length > 0 && first === 0) {
+            first = Date.now();
+            cpuAtFirst = process.cpuUsage();
+          }
           for (const m of messages) bytes += m.value?.length ?? 0;
           read += messages.length;
-          if (read >= count) resolve();
-          else setImmediate(poll);
+          if (read >= count) {
+            last = Date.now();
+            cpu = process.cpuUsage(cpuAtFirst);
+            resolve();
+          } else setImmediate(poll);
         });
       };
       poll();
@@ -43,8 +55,9 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }
-  const seconds = (Date.now() - first) / 1000;
-  return { records: read, seconds, recordsPerSecond: read / seconds, mbPerSecond: bytes / 1e6 / seconds };
+  const seconds = Math.max(0.001, (last - first) / 1000);
+  const cpuMsPer1000 = ((cpu.user + cpu.system) / 1000 / Math.max(1, read)) * 1000;
+  return { records: read, seconds, recordsPerSecond: read / seconds, mbPerSecond: bytes / 1e6 / seconds, cpuMsPer1000 };
 }
 
 export interface RequestLimit {

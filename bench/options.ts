@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly lingerMs?: number;
   readonly concurrency?: number;
   readonly receiverLatencyMs?: number;
+  /** `ordering` of the per-record run (default none; partition shows the early-commit path under pressure). */
+  readonly ordering?: string;
   readonly scenarios: readonly ScenarioName[];
   /** max.in.flight.records of every run (the product default unless given). */
   readonly maxInFlight: number;
@@ -40,6 +42,7 @@ const HELP = `npm run bench -- [options]
   --linger MS            batch.linger.ms (scenario default: 100)
   --concurrency N        http.concurrency (scenario default: 8; per-record 64)
   --receiver-latency MS  receiver answers after MS (scenario default: 0; per-record 5, adaptive 20)
+  --ordering MODE        ordering of the per-record run: none (default), partition, key
   --max-in-flight N      max.in.flight.records (default 20000, the sink's default)
   --scenario NAMES       comma-separated: ${SCENARIOS.join(',')} (default: all)
   --stall-seconds S      how long the stalled receiver stays silent (default 60; smoke 3)
@@ -62,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       linger: { type: 'string' },
       concurrency: { type: 'string' },
       'receiver-latency': { type: 'string' },
+      ordering: { type: 'string' },
       scenario: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'stall-seconds': { type: 'string' },
@@ -86,6 +90,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     return n;
   };
   const optional = (name: string, raw: string | undefined, min = 1): number | undefined => (raw === undefined ? undefined : num(name, raw, 0, min));
+  if (values.ordering !== undefined && !['none', 'partition', 'key'].includes(values.ordering)) throw new Error(`--ordering: one of none, partition, key; got ${values.ordering}`);
   const scenarios = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
   for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--scenario: unknown ${s}; one of ${SCENARIOS.join(', ')}`);
   return {
@@ -97,6 +102,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     lingerMs: optional('linger', values.linger, 0),
     concurrency: optional('concurrency', values.concurrency),
     receiverLatencyMs: optional('receiver-latency', values['receiver-latency'], 0),
+    ordering: values.ordering,
     scenarios: scenarios as ScenarioName[],
     maxInFlight: num('max-in-flight', values['max-in-flight'], 20_000),
     stallSeconds: num('stall-seconds', values['stall-seconds'], smoke ? 3 : 60, 0),

@@ -17,6 +17,8 @@ export interface PipelineSample {
   readonly requests: number;
   readonly limit: number;
   readonly consumed: number;
+  /** Offset commits the source sent so far. */
+  readonly commits: number;
 }
 
 let inFlight = 0;
@@ -56,6 +58,7 @@ const sample = (): PipelineSample => {
     requests,
     limit: limitOf(),
     consumed: running.stats().consumed,
+    commits: running.stats().commits,
   };
 };
 const timer = setInterval(() => process.send!(sample()), 200);

@@ -23,7 +23,7 @@ export interface BenchResult {
 }
 
 export function summaryTable(result: BenchResult): string {
-  const head = ['run', 'records', 'rec/s', 'MB/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/1k', 'peak RSS MB', 'rejected', 'limit', 'ratio', 'target', 'all arrived'];
+  const head = ['run', 'records', 'rec/s', 'MB/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/1k', 'commits/s', 'peak RSS MB', 'rejected', 'limit', 'ratio', 'target', 'all arrived'];
   const rows = result.runs.map((r) => [
     r.label,
     fmt(r.records),
@@ -34,6 +34,7 @@ export function summaryTable(result: BenchResult): string {
     r.latency ? fmt(r.latency.p95) : '-',
     r.latency ? fmt(r.latency.p99) : '-',
     r.cpuMsPer1000.toFixed(1),
+    r.commitsPerSecond === undefined ? '-' : r.commitsPerSecond.toFixed(1),
     r.peakRssMb.toFixed(0),
     r.requests > 0 ? `${((r.rejected / r.requests) * 100).toFixed(1)}%` : '-',
     r.limitValue === undefined ? r.limitName : `${r.limitName} ${fmt(r.limitValue)}`,
@@ -44,7 +45,7 @@ export function summaryTable(result: BenchResult): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const limits = [
-    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s`),
+    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
     ...Object.entries(result.limits.requests).map(([key, l]) => `receiver under autocannon (${key}): ${fmt(l.requestsPerSecond)} req/s, ${l.mbPerSecond.toFixed(1)} MB/s`),
   ];
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), '', ...limits].join('\n');

@@ -40,6 +40,8 @@ export interface RunResult {
   readonly rejected: number;
   readonly latency?: LatencySummary;
   readonly cpuMsPer1000: number;
+  /** Offset commits per second, first to last arrival (a commit storm shows here). */
+  readonly commitsPerSecond?: number;
   readonly peakRssMb: number;
   /** Every record arrived (stalled: each pre-produced sequence number seen at least once). */
   readonly allArrived: boolean;
@@ -84,13 +86,18 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   const deadline = started + context.timeoutSeconds * 1000;
   let previous = 0;
   let cpuAtFirst: number | undefined;
+  let commitsAtFirst = 0;
   let report = await receiver.report();
   for (;;) {
     await sleep(SAMPLE_MS);
     const cpuBefore = last?.cpuMs ?? 0;
+    const commitsBefore = last?.commits ?? 0;
     report = await receiver.report();
     const arrived = verify ? report.unique : report.records;
-    if (arrived > 0 && cpuAtFirst === undefined) cpuAtFirst = cpuBefore;
+    if (arrived > 0 && cpuAtFirst === undefined) {
+      cpuAtFirst = cpuBefore;
+      commitsAtFirst = commitsBefore;
+    }
     timeline.push({ t: (Date.now() - started) / 1000, recordsPerSecond: ((report.records - previous) * 1000) / SAMPLE_MS, inFlightRequests: last?.inFlightRequests ?? 0, limit: last?.limit ?? 0 });
     previous = report.records;
     progress.update(arrived, { rate: timeline.at(-1)!.recordsPerSecond, inFlight: last?.inFlightRequests ?? 0, held: report.held });
@@ -98,6 +105,7 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   }
   const done = report;
   const cpuAtEnd = last?.cpuMs ?? 0;
+  const commitsAtEnd = last?.commits ?? 0;
   const arrived = verify ? done.unique : done.records;
   progress.finish(arrived >= target ? 'done' : failure ?? 'timed out');
 
@@ -120,6 +128,7 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
     rejected: done.rejected,
     latency,
     cpuMsPer1000: ((cpuAtEnd - (cpuAtFirst ?? 0)) / Math.max(1, arrived)) * 1000,
+    commitsPerSecond: (commitsAtEnd - commitsAtFirst) / seconds,
     peakRssMb: (final?.maxRss ?? last?.maxRss ?? 0) / 1024 / 1024,
     allArrived: arrived >= target,
     uniqueArrived: verify ? done.unique : undefined,

@@ -55,7 +55,7 @@ export function pipelineRuns(options: BenchOptions, runId: string): PipelineRun[
         const concurrency = options.concurrency ?? 64;
         runs.push({
           label: 'per-record', scenario, topic: 'plain', records: options.recordsSmall, limit: 'requests', concurrency, recordsPerRequest: 1,
-          connector: { ...base(name(), options.maxInFlight), 'batching.enabled': false, 'http.concurrency': concurrency, ordering: 'none' },
+          connector: { ...base(name(), options.maxInFlight), 'batching.enabled': false, 'http.concurrency': concurrency, ordering: options.ordering ?? 'none' },
           receiver: { latencyMs: options.receiverLatencyMs ?? 5, countBy: 'request' },
         });
         break;

@@ -22,7 +22,7 @@ export interface PipelineObserver {
   failed(count: number, action: 'dlq' | 'drop', error: string): void;
   /** librdkafka's statistics, as JSON text, and the end offsets just asked of the broker for paused partitions. */
   statistics(json: string, ends?: ReadonlyMap<string, number>): void;
-  /** The broker answered an offset commit. */
+  /** The broker answered an offset commit (once per commit request: their rate shows a commit storm). */
   committed(ok: boolean): void;
 }
 

@@ -53,15 +53,24 @@ function lingering(options: BatchOptions): OperatorFunction<readonly SinkRecord[
           // keyOf is config or user code: a throw goes to the pipeline's error path (as RxJS's own operators do),
           // never to uncaughtException.
           try {
+            // Polls come in partition runs: consecutive records mostly share a key, so the last one's batch is kept.
+            let lastKey: string | undefined;
+            let current: OpenBatch | undefined;
             for (const record of records) {
               const key = keyOf(record) ?? '';
-              let current = open.get(key);
+              if (key !== lastKey || current === undefined) {
+                current = open.get(key);
+                lastKey = key;
+              }
               if (!current) {
                 current = { records: [], timer: scheduler.schedule(() => flush(key), lingerMs) };
                 open.set(key, current);
               }
               current.records.push(record);
-              if (current.records.length >= maxSize) flush(key);
+              if (current.records.length >= maxSize) {
+                flush(key);
+                current = undefined;
+              }
             }
           } catch (error) {
             subscriber.error(error);

@@ -14,11 +14,16 @@ import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from '../records/record.js';
 import { toKafkaRecord } from './message-record.js';
 import { createConsumer } from './consumer.js';
+import { ClientErrors, secretValues } from './client-errors.js';
 import { statisticsWithEnds } from './high-watermarks.js';
+import { CommitPacer } from './commit-pacer.js';
+import { CommitLedger } from './commit-ledger.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
 const BUSY_POLL_MS = 5;
+/** Least time between early commits (or the commit interval, when shorter); small against the window's drain time. */
+const EARLY_COMMIT_SPACING_MS = 20;
 
 export interface SourceStats {
   readonly consumed: number;
@@ -26,25 +31,27 @@ export interface SourceStats {
   readonly paused: boolean;
   /** Last offsets the broker confirmed as committed, by "topic/partition". */
   readonly committed: ReadonlyMap<string, number>;
+  /** Offset commits sent to the broker (interval, early, revoke and close). */
+  readonly commits: number;
 }
 
 export class KafkaSource {
   readonly records$: Observable<KafkaRecord[]>;
   private readonly consumer: KafkaConsumer;
+  private readonly errors: ClientErrors; // librdkafka's errors, collapsed; a fatal one fails connect() or records$
   private readonly trackers = new Map<string, PartitionTracker>();
-  private readonly lastCommitted = new Map<string, number>();
-  private readonly confirmed = new Map<string, number>();
+  /** Records settled, commits awaiting the broker, offsets sent and confirmed, per partition. */
+  private readonly ledger = new CommitLedger();
   /** Records read and not yet covered by a confirmed commit, and which partitions that pauses. */
   private readonly flow: FlowControl;
   /** The current assignment, as the rebalance callback set it (asking the consumer throws in some states). */
   private assigned: string[] = [];
-  /** Per partition: records the watermark passed that no commit has carried yet. */
-  private readonly uncommitted = new Map<string, number>();
-  /** Per "topic/partition@offset": records carried by a commit awaiting the broker's answer. */
-  private readonly committing = new Map<string, number>();
   /** Partitions this consumer paused and did not resume yet (librdkafka may keep that across a rebalance). */
   private readonly pausedHere = new Set<string>();
-  private commitQueued = false;
+  /** Decides when to commit before the interval (commit-pacer.ts); `earlyCommit` is the one commit it scheduled. */
+  private readonly pacer: CommitPacer;
+  private earlyCommit: NodeJS.Timeout | undefined;
+  private commits = 0;
   private consumed = 0;
   private stopping = false;
   private commitTimer: NodeJS.Timeout | undefined;
@@ -54,9 +61,10 @@ export class KafkaSource {
     private readonly log: Logger,
   ) {
     this.flow = new FlowControl(options.maxInFlightRecords);
+    this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs) });
     this.consumer = createConsumer(options, (err, assignment) => this.rebalance(err, assignment));
     this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
-    this.consumer.on('event.error', (err) => this.log.warn('kafka client error', { error: err.message, code: err.code }));
+    this.errors = new ClientErrors(this.consumer, log, { client: 'kafka consumer', secrets: secretValues(options.rdkafka) });
     this.records$ = new Observable<KafkaRecord[]>((subscriber) => {
       let active = true;
       const poll = (timeout: number): void => {
@@ -75,12 +83,14 @@ export class KafkaSource {
             }
             this.log.warn('kafka consume error, polling on', { error: err.message, code: err.code });
           }
-          const records = messages && messages.length > 0 ? this.toRecords(messages) : [];
+          const busy = messages !== undefined && messages.length > 0;
+          const records = busy ? this.toRecords(messages) : [];
           if (records.length > 0) subscriber.next(records);
           this.applyBackpressure();
-          setImmediate(poll, messages && messages.length > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
+          setImmediate(poll, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
         });
       };
+      this.errors.onFatal((error) => active && subscriber.error(error));
       poll(IDLE_POLL_MS);
       return () => {
         active = false;
@@ -90,11 +100,7 @@ export class KafkaSource {
 
   /** Connects, joins the group `options.groupId` and subscribes; resolves once connected. */
   async connect(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.consumer.connect({ timeout: 30_000 }, (err) =>
-        err ? reject(new KafkaError(`cannot connect to Kafka at ${String(this.options.rdkafka['bootstrap.servers'])}: ${err.message}`, true, err)) : resolve(),
-      );
-    });
+    await this.errors.connect(30_000, `Kafka at ${String(this.options.rdkafka['bootstrap.servers'])}`);
     this.consumer.subscribe([...this.options.topics]);
     this.commitTimer = setInterval(() => this.commit(false), this.options.commitIntervalMs);
     this.commitTimer.unref();
@@ -123,10 +129,12 @@ export class KafkaSource {
   async close(): Promise<void> {
     this.stopping = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
-    if (!this.consumer.isConnected()) return;
+    if (this.earlyCommit) clearTimeout(this.earlyCommit);
+    this.errors.close();
+    if (this.errors.connectFailed || !this.consumer.isConnected()) return;
     this.commit(true);
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
-    this.log.info('kafka source closed', { committed: Object.fromEntries(this.confirmed) });
+    this.log.info('kafka source closed', { committed: Object.fromEntries(this.ledger.confirmed) });
   }
 
   /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound. */
@@ -135,25 +143,29 @@ export class KafkaSource {
   }
 
   stats(): SourceStats {
-    const paused = this.flow.isPaused();
-    return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused, committed: this.confirmed };
+    return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits };
   }
 
   /**
-   * Per record: one object; per partition and poll: one flow-control update (polls come in partition runs). Offsets
-   * this assignment handed out already (librdkafka rewound the fetch position) are skipped: they are in the pipeline.
+   * Per record: one object; per partition run of the poll (polls come in partition runs): one tracker lookup and
+   * one flow-control update. Offsets this assignment handed out already (librdkafka rewound the fetch position) are
+   * skipped: they are in the pipeline.
    */
   private toRecords(messages: Message[]): KafkaRecord[] {
     const records: KafkaRecord[] = [];
-    const perPartition = new Map<PartitionTracker, number>();
     let tracker: PartitionTracker | undefined;
+    let run = 0;
     for (const m of messages) {
-      if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) tracker = this.tracker(m.topic, m.partition);
+      if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) {
+        if (run > 0) this.flow.add(idOf(tracker!), run);
+        tracker = this.tracker(m.topic, m.partition);
+        run = 0;
+      }
       if (!tracker.track(m.offset)) continue;
-      perPartition.set(tracker, (perPartition.get(tracker) ?? 0) + 1);
+      run += 1;
       records.push(toKafkaRecord(m, tracker));
     }
-    for (const [partitionTracker, count] of perPartition) this.flow.add(idOf(partitionTracker), count);
+    if (run > 0) this.flow.add(idOf(tracker!), run);
     this.consumed += records.length;
     const again = messages.length - records.length;
     if (again > 0) this.log.debug('kafka delivered records again after a pause; skipped (already in the pipeline)', { count: again, first: `${idOf(messages[0]!)}@${messages[0]!.offset}` });
@@ -171,18 +183,22 @@ export class KafkaSource {
   }
 
   private settled(id: string, count: number): void {
-    this.uncommitted.set(id, (this.uncommitted.get(id) ?? 0) + count);
+    this.ledger.settled(id, count);
     this.commitSoonIfPressed();
   }
 
-  /** Near the bound, waiting for the commit interval would stall the flow: commit now (one commit at a time). */
+  /** Near the bound, waiting for the commit interval would stall the flow: commit early, one at a time, paced. */
   private commitSoonIfPressed(): void {
-    if (this.commitQueued || this.committing.size > 0 || !this.flow.pressed()) return;
-    this.commitQueued = true;
-    setImmediate(() => {
-      this.commitQueued = false;
-      this.commit(false);
-    });
+    const { flow, ledger } = this;
+    if (this.earlyCommit !== undefined || this.stopping || !(flow.pressed() || flow.isPaused())) return;
+    const pressure = { inFlight: flow.inFlight(), uncommitted: ledger.uncommittedCount(), committing: ledger.awaiting(), paused: flow.isPaused() };
+    const wait = this.pacer.due(pressure, Date.now());
+    if (wait === undefined) return;
+    this.earlyCommit = setTimeout(() => {
+      this.earlyCommit = undefined;
+      if (!this.ledger.awaiting() && !this.stopping) this.commit(false);
+    }, wait);
+    this.earlyCommit.unref();
   }
 
   private applyBackpressure(): void {
@@ -204,16 +220,13 @@ export class KafkaSource {
     for (const [id, tracker] of this.trackers) {
       if (only && !only.has(id)) continue;
       const offset = tracker.committable();
-      if (offset === undefined || offset === this.lastCommitted.get(id)) continue;
+      if (offset === undefined || !this.ledger.moved(id, offset)) continue;
       offsets.push({ topic: tracker.topic, partition: tracker.partition, offset });
     }
     if (offsets.length === 0) return;
-    for (const o of offsets) {
-      const id = idOf(o);
-      this.committing.set(`${id}@${o.offset}`, (this.committing.get(`${id}@${o.offset}`) ?? 0) + (this.uncommitted.get(id) ?? 0));
-      this.uncommitted.delete(id);
-      this.lastCommitted.set(id, o.offset);
-    }
+    this.commits += 1;
+    this.pacer.started(Date.now());
+    this.ledger.sent(offsets);
     try {
       if (sync) {
         this.consumer.commitSync(offsets);
@@ -226,21 +239,9 @@ export class KafkaSource {
     }
   }
 
-  /** The broker's answer to a commit (librdkafka may report a commit twice: the second finds nothing to settle). */
+  /** The broker's answer (err is undefined, not null, on success; a commit reported twice settles nothing the second time). */
   private onCommitted(err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]): void {
-    for (const o of offsets) {
-      const id = idOf(o);
-      const count = this.committing.get(`${id}@${o.offset}`);
-      if (count === undefined) continue;
-      this.committing.delete(`${id}@${o.offset}`);
-      if (err) {
-        this.uncommitted.set(id, (this.uncommitted.get(id) ?? 0) + count);
-        if (this.lastCommitted.get(id) === o.offset) this.lastCommitted.delete(id);
-      } else {
-        this.flow.add(id, -count);
-        this.confirmed.set(id, o.offset);
-      }
-    }
+    for (const [id, count] of this.ledger.answered(Boolean(err), offsets)) this.flow.add(id, -count);
     if (err) {
       this.log.warn('offset commit failed; retrying at the next interval (delivered records stay in flight meanwhile)', { error: err.message });
     } else {
@@ -278,11 +279,9 @@ export class KafkaSource {
           const tracker = this.trackers.get(id);
           if (!tracker) continue;
           this.flow.forget(id);
-          this.uncommitted.delete(id);
-          for (const key of this.committing.keys()) if (key.startsWith(`${id}@`)) this.committing.delete(key);
+          this.ledger.forget(id);
           tracker.revoke();
           this.trackers.delete(id);
-          this.lastCommitted.delete(id);
         }
         consumer.unassign();
         this.assigned = [];

@@ -1,6 +1,9 @@
 /** A librdkafka message as the record the pipeline carries. */
 import type { Message } from 'node-rdkafka';
-import type { KafkaRecord, OffsetHandle } from '../records/record.js';
+import type { KafkaRecord, OffsetHandle, RecordHeader } from '../records/record.js';
+
+/** Most records carry no headers: they share one empty list. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 export function toKafkaRecord(m: Message, handle: OffsetHandle): KafkaRecord {
   const key = toBuffer(m.key);
@@ -24,7 +27,7 @@ function toBuffer(key: Message['key']): Buffer | null {
 }
 
 function toHeaders(headers: Message['headers']): KafkaRecord['headers'] {
-  if (!headers || headers.length === 0) return [];
+  if (!headers || headers.length === 0) return NO_HEADERS;
   return headers.flatMap((h) =>
     Object.entries(h).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : (value as Buffer) })),
   );

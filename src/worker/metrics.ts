@@ -23,6 +23,8 @@ export interface ConnectorTotals {
 /** What the metrics ask the worker at scrape time. */
 export interface LiveView {
   connectors(): { name: string; state: string; inFlight: number }[];
+  /** Cluster mode: every worker's tasks of each connector (the status topic's view); undefined when standalone. */
+  clusterTasks?(): { connector: string; state: string }[];
 }
 
 const PREFIX = 'kafka_http_sink_';
@@ -53,6 +55,24 @@ export class WorkerMetrics {
 
   constructor(view: LiveView) {
     const totals = this.totals;
+    if (view.clusterTasks) {
+      const clusterTasks = view.clusterTasks.bind(view);
+      new Gauge({
+        name: `${PREFIX}cluster_tasks`,
+        help: "Cluster mode: tasks per state of each connector across every worker (the status topic's view, the same on every worker).",
+        labelNames: ['connector', 'state'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const counts = new Map<string, number>();
+          for (const t of clusterTasks()) counts.set(`${t.connector}\u0000${t.state}`, (counts.get(`${t.connector}\u0000${t.state}`) ?? 0) + 1);
+          for (const [key, count] of counts) {
+            const [connector, state] = key.split('\u0000') as [string, string];
+            this.set({ connector, state }, count);
+          }
+        },
+      });
+    }
     new Gauge({
       name: `${PREFIX}records_in_flight`,
       help: 'Records read and not yet covered by a confirmed offset commit.',

@@ -53,10 +53,12 @@ describe('bench report', () => {
     const result: BenchResult = {
       startedAt: 'now', command: 'npm run bench', machine: { cpus: 2, cpuModel: 'x', memoryGb: 4, node: 'v20', platform: 'linux' }, options: {},
       limits: { consume: { plain: { records: 1000, seconds: 1, recordsPerSecond: 2000, mbPerSecond: 1 } }, requests: {} },
-      runs: [{ ...run('batched'), limitName: 'raw consume rec/s', limitValue: 2000, ratio: 0.5 }, { ...run('stalled', { allArrived: false, failure: 'timed out' }), limitName: '-' }],
+      runs: [{ ...run('batched', { commitsPerSecond: 4.25 }), limitName: 'raw consume rec/s', limitValue: 2000, ratio: 0.5 }, { ...run('stalled', { allArrived: false, failure: 'timed out' }), limitName: '-' }],
     };
     const table = summaryTable(result);
     expect(table).toMatch(/\| batched .*\| +50% \|/);
+    expect(table).toMatch(/CPU ms\/1k \| commits\/s \|/);
+    expect(table).toMatch(/\| +5\.0 \| +4\.3 \|/); // CPU per 1,000 records, commits per second
     expect(table).toContain('NO (timed out)');
     expect(table).toContain('raw consume (plain): 2,000 records/s');
   });

@@ -113,4 +113,22 @@ describe('PartitionTracker', () => {
     expect(tracker.inFlight()).toBe(0);
     expect(settled.reduce((a, b) => a + b, 0)).toBe(2600);
   });
+
+  it('keeps the watermark over thousands of gaps (a compacted topic: every other offset), in and out of order', () => {
+    const odd = range(0, 6000).filter((o) => o % 2 === 1);
+    const { tracker, settled } = tracking(odd);
+    for (const offset of odd.slice(0, 2500)) tracker.ack(offset);
+    expect(tracker.committable()).toBe(5000);
+    expect(tracker.inFlight()).toBe(500);
+
+    for (const offset of odd.slice(2501).reverse()) tracker.ack(offset);
+    expect(tracker.committable()).toBe(5000); // 5001 still out
+    tracker.ack(5001);
+    expect(tracker.committable()).toBe(6000);
+    expect(tracker.inFlight()).toBe(0);
+    expect(settled.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(tracker.track(5999)).toBe(false);
+    expect(tracker.track(6001)).toBe(true);
+    expect(tracker.inFlight()).toBe(1);
+  });
 });
