@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** `ordering` of the per-record run (default none; partition shows the early-commit path under pressure). */
   readonly ordering?: string;
   readonly scenarios: readonly ScenarioName[];
+  /** tasks.max values the batched and per-record scenarios run with: one pipeline process per task, one group. */
+  readonly tasks: readonly number[];
   /** max.in.flight.records of every run (the product default unless given). */
   readonly maxInFlight: number;
   readonly stallSeconds: number;
@@ -44,6 +46,7 @@ const HELP = `npm run bench -- [options]
   --receiver-latency MS  receiver answers after MS (scenario default: 0; per-record 5, adaptive 20)
   --ordering MODE        ordering of the per-record run: none (default), partition, key
   --max-in-flight N      max.in.flight.records (default 20000, the sink's default)
+  --tasks LIST           tasks.max values for batched and per-record, e.g. 1,2 (default 1,2; smoke 1)
   --scenario NAMES       comma-separated: ${SCENARIOS.join(',')} (default: all)
   --stall-seconds S      how long the stalled receiver stays silent (default 60; smoke 3)
   --adaptive-capacity K  concurrent requests the adaptive scenario's receiver accepts (default 16)
@@ -67,6 +70,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       'receiver-latency': { type: 'string' },
       ordering: { type: 'string' },
       scenario: { type: 'string' },
+      tasks: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'stall-seconds': { type: 'string' },
       'adaptive-capacity': { type: 'string' },
@@ -104,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     receiverLatencyMs: optional('receiver-latency', values['receiver-latency'], 0),
     ordering: values.ordering,
     scenarios: scenarios as ScenarioName[],
+    tasks: (values.tasks ?? (smoke ? '1' : '1,2')).split(',').map((t) => num('tasks', t.trim(), 1)),
     maxInFlight: num('max-in-flight', values['max-in-flight'], 20_000),
     stallSeconds: num('stall-seconds', values['stall-seconds'], smoke ? 3 : 60, 0),
     adaptiveCapacity: num('adaptive-capacity', values['adaptive-capacity'], 16),

@@ -69,15 +69,24 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   // One profile per thread (node names them CPU.<date>.<pid>.<thread>...); the main thread's is the largest.
   const execArgv = context.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(context.profileDir, run.label.replace(/\W+/g, '-'))] : [];
   const started = Date.now();
-  const child = forkTs('./pipeline-process.ts', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } });
+  // tasks.max=N: N pipeline processes in the connector's group, as `run` starts them; their samples are summed.
+  const children = Array.from({ length: run.tasks ?? 1 }, () =>
+    forkTs('./pipeline-process.ts', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } }),
+  );
+  const samples = new Map<ChildProcess, PipelineSample>();
   let last: PipelineSample | undefined;
   let failure: string | undefined;
-  child.on('message', (message: { type: string; message?: string }) => {
-    if (message.type === 'sample') last = message as unknown as PipelineSample;
-    if (message.type === 'failed') failure = message.message;
-  });
-  child.once('exit', (code) => (failure ??= code === 0 ? undefined : `pipeline process exited with ${String(code)}`));
-  await nextMessage(child, 'started', 60_000);
+  for (const child of children) {
+    child.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'sample') {
+        samples.set(child, message as unknown as PipelineSample);
+        last = sumSamples([...samples.values()]);
+      }
+      if (message.type === 'failed') failure = message.message;
+    });
+    child.once('exit', (code) => (failure ??= code === 0 ? undefined : `pipeline process exited with ${String(code)}`));
+  }
+  await Promise.all(children.map((child) => nextMessage(child, 'started', 60_000)));
 
   const target = run.records;
   const verify = run.receiver.verifyRecords !== undefined;
@@ -114,7 +123,8 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   const rate = arrived / seconds;
   if (failure === undefined && arrived >= target && context.latencySeconds > 0) latency = await latencyPhase(run, context, rate);
 
-  const final = await stopPipeline(child);
+  const finals = (await Promise.all(children.map(stopPipeline))).filter((f): f is PipelineSample => f !== undefined);
+  const final = finals.length > 0 ? sumSamples(finals) : undefined;
   return {
     label: run.label,
     scenario: run.scenario,
@@ -153,6 +163,22 @@ async function latencyPhase(run: PipelineRun, context: RunContext, measuredRate:
     await sleep(100);
   }
   return context.receiver.latency();
+}
+
+/** The tasks of one run as one: CPU, memory, requests and commits added up. */
+function sumSamples(samples: readonly PipelineSample[]): PipelineSample {
+  const sum = (pick: (s: PipelineSample) => number): number => samples.reduce((total, s) => total + pick(s), 0);
+  return {
+    type: 'sample',
+    cpuMs: sum((s) => s.cpuMs),
+    rss: sum((s) => s.rss),
+    maxRss: sum((s) => s.maxRss),
+    inFlightRequests: sum((s) => s.inFlightRequests),
+    requests: sum((s) => s.requests),
+    limit: sum((s) => s.limit),
+    consumed: sum((s) => s.consumed),
+    commits: sum((s) => s.commits),
+  };
 }
 
 async function stopPipeline(child: ChildProcess): Promise<PipelineSample | undefined> {

@@ -16,6 +16,8 @@ export interface PipelineRun {
   /** Concurrency and body size the load generator uses for this run's request limit. */
   readonly concurrency: number;
   readonly recordsPerRequest: number;
+  /** Pipeline processes in the connector's group (tasks.max); 1 unless the run says otherwise. */
+  readonly tasks?: number;
 }
 
 /** Keys every run shares; `topics` is the run's own topic, set by the caller. */
@@ -30,6 +32,10 @@ const base = (name: string, maxInFlight: number): Record<string, unknown> => ({
 
 /** Every pipeline run the chosen scenarios need, in order. */
 export function pipelineRuns(options: BenchOptions, runId: string): PipelineRun[] {
+  return withTasks(singleTaskRuns(options, runId), options.tasks, runId);
+}
+
+function singleTaskRuns(options: BenchOptions, runId: string): PipelineRun[] {
   const batchSize = options.batchSize ?? 500;
   const linger = options.lingerMs ?? 100;
   const batched = (concurrency: number): Record<string, unknown> => ({
@@ -105,4 +111,14 @@ export function pipelineRuns(options: BenchOptions, runId: string): PipelineRun[
     }
   }
   return runs;
+}
+
+/** Each batched and per-record run once per tasks.max value (its own connector name, so its own group). */
+function withTasks(runs: readonly PipelineRun[], tasks: readonly number[], runId: string): PipelineRun[] {
+  return runs.flatMap((run) => {
+    if (run.scenario !== 'batched' && run.scenario !== 'per-record') return [run];
+    return tasks.map((n) =>
+      n === 1 ? run : { ...run, label: `${run.label} tasks=${n}`, tasks: n, connector: { ...run.connector, name: `${String(run.connector.name)}-t${n}-${runId}`, 'tasks.max': n } },
+    );
+  });
 }

@@ -5,7 +5,7 @@ import { parseProperties } from '../common/config/providers.js';
 import { ConfigError } from '../common/errors.js';
 import { createLogger } from '../common/log.js';
 import { startWorker } from '../worker/worker.js';
-import { type WorkerOptions, workerOptions } from '../worker/worker-config.js';
+import { type WorkerOptions, workerFileWarnings, workerOptions } from '../worker/worker-config.js';
 
 /** The worker's flags as option overrides; a flag it does not know is a ConfigError. */
 export function workerFlags(args: readonly string[]): Partial<WorkerOptions> {
@@ -36,6 +36,7 @@ export async function workerCommand(args: readonly string[], env: NodeJS.Process
   const properties = file === undefined ? {} : Object.fromEntries(parseProperties(readFileSync(file, 'utf8')));
   const options = workerOptions(env, workerFlags(file === undefined ? args : args.slice(1)), properties);
   const log = createLogger();
+  for (const warning of workerFileWarnings(properties)) log.warn(warning, { file });
   const worker = await startWorker(options, { env, log });
   process.stdout.write(`worker listening on ${worker.url} (status page ${worker.url}/ui, metrics ${worker.url}/metrics)\n`);
   await new Promise<void>((done) => {

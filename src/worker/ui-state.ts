@@ -16,6 +16,8 @@ export interface ConnectorView {
   inFlight: number;
   lag: Record<string, number>;
   rates: RateSeries;
+  /** Cluster mode: every worker's task of this connector (the status topic's view); absent when standalone. */
+  cluster?: { id: number; state: string; worker_id: string }[];
 }
 
 export function uiState(connectors: readonly ManagedConnector[], metrics: WorkerMetrics, rates: RateSampler): { connectors: ConnectorView[] } {
@@ -35,6 +37,7 @@ export function uiState(connectors: readonly ManagedConnector[], metrics: Worker
         inFlight: c.stats()?.inFlight ?? 0,
         lag: Object.fromEntries(t.lag),
         rates: rates.series(c.name),
+        ...(c.clusterTasks ? { cluster: c.clusterTasks().map((t) => ({ id: t.id, state: t.state, worker_id: t.worker_id })) } : {}),
       };
     }),
   };

@@ -99,7 +99,7 @@ type WorkerKey = keyof typeof workerConfigSpec;
  * properties file, see `CONNECT_WORKER_KEYS`), used where the variable is unset. `overrides` (the CLI's flags) win.
  */
 export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerOptions> = {}, properties: Readonly<Record<string, string>> = {}): WorkerOptions {
-  const get = workerSettings({ ...fromConnectKeys(properties), ...definedOnly(env) });
+  const get = workerSettings({ ...fromConnectKeys(properties), ...fromListeners(properties), ...definedOnly(env) });
   const options: WorkerOptions = {
     host: String(get('WORKER_HOST')),
     port: Number(get('WORKER_PORT')),
@@ -126,6 +126,50 @@ function workerSettings(env: Readonly<Record<string, string | undefined>>): (key
 
 function fromConnectKeys(properties: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(properties).flatMap(([key, value]) => (CONNECT_WORKER_KEYS[key] ? [[CONNECT_WORKER_KEYS[key], value]] : [])));
+}
+
+/**
+ * Connect's `listeners` (`http://host:port`, comma-separated; it wins over `rest.host.name`/`rest.port`): the first
+ * one's host and port. An empty host binds every interface, as in Connect; an `https` listener is refused (the REST
+ * API here serves plain HTTP: put a TLS proxy in front).
+ */
+export function fromListeners(properties: Readonly<Record<string, string>>): Record<string, string> {
+  const text = properties.listeners?.trim();
+  if (!text) return {};
+  const first = text.split(',')[0]!.trim();
+  const match = /^([a-zA-Z]+):\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/.exec(first);
+  if (!match) throw new ConfigError('listeners', `${first} is not protocol://host:port (for example http://0.0.0.0:8083)`);
+  const [, protocol, host, port] = match as unknown as [string, string, string, string];
+  if (protocol.toLowerCase() !== 'http') throw new ConfigError('listeners', `${protocol} listeners are not supported: the REST API serves http (put a TLS proxy in front); got ${first}`);
+  return { WORKER_HOST: host === '' ? '0.0.0.0' : host.replace(/^\[(.*)\]$/, '$1'), WORKER_PORT: port };
+}
+
+/** Worker-file keys read elsewhere: cluster mode's (cluster-config.ts), the security keys, and `listeners`. */
+const MEANINGFUL = /^(group\.id|bootstrap\.servers|(config|status|offset)\.storage\.(topic|replication\.factor)|heartbeat\.interval\.ms|session\.timeout\.ms|rest\.advertised\.(host\.name|port)|listeners|security\.protocol|sasl\..+|ssl\..+)$/;
+
+/** Kafka Connect worker keys that mean nothing here, and why (the worker starts; each is logged as a warning). */
+const IGNORED: readonly [RegExp, string][] = [
+  [/^plugin\.path$|^plugin\.discovery$/, 'there are no plugins to load: the HTTP sink is built in'],
+  [/^(key|value|header)\.converter(\..+)?$|^internal\.(key|value)\.converter(\..+)?$/, 'worker-level converter defaults are not applied: set key.converter/value.converter in each connector config'],
+  [/^offset\.flush\.(interval|timeout)\.ms$/, 'set offset.flush.interval.ms in each connector config (sinks commit per connector)'],
+  [/^(offset|status)\.storage\.partitions$/, 'sinks keep offsets in the consumer group connect-<name>; the status topic is created with one partition'],
+  [/^(consumer|producer|admin)\..+$/, 'client overrides go in each connector config (kafka.* keys)'],
+  [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|rebalance\.timeout\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|connector\.client\.config\.override\.policy|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (tasks are assigned by the cluster's heartbeats, see the README)"],
+];
+
+/**
+ * One warning per worker-file key this worker does not use, saying why; never silently misread. A key it maps
+ * (`CONNECT_WORKER_KEYS`, cluster and security keys, `listeners`) gives none.
+ */
+export function workerFileWarnings(properties: Readonly<Record<string, string>>): string[] {
+  const warnings: string[] = [];
+  for (const key of Object.keys(properties)) {
+    if (CONNECT_WORKER_KEYS[key] || MEANINGFUL.test(key) || /^config\.providers\./.test(key)) continue;
+    const reason = IGNORED.find(([pattern]) => pattern.test(key))?.[1];
+    warnings.push(`worker file key ${key} is ignored: ${reason ?? 'not a key this worker knows (a typo?)'}`);
+  }
+  if (properties.listeners && (properties['rest.host.name'] || properties['rest.port'])) warnings.push('worker file sets listeners and rest.host.name/rest.port: listeners wins, as in Kafka Connect');
+  return warnings;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -46,6 +46,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const cluster = options.cluster ? await openCluster(options.cluster, log) : undefined;
   const metrics: WorkerMetrics = new WorkerMetrics({
     connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, inFlight: c.stats()?.inFlight ?? 0 })),
+    ...(cluster ? { clusterTasks: () => connectors.list().flatMap((c) => cluster.tasksOf(c.name).map((t) => ({ connector: c.name, state: t.state }))) } : {}),
   });
   const connectors: Connectors = new Connectors({
     store: cluster?.store ?? fileStateStore(options.stateDir),

@@ -10,7 +10,7 @@ import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
 import { providerPolicy } from '../../src/worker/worker-config.js';
-import { bootstrap, captureLog, eventually, freshTopic } from '../support/harness.js';
+import { bootstrap, type CapturedLog, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { call, startTestWorker } from '../support/worker-client.js';
 
 /** The seed's connector file as is, pointed at a fresh topic under a fresh name. */
@@ -46,20 +46,31 @@ async function statusOf(url: string, name: string): Promise<Status | undefined> 
 
 describe('worker cluster', () => {
   const workers: Worker[] = [];
+  const logs = new Map<Worker, CapturedLog>();
   let receiver: Receiver | undefined;
   afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await closeAll();
     await receiver?.close();
     receiver = undefined;
   });
 
-  async function startClusterWorker(keys: Record<string, string>): Promise<Worker> {
-    const worker = await startTestWorker(
-      { cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') },
-      { SERVER_URL: receiver!.url },
-      captureLog(),
+  /** Closes every worker; a close slower than 5 s prints that worker's warnings, so a hang names its step. */
+  async function closeAll(): Promise<void> {
+    await Promise.all(
+      workers.splice(0).map(async (w) => {
+        const started = Date.now();
+        await w.close();
+        const took = Date.now() - started;
+        if (took > 5000) process.stderr.write(`worker ${w.url} took ${took} ms to close:\n${logs.get(w)!.lines.slice(-30).join('')}\n`);
+      }),
     );
+  }
+
+  async function startClusterWorker(keys: Record<string, string>): Promise<Worker> {
+    const captured = captureLog();
+    const worker = await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, { SERVER_URL: receiver!.url }, captured);
     workers.push(worker);
+    logs.set(worker, captured);
     return worker;
   }
 
@@ -77,6 +88,12 @@ describe('worker cluster', () => {
       await eventually(async () => (await statusOf(w.url, name))?.tasks.map((t) => t.state).join() === 'RUNNING', 15_000, `RUNNING on ${w.url}`);
     }
     expect((await statusOf(w1!.url, name))?.tasks[0]?.worker_id).toBe((await statusOf(w2!.url, name))?.tasks[0]?.worker_id);
+    // metrics: each worker shows the cluster's view of the connector's tasks, whichever worker runs it
+    for (const w of [w1!, w2!]) {
+      expect((await call(w.url, 'GET', '/metrics')).text).toContain(`kafka_http_sink_cluster_tasks{connector="${name}",state="RUNNING"} 1`);
+      const page = (await call(w.url, 'GET', '/ui/state')).body as { connectors: { name: string; cluster?: { state: string }[] }[] };
+      expect(page.connectors.find((c) => c.name === name)?.cluster?.map((t) => t.state)).toEqual(['RUNNING']);
+    }
 
     await produce(bootstrap(), topic, Array.from({ length: 20 }, (_, i) => ({ key: String(i), value: `{"iot_id":${i}}`, partition: i % 2 })));
     await receiver.waitForAccepted(20, 30_000);
@@ -118,7 +135,7 @@ describe('worker cluster', () => {
     await eventually(async () => ((await call(w1!.url, 'GET', '/connectors')).body as string[]).length === 2, 10_000, 'both connectors on worker 1');
     expect((await call(w1!.url, 'PUT', `/connectors/paused_${id}/pause`)).status).toBe(202);
     await eventually(async () => (await statusOf(w2!.url, `paused_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused on worker 2');
-    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await closeAll();
 
     const [w3, w4] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
     for (const w of [w3!, w4!]) {

@@ -2,9 +2,26 @@
  * Reads a compacted topic from its beginning and follows it: every record goes to `onRecord` in the topic's
  * order; `caughtUp` resolves once the end that existed at start was reached, `readPast(offset)` once a given
  * offset (of partition 0) was read. No consumer group: every worker reads the whole topic.
+ *
+ * It polls with `consume(n)` (one poll at a time, each under POLL_MS) rather than node-rdkafka's flowing
+ * `consume()`: with the flowing loop, closing the status topic's reader (heartbeats arriving every few hundred ms)
+ * did not finish within 10 s in the cluster tests, and leaked clients kept the process from exiting. Here `close`
+ * stops polling, waits for the one poll in flight, then disconnects, each bounded.
  */
 import rdkafka from 'node-rdkafka';
 import { KafkaError, errorMessage } from '../../common/errors.js';
+
+const POLL_MS = 100;
+const POLL_RECORDS = 500;
+const IDLE_MS = 50;
+const CLOSE_MS = 10_000;
+
+/** `promise`, or nothing after `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 export interface TailRecord {
   readonly key: string;
@@ -20,6 +37,9 @@ export class TopicTail {
   private readonly position = new Map<number, number>();
   private readonly waiting: { offset: number; partition: number; resolve: () => void }[] = [];
   private endReached!: () => void;
+  private closing = false;
+  /** Settles when the poll in flight (if any) returned. */
+  private polling: Promise<void> = Promise.resolve();
   /** Resolves once every partition reached the end it had when the tail started. */
   readonly caughtUp = new Promise<void>((resolve) => (this.endReached = resolve));
 
@@ -44,17 +64,31 @@ export class TopicTail {
       atEnd.add(eof.partition);
       if (atEnd.size >= partitions) this.endReached();
     });
-    this.consumer.on('data', (message) => {
-      this.position.set(message.partition, message.offset + 1);
-      try {
-        this.onRecord({ key: message.key?.toString() ?? '', value: message.value?.toString(), partition: message.partition, offset: message.offset });
-      } finally {
-        this.wake();
-      }
-    });
     this.consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: this.topic, partition, offset: -2 /* the beginning */ })));
-    this.consumer.consume();
+    this.consumer.setDefaultConsumeTimeout(POLL_MS);
+    this.poll();
     await this.caughtUp;
+  }
+
+  /** One poll, then the next (at once while records come, after IDLE_MS when none did), until close. */
+  private poll(): void {
+    if (this.closing) return;
+    this.polling = new Promise<void>((done) => {
+      this.consumer.consume(POLL_RECORDS, (err, messages) => {
+        done();
+        for (const message of messages ?? []) {
+          this.position.set(message.partition, message.offset + 1);
+          try {
+            this.onRecord({ key: message.key?.toString() ?? '', value: message.value?.toString(), partition: message.partition, offset: message.offset });
+          } finally {
+            this.wake();
+          }
+        }
+        if (this.closing) return;
+        const busy = (messages?.length ?? 0) > 0 && !err;
+        setTimeout(() => this.poll(), busy ? 0 : IDLE_MS).unref();
+      });
+    });
   }
 
   /** Resolves once the record at `offset` of `partition` (one this worker wrote) was read and applied. */
@@ -63,9 +97,14 @@ export class TopicTail {
     return new Promise((resolve) => this.waiting.push({ offset, partition, resolve }));
   }
 
+  /** Stops polling, lets the poll in flight return, disconnects (each wait bounded: a broker gone must not hang a close). */
   async close(): Promise<void> {
+    this.closing = true;
     for (const w of this.waiting.splice(0)) w.resolve();
-    await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
+    this.endReached();
+    await within(this.polling, POLL_MS * 5);
+    if (!this.consumer.isConnected()) return;
+    await within(new Promise<void>((resolve) => this.consumer.disconnect(() => resolve())), CLOSE_MS);
   }
 
   private wake(): void {
