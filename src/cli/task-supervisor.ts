@@ -65,7 +65,14 @@ export function superviseTasks(options: SupervisorOptions): Promise<number> {
       const child = spawn(command!, args, { env: { ...process.env, [TASK_ID_ENV]: String(task.id) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       task.child = child;
       log.info('task started', { task: task.id, pid: child.pid });
+      // A process that could not be started (EAGAIN, ENOMEM, EMFILE) goes the way of one that died.
+      child.on('error', (error) => {
+        if (task.child !== child) return;
+        log.warn('task could not be started', { task: task.id, error: error.message });
+        child.emit('exit', null, null);
+      });
       child.on('exit', (code, signal) => {
+        if (task.child !== child) return; // already handled (an 'error' that ended it)
         task.child = undefined;
         if (stopping) {
           // A task that had not set up its handlers yet ends by the SIGTERM itself: it had nothing to drain.

@@ -20,6 +20,8 @@ export interface RecordRef {
   topic: string;
   partition: number;
   offset: number;
+  /** The topic the record was read from, when a router renamed `topic`: what errors name. */
+  sourceTopic?: string;
 }
 
 /** Base class: a code to branch on (never the message) and a retriable flag. */
@@ -187,13 +189,14 @@ export class KafkaError extends SinkError {
 export function describeRecords(records: readonly RecordRef[]): string {
   const byTopicPartition = new Map<string, { topic: string; partition: number; min: number; max: number }>();
   for (const r of records) {
-    const id = `${r.topic}\u0000${r.partition}`;
+    const topic = r.sourceTopic ?? r.topic;
+    const id = `${topic}\u0000${r.partition}`;
     const range = byTopicPartition.get(id);
     if (range) {
       range.min = Math.min(range.min, r.offset);
       range.max = Math.max(range.max, r.offset);
     } else {
-      byTopicPartition.set(id, { topic: r.topic, partition: r.partition, min: r.offset, max: r.offset });
+      byTopicPartition.set(id, { topic, partition: r.partition, min: r.offset, max: r.offset });
     }
   }
   return [...byTopicPartition.values()]

@@ -57,7 +57,7 @@ export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetter
   if (options.contextHeaders) {
     const cause = rootError(error);
     const context: [string, string | undefined][] = [
-      ['topic', record.topic],
+      ['topic', record.sourceTopic ?? record.topic], // the topic it was read from, also after a router
       ['partition', String(record.partition)],
       ['offset', String(record.offset)],
       ['connector.name', options.connector],
@@ -86,7 +86,7 @@ function rootError(error: SinkError): SinkError {
 
 function errorLogFields(failed: FailedRecord, withMessages: boolean): Record<string, unknown> {
   const { record, error } = failed;
-  const fields: Record<string, unknown> = { topic: record.topic, partition: record.partition, offset: record.offset, error: errorMessage(rootError(error)) };
+  const fields: Record<string, unknown> = { topic: record.sourceTopic ?? record.topic, partition: record.partition, offset: record.offset, error: errorMessage(rootError(error)) };
   if (withMessages) {
     fields.key = record.raw.key === null ? null : truncate(record.raw.key.toString());
     fields.value = record.raw.value === null ? null : truncate(record.raw.value.toString());

@@ -68,7 +68,7 @@ export function reportMessages(delivery: Delivery, bodyMaxChars: number): DeadLe
   );
   return delivery.records.map((r): DeadLetterMessage => {
     const headers: { [name: string]: Buffer }[] = [
-      { 'input.topic': Buffer.from(r.topic) },
+      { 'input.topic': Buffer.from(r.sourceTopic ?? r.topic) },
       { 'input.partition': Buffer.from(String(r.partition)) },
       { 'input.offset': Buffer.from(String(r.offset)) },
     ];

@@ -95,8 +95,9 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
  */
 function withoutCredentials(given: string): { url: string; authorization?: string } {
   const start = given.indexOf('//') + 2;
-  const end = given.indexOf('/', start);
-  const at = given.lastIndexOf('@', end < 0 ? given.length : end);
+  // The authority ends at the first '/', '?' or '#': an '@' in the path, query or fragment is not user info.
+  const end = given.slice(start).search(/[/?#]/);
+  const at = given.lastIndexOf('@', end < 0 ? given.length : start + end);
   if (at < start) return { url: given };
   const userInfo = given.slice(start, at);
   const colon = userInfo.indexOf(':');

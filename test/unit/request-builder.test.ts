@@ -179,4 +179,15 @@ describe('credentials in http.url', () => {
     expect(settings.request.url).toBe('https://sink.test/in');
     expect(settings.request.headers.Authorization).toBe(`Basic ${Buffer.from('ingest:s3cr:t').toString('base64')}`);
   });
+
+  it.each([
+    'https://api.example.com?token=a@evil.example',
+    'https://api.example.com#frag@evil.example',
+    'https://api.example.com/path/a@b',
+  ])('leave an @ after the host alone: %s keeps its host and gets no header', async (url) => {
+    const { connectorSettings } = await import('../../src/connector/connector-config.js');
+    const settings = connectorSettings({ name: 'c', topics: 't', 'http.url': url, 'http.authorization.type': 'none' });
+    expect(settings.request.url).toBe(url);
+    expect(settings.request.headers.Authorization).toBeUndefined();
+  });
 });

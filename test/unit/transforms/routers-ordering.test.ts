@@ -23,3 +23,18 @@ describe('routers and ordering', () => {
     expect(idempotencyKey([a!])).not.toBe(idempotencyKey([b!]));
   });
 });
+
+describe('routers and what failures name', () => {
+  it('dead letters, report headers and error text name the topic the record was read from', async () => {
+    const { deadLetterMessage } = await import('../../../src/outcomes/dead-letters.js');
+    const { HttpStatusError, describeRecords } = await import('../../../src/common/errors.js');
+    const [record] = await routed([sinkRecord({ topic: 'orders', partition: 2, offset: 9 })]);
+    expect(record!.topic).toBe('all');
+    const error = new HttpStatusError(400, 'bad', false);
+    const message = deadLetterMessage({ record: record!, error }, { connector: 'c', contextHeaders: true });
+    const topicHeader = message.headers.find((h) => '__connect.errors.topic' in h);
+    expect(topicHeader?.['__connect.errors.topic']?.toString()).toBe('orders');
+    expect(describeRecords([record!])).toContain('orders');
+    expect(describeRecords([record!])).not.toContain('all');
+  });
+});
