@@ -22,7 +22,7 @@ import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, tolera
 import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
 import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { validatedWith } from '../common/config/convict-validate.js';
-import { type ProviderPolicy, resolveReferences } from '../common/config/providers.js';
+import { type ProviderPolicy, resolveReferences, untrustedKeyProblem } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
@@ -200,6 +200,8 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolic
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
+    const untrusted = providers === undefined ? undefined : untrustedKeyProblem(key, String(resolved), providers);
+    if (untrusted !== undefined) throw new ConfigError(key, untrusted);
     if (isKafkaClientKey(key)) { // kafka.*, consumer.override.*, producer.override.*
       passthrough[key] = String(resolved);
     } else if (key in SPEC) {

@@ -6,7 +6,8 @@
  * Connect's `config.providers`, KIP-993's `allowed.paths`, KIP-887's `allowlist.pattern`), and a reference it does
  * not allow is refused before anything is read.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { readBoundedFile } from './config-file.js';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -75,6 +76,36 @@ function refusal(provider: string, body: string, policy: ProviderPolicy): string
   return undefined;
 }
 
+/** Prefixes of keys that pass Kafka client properties through (librdkafka's names after the prefix). */
+const CLIENT_PREFIXES = ['kafka.', 'consumer.override.', 'producer.override.'];
+
+/** librdkafka properties that load code, run commands, read credentials caches or call out: never from the API. */
+const UNSAFE_CLIENT_PROPERTY = /^(plugin\.|ssl\.engine\.|ssl\.providers$|sasl\.kerberos\.|sasl\.oauthbearer\.token\.endpoint\.url$|debug$)/;
+
+/** A key whose value is a local path the process would read (a PEM file, a key or trust store, a library). */
+const PATH_KEY = /\.(location|locations|paths?)$/;
+
+/**
+ * Why a connector created through the API (or read from the config topic) may not set `key` to `value`, beyond its
+ * references: librdkafka properties that load libraries or run commands are refused, and a key naming a local file
+ * follows the file provider's rule (allowed only when the worker allows `file`, and only under its allowed paths).
+ * Undefined: allowed. The operator's own files (TRUSTED_PROVIDERS) may set anything.
+ */
+export function untrustedKeyProblem(key: string, value: string, policy: ProviderPolicy): string | undefined {
+  if (policy === TRUSTED_PROVIDERS) return undefined;
+  const prefix = CLIENT_PREFIXES.find((p) => key.startsWith(p));
+  const property = prefix === undefined ? key : key.slice(prefix.length);
+  if (prefix !== undefined && UNSAFE_CLIENT_PROPERTY.test(property)) {
+    return `the Kafka client property ${property} may not be set by connectors created through the worker's API (it loads code, runs commands or calls out); put it in a connector file the operator runs`;
+  }
+  if (!PATH_KEY.test(property) || value === '') return undefined;
+  const change = policy.setBy ? ` (set by ${policy.setBy.providers})` : '';
+  if (!policy.providers.has('file')) return `names a local file, which connectors created through the worker's API may do only when the worker allows the file config provider${change}`;
+  if (!policy.allowedPaths) return undefined;
+  const refused = pathRefusal(value, policy.allowedPaths);
+  return refused === undefined ? undefined : `may not read ${value}: ${refused}${policy.setBy ? ` (set by ${policy.setBy.allowedPaths})` : ''}`;
+}
+
 /** Why `path` may not be read under `allowed` (absolute directories), by its text alone. */
 function pathRefusal(path: string, allowed: readonly string[]): string | undefined {
   if (!isAbsolute(path)) return 'the path must be absolute';
@@ -110,11 +141,11 @@ function fromFile(key: string, body: string, policy: ProviderPolicy): string {
     if (policy.allowedPaths && !within(realpathSync(path), policy.allowedPaths.map(realDir))) {
       throw new ConfigError(key, `\${file:${path}:${name}}: the config provider file may not read ${path}: it links outside the allowed paths`);
     }
-    text = readFileSync(path, 'utf8');
+    text = readBoundedFile(path).toString('utf8');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(key, `\${file:${path}:${name}}: cannot read ${path} (${code})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(key, `\${file:${path}:${name}}: ${code ? `cannot read ${path} (${code})` : (error as Error).message}`);
   }
   const properties = parseProperties(text);
   const value = properties.get(name);

@@ -8,7 +8,7 @@
  *   const keys = storeKeys('http.ssl', 'truststore');
  *   const ca = readTrustStore({ keys, location: '/etc/sink/truststore.jks', password: new Secret('changeit') });
  */
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/config-file.js';
 import { createSecureContext } from 'node:tls';
 import jks from 'jks-js';
 import { Secret } from '../config/secret.js';
@@ -104,12 +104,7 @@ function keyStorePem(source: StoreSource, content: Buffer, type: StoreType): { k
 }
 
 function open(source: StoreSource): { content: Buffer; type: StoreType } {
-  let content: Buffer;
-  try {
-    content = readFileSync(source.location);
-  } catch (error) {
-    throw new ConfigError(source.keys.location, `cannot read ${source.location} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-  }
+  const content = readConfigFile(source.keys.location, source.location);
   const found = typeOf(content);
   if (found === undefined) throw new ConfigError(source.keys.location, `${source.location} is not a JKS, PKCS12 or PEM store`);
   const declared = source.type?.toUpperCase();

@@ -2,7 +2,7 @@
  * Connector-file keys for TLS to the endpoint (and the token endpoint): PEM CA bundle or Aiven's Java trust store
  * (JKS, PKCS12), client certificate, opt-out.
  */
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/config-file.js';
 import { bool, oneOf, str } from '../config/formats.js';
 import { Secret } from '../config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../config/spec.js';
@@ -83,12 +83,7 @@ function trustedCas(values: ConfigValues<typeof tlsConfigSpec>, secret: (key: st
 export function pem(values: ConfigValues, key: string): Buffer | undefined {
   const path = values.optionalString(key);
   if (path === undefined || path === '') return undefined;
-  let content: Buffer;
-  try {
-    content = readFileSync(path);
-  } catch (error) {
-    throw new ConfigError(key, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-  }
+  const content = readConfigFile(key, path);
   if (!content.toString('latin1').includes('-----BEGIN ')) throw new ConfigError(key, `${path} is not a PEM file (no -----BEGIN line)`);
   return content;
 }
