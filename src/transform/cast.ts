@@ -21,7 +21,8 @@ export interface CastOptions extends PartOptions {
 const BITS: Partial<Record<CastType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
 
 /**
- * Casts as Connect does: numbers narrow like Java's casts (truncated toward zero, wrapped to the width), booleans
+ * Casts as Connect does: numbers narrow like Java's casts (an integer wraps to the width; a double saturates, see
+ * {@link narrowInteger}), booleans
  * are 1/0 as numbers and `!= 0` from numbers, strings parse strictly (a string that is not a number of that type is a
  * record error) and `true` (any case) is the only true string. Null stays null; tombstones pass unchanged.
  *
@@ -43,14 +44,15 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
     const schema = partSchema(record, part);
     const fail = (why: string): never => recordFailure(record, name, why);
     if (typeof spec === 'string') {
-      const out = castValue(value, spec, (why) => fail(`cannot cast the ${part} to ${spec}: ${why}`));
+      const out = castValue(value, spec, (why) => fail(`cannot cast the ${part} to ${spec}: ${why}`), schema?.type);
       return withPart(record, part, out, schema && { type: spec, optional: schema.optional });
     }
     const object = requireObject(record, name, value, schema, 'casting fields');
     const out: Record<string, unknown> = { ...object };
     for (const [field, type] of Object.entries(spec)) {
       if (out[field] === null || out[field] === undefined) continue;
-      out[field] = castValue(out[field], type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`));
+      const source = schema?.fields?.find((f) => f.name === field)?.schema.type;
+      out[field] = castValue(out[field], type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`), source);
     }
     if (schema === undefined) return withPart(record, part, out, undefined);
     let castSchema = schemas.get(schema);
@@ -62,9 +64,18 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
   };
 }
 
-/** One value cast to `type`; `fail` for what cannot be cast. */
-export function castValue(value: unknown, type: CastType, fail: (why: string) => never): unknown {
-  if (value instanceof JsonNumber) return castValue(type === 'string' ? value.text : Number(value.text), type, fail);
+/**
+ * One value cast to `type`; `fail` for what cannot be cast. `source` is the value's schema type when there is a
+ * schema: it says whether a number is a double (float32/float64) or an integer, which narrow differently.
+ */
+export function castValue(value: unknown, type: CastType, fail: (why: string) => never, source?: ConnectSchema['type']): unknown {
+  if (value instanceof JsonNumber) {
+    if (type === 'string') return value.text;
+    // Schemaless JsonConverter (Jackson) reads a number with a point or an exponent as a double; with a schema the
+    // schema says (a Decimal's BigDecimal narrows like an integer: truncated, then the low bits).
+    const kind = source === undefined ? (/[.eE]/.test(value.text) ? 'float64' : 'int64') : source === 'float32' || source === 'float64' ? source : 'int64';
+    return castValue(Number(value.text), type, fail, kind);
+  }
   if (isPlainObject(value) || typeof value === 'object') return fail('only primitive values can be cast');
   if (type === 'string') return typeof value === 'bigint' ? value.toString() : String(value);
   if (type === 'boolean') {
@@ -78,10 +89,38 @@ export function castValue(value: unknown, type: CastType, fail: (why: string) =>
   else n = value as number | bigint;
   if (type === 'float64') return float64ToJson(Number(n)); // a Java double: 21 is written 21.0
   if (type === 'float32') return float32ToJson(Math.fround(Number(n)));
-  const bits = BITS[type]!;
-  const whole = typeof n === 'bigint' ? n : BigInt(Number.isFinite(n) ? Math.trunc(n) : 0);
-  const wrapped = BigInt.asIntN(bits, whole);
-  return wrapped >= BigInt(Number.MIN_SAFE_INTEGER) && wrapped <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wrapped) : wrapped;
+  // A double by its schema; without one (or with one that is not numeric), a number JavaScript cannot hold as an exact
+  // integer (a fraction, NaN, an infinity, beyond 2^53: integers that large arrive as BigInts).
+  const fromDouble = typeof n === 'number' && (source === 'float32' || source === 'float64' || (!(source !== undefined && source in BITS) && !Number.isSafeInteger(n)));
+  const narrowed = narrowInteger(n, BITS[type]!, fromDouble);
+  return narrowed >= BigInt(Number.MIN_SAFE_INTEGER) && narrowed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(narrowed) : narrowed;
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * `n` narrowed to a `bits`-wide signed integer as Connect's Cast does it (`Number.byteValue()`, `shortValue()`,
+ * `intValue()`, `longValue()`), i.e. by Java's primitive narrowing (JLS 5.1.3):
+ * - an integer (a long) keeps its low `bits` bits (wraps): (int) 3000000000L is -1294967296;
+ * - a double is rounded toward zero, NaN becomes 0, and a value beyond the range of int (for int8/int16/int32) or
+ *   long (for int64) saturates to its MIN/MAX: (int) 3e9 is 2147483647, (long) Infinity is Long.MAX_VALUE;
+ *   for byte and short Java narrows double -> int (saturating) and then int -> byte/short (wrapping), so
+ *   (byte) 1e10 is (byte) Integer.MAX_VALUE, -1.
+ */
+export function narrowInteger(n: number | bigint, bits: number, fromDouble: boolean): bigint {
+  if (typeof n === 'bigint') return BigInt.asIntN(bits, n);
+  if (!fromDouble) return BigInt.asIntN(bits, BigInt(Number.isFinite(n) ? Math.trunc(n) : 0));
+  if (Number.isNaN(n)) return 0n;
+  if (bits === 64) {
+    if (n >= 2 ** 63) return LONG_MAX;
+    if (n <= -(2 ** 63)) return LONG_MIN;
+    return BigInt(Math.trunc(n));
+  }
+  const asInt = n >= INT_MAX ? INT_MAX : n <= INT_MIN ? INT_MIN : Math.trunc(n);
+  return BigInt.asIntN(bits, BigInt(asInt));
 }
 
 function parseNumber(text: string, type: CastType, fail: (why: string) => never): number | bigint {

@@ -42,7 +42,9 @@ export function javaDateFormat(pattern: string): JavaDateFormat {
           case 'h': case 'K': parts.h12 = Number(v) % 12; break;
           case 'm': parts.m = Number(v); break;
           case 's': parts.s = Number(v); break;
-          case 'S': parts.S = Number(v.padEnd(3, '0').slice(0, 3)); break;
+          // SimpleDateFormat's S is a count of milliseconds, not a fraction: "12.5" by ss.S is 12 s 5 ms (and,
+          // lenient as Java's default, more than 999 carries into the seconds).
+          case 'S': parts.S = Number(v); break;
           case 'a': parts.pm = v.toUpperCase() === 'PM'; break;
           case 'Z': case 'X': parts.offsetMin = offsetMinutes(v); break;
         }
@@ -130,7 +132,9 @@ function formatField(d: Date, letter: string, count: number): string {
     case 's':
       return pad(d.getUTCSeconds());
     case 'S':
-      return String(d.getUTCMilliseconds()).padStart(3, '0').padEnd(count, '0');
+      // The millisecond count zero-padded to the width (SimpleDateFormat's "Number" presentation): 5 ms is "5" by S,
+      // "005" by SSS, "000005" by SSSSSS; 123 ms is "123" even by S.
+      return pad(d.getUTCMilliseconds());
     case 'a':
       return d.getUTCHours() < 12 ? 'AM' : 'PM';
     case 'E':

@@ -1,6 +1,8 @@
 /** Kafka Connect's REST JSON shapes for a connector: info, status, tasks, offsets; every config redacted. */
 import { isSensitiveKey } from '../connector/connector-config.js';
 import { redactConfig, restoreRedacted } from '../common/config/secret.js';
+import { ConfigError } from '../common/errors.js';
+import { ApiError } from './api-error.js';
 import type { ManagedConnector } from './connector.js';
 
 /** Connect shows config values as strings; secrets and URL passwords redacted as in the logs (`redactConfig`). */
@@ -8,9 +10,17 @@ export function redactedConfig(config: Readonly<Record<string, unknown>>): Recor
   return Object.fromEntries(Object.entries(redactConfig(config, isSensitiveKey)).map(([key, value]) => [key, String(value)]));
 }
 
-/** A PUT that sends back a config it got from GET keeps the stored secrets where it shows them redacted. */
+/**
+ * A PUT that sends back a config it got from GET keeps the stored secrets where it shows them redacted; a 400 when
+ * it also changes where they would be sent (`restoreRedacted`), naming the key whose secret must be given again.
+ */
 export function keepRedactedSecrets(incoming: Record<string, unknown>, stored: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  return restoreRedacted(incoming, stored, isSensitiveKey);
+  try {
+    return restoreRedacted(incoming, stored, isSensitiveKey);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ApiError(400, error.message);
+    throw error;
+  }
 }
 
 export interface ConnectorInfo {

@@ -132,6 +132,39 @@ describe('redaction', () => {
     expect(redactedConfig(config)).toEqual({ 'http.headers.authorization': '[redacted]', 'http.basic.auth.password': '${env:PW}', 'kafka.sasl.password': '[redacted]', 'http.timeout': '5' });
     expect(keepRedactedSecrets({ 'kafka.sasl.password': '[redacted]', 'http.timeout': '9' }, config)).toEqual({ 'kafka.sasl.password': 'p', 'http.timeout': '9' });
   });
+
+  it('refuses a PUT of [redacted] that also moves the destination (the stored secret would go to the new host)', async () => {
+    const on = context();
+    const config = { 'connector.class': PLUGIN, ...VALID, 'http.authorization.type': 'static', 'http.headers.authorization': 'Bearer stored-secret', 'kafka.bootstrap.servers': 'kafka.test:9092' };
+    expect((await answer('POST', '/connectors', { name: 'n', config }, on)).status).toBe(201);
+    const shown = (await answer('GET', '/connectors/n/config', undefined, on)).body as Record<string, string>;
+    expect(shown['http.headers.authorization']).toBe('[redacted]');
+
+    const moved = await answer('PUT', '/connectors/n/config', { ...shown, 'http.url': 'https://attacker.test/' }, on);
+    expect(moved.status).toBe(400);
+    expect((moved.body as { message: string }).message).toMatch(/^http\.headers\.authorization: is \[redacted\] but http\.url changed: give the secret again, as the destination changed/);
+    expect(on.connectors.get('n').config['http.url']).toBe(VALID['http.url']);
+
+    // Any key saying where secrets go counts, added or removed too; a destination URL's own password, unchanged, does not.
+    const stored = { 'http.url': 'https://u:pw@sink.test/', 'http.headers.authorization': 'Bearer s', 'kafka.sasl.password': 'p', 'kafka.bootstrap.servers': 'k:9092' };
+    const back = redactedConfig(stored);
+    for (const [key, value] of [
+      ['oauth2.access.token.url', 'https://idp.attacker.test/token'],
+      ['value.converter.schema.registry.url', 'https://sr.attacker.test'],
+      ['http.proxy.host', 'proxy.attacker.test'],
+      ['kafka.bootstrap.servers', 'attacker.test:9092'],
+      ['bootstrap.servers', 'attacker.test:9092'],
+      ['http.url', 'https://u:[redacted]@attacker.test/'],
+    ]) {
+      expect(() => keepRedactedSecrets({ ...back, [key!]: value }, stored)).toThrow(new ApiError(400, `http.headers.authorization: is [redacted] but ${key} changed: give the secret again, as the destination changed (a stored secret is not sent to a new destination)`));
+    }
+    expect(() => keepRedactedSecrets({ ...back, 'kafka.bootstrap.servers': undefined }, stored)).toThrow(/kafka\.bootstrap\.servers changed/);
+    // The secret given again, or no secret restored, or nothing moved: taken.
+    expect(keepRedactedSecrets({ ...back, 'http.headers.authorization': 'Bearer new', 'kafka.sasl.password': 'p2', 'http.url': 'https://u:pw2@new.test/' }, stored)).toEqual({ ...stored, 'http.headers.authorization': 'Bearer new', 'kafka.sasl.password': 'p2', 'http.url': 'https://u:pw2@new.test/' });
+    expect(keepRedactedSecrets({ ...back, 'http.timeout': '9' }, stored)).toEqual({ ...stored, 'http.timeout': '9' });
+    const urlOnly = { 'http.url': 'https://u:pw@sink.test/', 'kafka.bootstrap.servers': 'k:9092' };
+    expect(keepRedactedSecrets({ ...redactedConfig(urlOnly), 'kafka.bootstrap.servers': 'k2:9092' }, urlOnly)).toEqual({ ...urlOnly, 'kafka.bootstrap.servers': 'k2:9092' });
+  });
 });
 
 describe('worker access', () => {

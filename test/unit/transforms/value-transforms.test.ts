@@ -50,6 +50,26 @@ describe('Cast (Connect docs: cast fields or the entire key or value to a specif
     expect((out!.value as { n: number }).n).toBe(-56);
     await expect(runOn(cast({ spec: { n: 'int32' } }), [sinkRecord({ offset: 8, value: { n: 'abc' } })])).rejects.toThrow(/offset 8: cannot cast field n to int32: "abc" is not a whole number/);
   });
+
+  // Cast narrows with Number.intValue() & co., i.e. Java's primitive narrowing (JLS 5.1.3): a double -> int/long is
+  // rounded toward zero and saturates (NaN -> 0); double -> byte/short goes through int (saturating), then wraps.
+  it('narrows a double like Java: saturating to int/long, then wrapping to byte/short; NaN is 0', async () => {
+    const spec = { a: 'int32', b: 'int32', c: 'int32', d: 'int32', e: 'int64', f: 'int64', g: 'int8', h: 'int16', i: 'int8', j: 'int16', k: 'int8' } as const;
+    const [out] = await runOn(cast({ spec }), [
+      sinkRecord({ offset: 0, value: { a: new JsonNumber('3.0E9'), b: Infinity, c: -Infinity, d: NaN, e: 1e19, f: -Infinity, g: new JsonNumber('1.0E10'), h: new JsonNumber('-1.0E10'), i: 300.7, j: 3000000000.5, k: NaN } }),
+    ]);
+    expect(out!.value).toEqual({ a: 2147483647, b: 2147483647, c: -2147483648, d: 0, e: 9223372036854775807n, f: -9223372036854775808n, g: -1, h: 0, i: 44, j: -1, k: 0 });
+  });
+
+  it('a float64 field (by its schema) saturates; an int64 field and a schemaless integer wrap, as a Java long does', async () => {
+    const schema = struct({ d: { type: 'float64', optional: false }, l: i64() });
+    const [out] = await runOn(cast({ spec: { d: 'int32', l: 'int32' } }), [sinkRecord({ offset: 0, value: { d: 3e9, l: 3e9 }, valueSchema: schema })]);
+    expect(out!.value).toEqual({ d: 2147483647, l: -1294967296 });
+    const [whole] = await runOn(cast({ spec: 'int32' }), [sinkRecord({ offset: 1, value: 3e9, valueSchema: { type: 'float64', optional: false } })]);
+    expect(whole!.value).toBe(2147483647);
+    const [schemaless] = await runOn(cast({ spec: { l: 'int32', n: 'int8' } }), [sinkRecord({ offset: 2, value: { l: 3000000000, n: 2 ** 32 + 1 } })]);
+    expect(schemaless!.value).toEqual({ l: -1294967296, n: 1 });
+  });
 });
 
 describe('TimestampConverter (Connect docs: convert timestamps between string, unix, Date, Time and Timestamp)', () => {
