@@ -14,7 +14,7 @@ import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-let
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
-import type { PipelineDefinition } from './definePipeline.js';
+import { connectorPipeline, type PipelineDefinition } from './definePipeline.js';
 import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
 
 export interface RunningPipeline {
@@ -46,6 +46,10 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);
+  if (definition.build !== connectorPipeline && config.transforms.chain.length > 0) {
+    // A .ts pipeline builds its own chain: the file's transforms run only where it puts applyTransforms().
+    log.warn('this pipeline builds its own operator chain: the connector\'s transforms.* run only if it calls applyTransforms(config.transforms, ...)', { transforms: config.transforms.chain.length });
+  }
   const service = createHttpService(config.http);
   const { observer } = options;
   const source = new KafkaSource(observer ? withStatistics(config.source, options.statisticsIntervalMs ?? 5000) : config.source, log);

@@ -123,7 +123,11 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
           },
           (error: unknown) => {
             loading.delete(id);
-            if (error instanceof BadDataError) notFound.set(id, { until: Date.now() + (options.notFoundTtlMs ?? 10_000), error });
+            if (error instanceof BadDataError) {
+              // Ids come from record bytes: keep the remembered misses bounded (expired ones first, then the oldest).
+              if (notFound.size >= MAX_NOT_FOUND) forgetOldest(notFound);
+              notFound.set(id, { until: Date.now() + (options.notFoundTtlMs ?? 10_000), error });
+            }
             throw error;
           },
         );
@@ -248,4 +252,13 @@ function classifyReply(error: HTTPError, id: number, options: RegistryClientOpti
 
 function closed(options: RegistryClientOptions): SchemaRegistryError {
   return new SchemaRegistryError(options.url, undefined, 'the client was closed (the pipeline stopped) before the schema arrived', false);
+}
+
+/** Most schema ids remembered as unknown at once (each came from a record's bytes, so any number may arrive). */
+const MAX_NOT_FOUND = 10_000;
+
+function forgetOldest(notFound: Map<number, { until: number }>): void {
+  const now = Date.now();
+  for (const [id, entry] of notFound) if (entry.until <= now) notFound.delete(id);
+  if (notFound.size >= MAX_NOT_FOUND) notFound.delete(notFound.keys().next().value!);
 }
