@@ -3,6 +3,7 @@ import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../common/errors.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { envelopeSchema } from './envelope-schema.js';
+import { withJavaFloats } from './schema-floats.js';
 import { parseJsonExact } from './exact-json.js';
 
 /** What `decode` hands every converter besides the bytes. */
@@ -53,7 +54,8 @@ export function jsonConverter(schemasEnable: boolean): Converter {
       throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
     }
     const envelope = parsed as { schema: unknown; payload: unknown };
-    if (context !== undefined) context.schema = envelopeSchema(envelope.schema);
-    return envelope.payload;
+    const schema = envelopeSchema(envelope.schema);
+    if (context !== undefined) context.schema = schema;
+    return withJavaFloats(envelope.payload, schema);
   };
 }
