@@ -8,19 +8,10 @@ import { overrideProperties } from '../../src/source/client-overrides.js';
 import { classifyClientError, normalizeClientError } from '../../src/source/client-errors.js';
 import { kafkaSourceOptions } from '../../src/source/kafka-config.js';
 import type { ConfigValues } from '../../src/common/config/spec.js';
-import { ConfigError } from '../../src/common/errors.js';
+import { configErrorOf as errorOf } from './fakes.js';
 
 const values = { optionalString: (key: string) => (key === 'topics' ? 'orders' : undefined), number: () => 1000 } as unknown as ConfigValues;
 const source = (passthrough: Record<string, string>) => kafkaSourceOptions('orders-sink', values, passthrough, { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' });
-const errorOf = (f: () => unknown): ConfigError => {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('consumer and producer overrides', () => {
   it('maps Java consumer properties onto librdkafka properties of the same meaning', () => {

@@ -1,4 +1,6 @@
 /** Fake records for unit tests: no Kafka, a handle that records nothing unless one is given. */
+import { expect } from '@jest/globals';
+import { ConfigError } from '../../src/common/errors.js';
 import type { KafkaRecord, OffsetHandle, SinkRecord } from '../../src/records/record.js';
 
 export const noAck: OffsetHandle = { ack() {} };
@@ -34,4 +36,15 @@ export function kafkaRecord(fields: { offset: number; key?: string | Buffer | nu
     raw: { key, value },
     handle: noAck,
   };
+}
+
+/** The ConfigError `f` throws (failing the test when it throws anything else, or nothing). */
+export function configErrorOf(f: () => unknown): ConfigError {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
 }

@@ -9,19 +9,10 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { readKeyStore, readKeyStorePem, readTrustStore, type StoreSource, storeKeys } from '../../src/common/net/key-stores.js';
 import { Secret } from '../../src/common/config/secret.js';
-import { ConfigError } from '../../src/common/errors.js';
 import { makeTestCerts, type TestCerts } from '../support/certs.js';
 import { makeStores, STORE_PASSWORD } from '../support/key-stores.js';
+import { configErrorOf as errorOf } from './fakes.js';
 
-const errorOf = (f: () => unknown): ConfigError => {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('key and trust stores', () => {
   let certs: TestCerts;
