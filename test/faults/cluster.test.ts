@@ -123,4 +123,49 @@ describe('faults: the cluster changes under the sink', () => {
     });
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
   }, 300_000);
+
+  it('scale-out with tasks.max=3: a run of three tasks, one task killed and restarted, a second run of three joins: lost = 0', async () => {
+    const startedAt = Date.now();
+    const count = FULL ? 60_000 : 12_000;
+    const topic = await freshTopic('scaleout3', 6);
+    const produced = await produceIds(bootstrap(), topic, count, 6);
+    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 15 }));
+    const name = `scaleout3_${topic}`;
+    const file = connectorFile({
+      name,
+      topics: topic,
+      'http.url': sink.receiver.url,
+      'http.authorization.type': 'none',
+      'tasks.max': 3,
+      'batching.enabled': true,
+      'batch.max.size': 20,
+      'max.in.flight.records': MAX_IN_FLIGHT_SCALE_OUT,
+      'offset.flush.interval.ms': 200,
+      'kafka.session.timeout.ms': 6000,
+      'kafka.heartbeat.interval.ms': 1000,
+    });
+    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), LOG_FORMAT: 'json' };
+    const first = spawnSink(file, env);
+    await eventually(() => sink.uniqueCount() >= count / 6, 60_000, 'the three tasks delivering');
+    const taskPid = Number(/"message":"task started".*?"pid":(\d+)/.exec(first.output())?.[1]);
+    process.kill(taskPid, 'SIGKILL'); // one task dies; run restarts it after its backoff
+    await sleep(1000);
+    const second = spawnSink(file, env); // three more tasks join the group: six members over six partitions
+    const committed = { name, topic, partitions: 6, count };
+    await waitForDelivery(sink, count, committed, 180_000);
+    const revocations = [first, second].reduce((n, m) => n + occurrences(m.output(), 'partitions revoked'), 0);
+    for (const run of [first, second]) run.child.kill('SIGTERM');
+    const exits = await Promise.all([first.exited, second.exited]);
+    await sink.receiver.close();
+
+    await expectDelivered(verdict(produced, sink.ids), {
+      scenario: 'scale-out tasks.max=3',
+      startedAt,
+      maxDuplicates: window(MAX_IN_FLIGHT_SCALE_OUT) * (1 + revocations),
+      committed,
+      extra: `runs=2x3 kills=1 revocations=${revocations}`,
+    });
+    expect(exits.map((e) => e.code)).toEqual([0, 0]);
+    expect(occurrences(first.output(), 'task died')).toBe(1);
+  }, 300_000);
 });
