@@ -23,16 +23,23 @@ const STAND_INS: Readonly<Record<string, string>> = {
   'http.authorization.type': 'none',
 };
 
+/** At most this many problems are listed: each round re-reads the whole config, so a config with thousands of bad keys must not take seconds. */
+export const MAX_PROBLEMS = 50;
+
 /** `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. */
 export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConfigProblem[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers);
   const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: ConfigProblem[] = [];
   const stoodIn = new Set<string>();
-  const maxRounds = Object.keys(working).length + Object.keys(STAND_INS).length + 2;
+  const maxRounds = Math.min(Object.keys(working).length, MAX_PROBLEMS) + Object.keys(STAND_INS).length + 2;
   for (let round = 0; round < maxRounds; round++) {
     const problem = firstProblem(working, env, providers)[0];
     if (problem === undefined) break;
+    if (problems.length >= MAX_PROBLEMS) {
+      problems.push({ key: undefined, message: `only the first ${MAX_PROBLEMS} problems are listed: fix them and validate again` });
+      break;
+    }
     const { key } = problem;
     if (!problems.some((p) => p.key === key && p.message === problem.message)) problems.push(problem);
     if (key === undefined || stoodIn.has(key)) break;

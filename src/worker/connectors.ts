@@ -4,6 +4,7 @@
  */
 import { type ProviderPolicy, referenceProblems } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
+import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { connectorPipeline, type BuildPipeline } from '../connector/definePipeline.js';
 import { ApiError } from './api-error.js';
@@ -21,6 +22,8 @@ export interface ConnectorsOptions {
   readonly onDelete?: (name: string) => void;
   /** Cluster mode: whether this worker runs the connector now (see cluster/assignment.ts); default every one. */
   readonly runsHere?: (name: string) => boolean;
+  /** Changes through the API answer 503 until `open()` (the worker restored its connectors and joined its cluster). */
+  readonly held?: boolean;
 }
 
 export class Connectors {
@@ -31,8 +34,16 @@ export class Connectors {
   private readonly fileNames = new Set<string>();
   private readonly deletedFiles = new Set<string>();
   private closing = false;
+  private opened: boolean;
 
-  constructor(private readonly options: ConnectorsOptions) {}
+  constructor(private readonly options: ConnectorsOptions) {
+    this.opened = options.held !== true;
+  }
+
+  /** The worker is ready: changes through the API are taken from now on. */
+  open(): void {
+    this.opened = true;
+  }
 
   list(): ManagedConnector[] {
     return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -74,7 +85,7 @@ export class Connectors {
     this.refuseWhenClosing();
     if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
     const connector = this.add(name, checked(name, config, this.options.env, this.options.providers), connectorPipeline, 'api', false);
-    this.save();
+    this.save(name);
     this.startIfHere(connector);
     return connector;
   }
@@ -86,23 +97,62 @@ export class Connectors {
     const existing = this.byName.get(name);
     if (!existing) {
       const connector = this.add(name, valid, connectorPipeline, 'api', false);
-      this.save();
+      this.save(name);
       this.startIfHere(connector);
       return true;
     }
     existing.config = valid;
     existing.origin = 'api';
-    this.save();
+    this.save(name);
     if (this.runsHere(name)) void existing.restart(); // queued behind any running operation: never two pipelines at once
     return false;
   }
 
   /** Forgets the connector at once (a pipeline file's one for good: a tombstone is kept), then waits for it to drain and commit. */
   async delete(name: string): Promise<void> {
+    this.refuseWhenStarting();
     const connector = this.get(name);
     this.byName.delete(name);
     if (this.fileNames.has(name)) this.deletedFiles.add(name);
-    this.save();
+    this.save(name);
+    await this.drain(name, connector);
+  }
+
+  /**
+   * Cluster mode: a config-topic record (any worker's, already validated by the worker that took the REST call)
+   * applied here as the topic holds it, without this worker's own checks: a config this worker cannot run (a
+   * reference it does not allow or cannot resolve) shows FAILED here rather than being missing or old. Never saved.
+   */
+  applyStored(name: string, stored: StoredConnector | undefined): void {
+    if (this.closing) return;
+    const existing = this.byName.get(name);
+    if (!stored?.config) {
+      if (existing) {
+        this.byName.delete(name);
+        void this.drain(name, existing).catch((error: unknown) => this.options.log.error('cannot stop a deleted connector', { connector: name, error: errorMessage(error) }));
+      }
+      return;
+    }
+    const config = { ...stored.config, name };
+    if (!existing) {
+      const connector = this.add(name, config, connectorPipeline, 'api', stored.paused);
+      this.warnOfRefusedReferences(connector);
+      this.startIfHere(connector);
+      return;
+    }
+    if (JSON.stringify(existing.config) !== JSON.stringify(config) || existing.origin !== 'api') {
+      existing.config = config;
+      existing.origin = 'api';
+      this.warnOfRefusedReferences(existing);
+      if (this.runsHere(name)) void existing.restart();
+    }
+    if (existing.paused !== stored.paused) {
+      if (stored.paused) existing.pause();
+      else existing.resume();
+    }
+  }
+
+  private async drain(name: string, connector: ManagedConnector): Promise<void> {
     const removed = connector.remove().finally(() => {
       if (this.removing.get(name) === removed) this.removing.delete(name);
       if (!this.byName.has(name)) this.options.onDelete?.(name);
@@ -112,13 +162,15 @@ export class Connectors {
   }
 
   pause(name: string): void {
+    this.refuseWhenStarting();
     this.get(name).pause();
-    this.save();
+    this.save(name);
   }
 
   resume(name: string): void {
+    this.refuseWhenStarting();
     this.get(name).resume();
-    this.save();
+    this.save(name);
   }
 
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
@@ -131,7 +183,7 @@ export class Connectors {
   private warnOfRefusedReferences(connector: ManagedConnector): void {
     for (const [key, value] of Object.entries(connector.config)) {
       const refused = typeof value === 'string' ? referenceProblems(value, this.options.providers) : [];
-      if (refused.length > 0) this.options.log.error('connector config kept in the state file uses references this worker does not allow; it will not start until its config is changed', { connector: connector.name, key, problem: refused.join('; ') });
+      if (refused.length > 0) this.options.log.error('connector config kept in the state store uses references this worker does not allow; it will not start until its config is changed', { connector: connector.name, key, problem: refused.join('; ') });
     }
   }
 
@@ -155,6 +207,11 @@ export class Connectors {
 
   private refuseWhenClosing(): void {
     if (this.closing) throw new ApiError(503, 'The worker is shutting down');
+    this.refuseWhenStarting();
+  }
+
+  private refuseWhenStarting(): void {
+    if (!this.opened) throw new ApiError(503, 'The worker is starting (reading its connectors and joining its cluster): retry in a moment');
   }
 
   private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', paused: boolean): ManagedConnector {
@@ -163,14 +220,15 @@ export class Connectors {
     return connector;
   }
 
-  private save(): void {
+  /** `name`: the connector the call changed (a shared store writes only that one). */
+  private save(name: string): void {
     const kept = new Map<string, StoredConnector>();
     for (const name of this.deletedFiles) if (!this.byName.has(name)) kept.set(name, { paused: false, deleted: true });
     for (const c of this.byName.values()) {
       if (c.origin === 'api') kept.set(c.name, { config: c.config, paused: c.paused });
       else if (c.paused) kept.set(c.name, { paused: true });
     }
-    this.options.store.save(kept);
+    this.options.store.save(kept, [name]);
   }
 }
 

@@ -16,7 +16,8 @@ export interface StoredConnector {
 
 export interface StateStore {
   load(): Map<string, StoredConnector>;
-  save(connectors: ReadonlyMap<string, StoredConnector>): void;
+  /** `connectors`: the worker's whole view; `changed`: the names the call changed (a shared store writes only those). */
+  save(connectors: ReadonlyMap<string, StoredConnector>, changed?: readonly string[]): void;
 }
 
 const FILE = 'connectors.json';

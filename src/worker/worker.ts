@@ -17,6 +17,7 @@ import { WorkerMetrics } from './metrics.js';
 import { startRateSampler } from './rates.js';
 import { createWorkerServer } from './server.js';
 import { openCluster } from './cluster/cluster.js';
+import { clusterWorkerId } from './cluster/cluster-config.js';
 import { fileStateStore } from './state-store.js';
 import type { WorkerOptions } from './worker-config.js';
 
@@ -60,6 +61,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     },
     onDelete: (name) => metrics.forget(name),
     runsHere: cluster?.runsHere,
+    held: true, // the API listens first (its port names the worker): changes wait for restore() and the cluster join
   });
   const rates = startRateSampler(() => metrics.allTotals(), run.rateIntervalMs);
   const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
@@ -75,16 +77,27 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   api.workerId = `${host}:${port}`; // Connect's worker_id: where this worker's API listens
   if (cluster) {
-    const advertised = options.cluster?.advertisedUrl;
-    if (advertised) api.workerId = `${advertised.host ?? host}:${advertised.port ?? port}`;
+    api.workerId = clusterWorkerId(options.host, port, options.cluster?.advertisedUrl);
     if (options.pipelinesDir !== undefined && (await pipelineFiles(options.pipelinesDir, log)).length > 0) {
       log.warn('cluster mode: the pipelines directory is not run; create its connectors through the REST API so every worker shares them', { pipelinesDir: options.pipelinesDir });
     }
-    connectors.restore([]);
-    await cluster.join(api.workerId, connectors);
+    try {
+      connectors.restore([]);
+      await cluster.join(api.workerId, connectors);
+    } catch (error) {
+      // nothing may keep running after a failed start: the connectors, the cluster's clients, the server
+      await connectors.stopAll();
+      await cluster.leave();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      throw error;
+    }
   } else connectors.restore(await pipelineFiles(options.pipelinesDir, log));
+  connectors.open();
   void api.clusterId(); // looked up in the background, so that `GET /` knows it
-  log.info('worker started', { url: `http://${host}:${port}`, connectors: connectors.list().map((c) => c.name), stateDir: options.stateDir });
+  log.info('worker started', { url: `http://${host}:${port}`, ...(cluster ? { workerId: api.workerId } : {}), connectors: connectors.list().map((c) => c.name), stateDir: options.stateDir });
   return {
     url: `http://${host}:${port}`,
     connectors,

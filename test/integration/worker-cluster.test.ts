@@ -66,9 +66,9 @@ describe('worker cluster', () => {
     );
   }
 
-  async function startClusterWorker(keys: Record<string, string>): Promise<Worker> {
+  async function startClusterWorker(keys: Record<string, string>, env: Record<string, string> = { SERVER_URL: receiver!.url }): Promise<Worker> {
     const captured = captureLog();
-    const worker = await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, { SERVER_URL: receiver!.url }, captured);
+    const worker = await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, env, captured);
     workers.push(worker);
     logs.set(worker, captured);
     return worker;
@@ -143,5 +143,28 @@ describe('worker cluster', () => {
       await eventually(async () => (await statusOf(w.url, `running_${id}`))?.tasks.map((t) => t.state).join() === 'RUNNING', 15_000, `running_ RUNNING on ${w.url}`);
       await eventually(async () => (await statusOf(w.url, `paused_${id}`))?.tasks.map((t) => t.state).join() === 'PAUSED', 15_000, `paused_ PAUSED on ${w.url}`);
     }
+  });
+
+  // review of issue 15, HIGH 1: a worker that cannot resolve a config's reference used to drop it, then its next
+  // REST save wrote tombstones for it, deleting the connector from the whole cluster
+  it('keeps a connector a worker cannot resolve when that worker saves another one', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster_env', 1);
+    const w1 = await startClusterWorker(clusterKeys(id));
+    const w2 = await startClusterWorker(clusterKeys(id), {}); // no SERVER_URL here
+    const shared = `shared_${id}`;
+    expect((await call(w1.url, 'POST', '/connectors', seedConnector(shared, topic))).status).toBe(201);
+    await eventually(async () => ((await call(w2.url, 'GET', '/connectors')).body as string[]).includes(shared), 10_000, 'worker 2 lists the connector it cannot resolve');
+    const local = { ...seedConnector(`local_${id}`, topic), 'http.url': receiver.url };
+    expect((await call(w2.url, 'POST', '/connectors', local)).status).toBe(201);
+    await eventually(async () => ((await call(w1.url, 'GET', '/connectors')).body as string[]).includes(`local_${id}`), 10_000, 'worker 1 lists the new connector');
+    // a later change through worker 1, once seen by worker 2, follows every record worker 2 wrote for its save
+    expect((await call(w1.url, 'PUT', `/connectors/local_${id}/pause`)).status).toBe(202);
+    await eventually(async () => (await statusOf(w2.url, `local_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused seen on worker 2');
+    expect((await call(w1.url, 'GET', '/connectors')).body).toEqual([`local_${id}`, shared]);
+    expect((await call(w2.url, 'GET', '/connectors')).body).toEqual([`local_${id}`, shared]);
+    const records = await readTopic(bootstrap(), `connect-configs-${id}`, 5);
+    expect(records.filter((r) => r.value === null || r.value === undefined).map((r) => r.key?.toString())).toEqual([]);
   });
 });

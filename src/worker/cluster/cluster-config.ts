@@ -2,6 +2,7 @@
  * Cluster mode's settings, read from Kafka Connect distributed worker keys (`group.id`, `config.storage.topic`, ...).
  * Without `group.id` there is no cluster: the worker runs standalone with its state file.
  */
+import { hostname as osHostname } from 'node:os';
 import { ConfigError } from '../../common/errors.js';
 
 export interface ClusterOptions {
@@ -58,4 +59,17 @@ export function clusterOptions(properties: Readonly<Record<string, string>>, env
         : undefined,
     kafka,
   };
+}
+
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/**
+ * Connect's `worker_id` in cluster mode: `rest.advertised.host.name:rest.advertised.port` where set, else where the
+ * API listens. A wildcard listen host (`listeners=http://:8083`, 0.0.0.0, ::) would give every worker the same id,
+ * so the machine's host name (`os.hostname()`) stands in for it.
+ */
+export function clusterWorkerId(listenHost: string, port: number, advertised: ClusterOptions['advertisedUrl'], hostname: () => string = osHostname): string {
+  const bracketed = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+  const host = advertised?.host ?? (WILDCARD_HOSTS.has(listenHost) ? hostname() : listenHost);
+  return `${bracketed(host)}:${advertised?.port ?? port}`;
 }

@@ -7,7 +7,6 @@ import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { TaskStatus } from '../connect-shapes.js';
 import type { Connectors } from '../connectors.js';
-import type { StoredConnector } from '../state-store.js';
 import { assignedWorkers, tasksMaxOf } from './assignment.js';
 import type { ClusterOptions } from './cluster-config.js';
 import { ConfigLog } from './config-log.js';
@@ -34,14 +33,23 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
   await ensureTopic(kafka, { name: options.configTopic, key: 'config.storage.topic', replicationFactor: options.configReplicationFactor, partitions: 1 });
   await ensureTopic(kafka, { name: options.statusTopic, key: 'status.storage.topic', replicationFactor: options.statusReplicationFactor });
   const producer = new LogProducer(kafka);
-  await producer.connect();
   const store = new ConfigLog({ kafka, topic: options.configTopic, producer, log });
-  await store.start();
+  try {
+    await producer.connect();
+    await store.start();
+  } catch (error) {
+    // nothing may keep running (or keep the process alive) after a failed start
+    await bounded(store.close(), 'closing the config reader', log);
+    await bounded(producer.close(), 'closing the producer', log);
+    throw error;
+  }
   let status: StatusLog | undefined;
   let self = '';
   let connectors: Connectors | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> = Promise.resolve();
+  /** True while a tick runs: a slow broker skips ticks instead of queueing them. */
+  let inFlight = false;
 
   const workersOf = (name: string): string[] => {
     const config = connectors?.has(name) ? connectors.get(name).config : {};
@@ -59,7 +67,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       const active = rank >= 0 || c.state === 'RUNNING' || c.state === 'PAUSED';
       states.set(c.name, active ? { id: Math.max(rank, 0), state: c.state, worker_id: self, ...(c.state === 'FAILED' && c.trace ? { trace: c.trace } : {}) } : undefined);
     }
-    await status.publish(states);
+    await withinMs(status.publish(states), options.sessionTimeoutMs); // a write that takes longer is late anyway
   };
 
   return {
@@ -70,13 +78,16 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       self = workerId;
       connectors = all;
       status = new StatusLog({ kafka, topic: options.statusTopic, producer, workerId, sessionTimeoutMs: options.sessionTimeoutMs, log });
-      await status.start();
-      store.onChange = (name, stored) => applyChange(all, name, stored, log);
+      await status.start(); // on failure the worker calls leave(), which closes it
+      // config records read since the store started (restore() loaded the rest) are applied now, then each as read
+      store.follow((name, stored) => all.applyStored(name, stored));
       await tick();
       timer = setInterval(() => {
-        ticking = ticking.then(tick).catch((error: unknown) => {
-          log.warn('cluster heartbeat failed', { error: errorMessage(error) });
-        });
+        if (inFlight) return;
+        inFlight = true;
+        ticking = tick()
+          .catch((error: unknown) => void log.warn('cluster heartbeat failed', { error: errorMessage(error) }))
+          .finally(() => (inFlight = false));
       }, options.heartbeatIntervalMs);
       timer.unref();
     },
@@ -94,6 +105,13 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
 
 const STEP_TIMEOUT_MS = 10_000;
 
+/** `step`, or nothing once `ms` passed (the step goes on in the background). */
+async function withinMs(step: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([step, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 async function bounded(step: Promise<unknown>, what: string, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => {
@@ -104,19 +122,4 @@ async function bounded(step: Promise<unknown>, what: string, log: Logger): Promi
   });
   await Promise.race([step.then(() => undefined, (error: unknown) => log.warn('cluster shutdown step failed', { step: what, error: errorMessage(error) })), late]);
   clearTimeout(timer);
-}
-
-/** A config-topic record (any worker's) applied here: the connector created, changed, paused, resumed or deleted. */
-function applyChange(connectors: Connectors, name: string, stored: StoredConnector | undefined, log: Logger): void {
-  if (!stored?.config) {
-    if (connectors.has(name)) void connectors.delete(name).catch((error: unknown) => log.error('cannot stop a deleted connector', { connector: name, error: errorMessage(error) }));
-    return;
-  }
-  const existing = connectors.has(name) ? connectors.get(name) : undefined;
-  if (!existing || JSON.stringify(existing.config) !== JSON.stringify(stored.config)) connectors.put(name, stored.config);
-  // pause right after a create: the pipeline's first start is queued, so it starts held
-  if (stored.paused !== connectors.get(name).paused) {
-    if (stored.paused) connectors.pause(name);
-    else connectors.resume(name);
-  }
 }

@@ -8,14 +8,10 @@ import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { TaskStatus } from '../connect-shapes.js';
 import type { LogProducer } from './log-producer.js';
-import { type TailRecord, TopicTail } from './topic-tail.js';
+import { type PublishedTask, StatusView } from './status-view.js';
+import { TopicTail } from './topic-tail.js';
 
-export interface PublishedTask {
-  readonly id: number;
-  readonly state: string;
-  readonly worker_id: string;
-  readonly trace?: string;
-}
+export type { PublishedTask } from './status-view.js';
 
 export interface StatusLogOptions {
   readonly kafka: Readonly<Record<string, string>>;
@@ -28,70 +24,47 @@ export interface StatusLogOptions {
 }
 
 export class StatusLog {
-  private readonly heartbeats = new Map<string, number>();
-  /** Per connector, per worker id: the task it published. */
-  private readonly tasks = new Map<string, Map<string, PublishedTask>>();
+  private readonly view: StatusView;
   /** What this worker last published per connector (null: a tombstone), so unchanged states are not rewritten. */
   private readonly published = new Map<string, string | null>();
-  /** Status keys to (connector, worker id), for tombstones (ids may hold dashes, so keys are not parsed). */
-  private readonly keys = new Map<string, [string, string]>();
   private readonly tail: TopicTail;
+  /** Set once the topic was read to its end: later heartbeats count from their arrival here. */
+  private caughtUp = false;
 
   constructor(private readonly options: StatusLogOptions) {
+    this.view = new StatusView(options.workerId, options.sessionTimeoutMs);
     this.tail = new TopicTail(options.kafka, options.topic, (record) => {
       try {
-        this.read(record);
+        this.view.apply(record, this.now(), this.caughtUp);
       } catch (error) {
-        options.log.warn('status topic record skipped', { topic: options.topic, offset: record.offset, key: record.key, error: errorMessage(error) });
+        options.log.warn('status topic record skipped', { topic: options.topic, offset: record.offset, key: record.key.slice(0, 300), error: errorMessage(error) });
       }
     });
   }
 
-  private read(record: TailRecord): void {
-    if (record.key.startsWith('worker-')) {
-      const worker = record.key.slice('worker-'.length);
-      if (record.value === undefined) this.heartbeats.delete(worker);
-      else this.heartbeats.set(worker, Number((JSON.parse(record.value) as { at: number }).at));
-      return;
-    }
-    if (!record.key.startsWith('status-task-')) return;
-    if (record.value === undefined) {
-      const known = this.keys.get(record.key); // a tombstone: which connector and worker its key named
-      if (known) this.tasks.get(known[0])?.delete(known[1]);
-      return;
-    }
-    const task = JSON.parse(record.value) as PublishedTask & { connector: string };
-    const byWorker = this.tasks.get(task.connector) ?? new Map<string, PublishedTask>();
-    byWorker.set(task.worker_id, { id: task.id, state: task.state, worker_id: task.worker_id, ...(task.trace ? { trace: task.trace } : {}) });
-    this.tasks.set(task.connector, byWorker);
-    this.keys.set(record.key, [task.connector, task.worker_id]);
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   async start(): Promise<void> {
     await this.tail.start(1);
+    this.caughtUp = true;
   }
 
   /** The workers whose heartbeat is within the session timeout, this one always included. */
   liveWorkers(): string[] {
-    const now = (this.options.now ?? Date.now)();
-    const live = [...this.heartbeats].filter(([, at]) => now - at < this.options.sessionTimeoutMs).map(([worker]) => worker);
-    return [...new Set([...live, this.options.workerId])].sort();
+    return this.view.liveWorkers(this.now());
   }
 
   /** Every task of `connector` across the cluster, as Connect's status shows them. */
   tasksOf(connector: string): TaskStatus[] {
-    const live = new Set(this.liveWorkers());
-    const all = [...(this.tasks.get(connector)?.values() ?? [])];
-    const held = new Set(all.filter((t) => live.has(t.worker_id)).map((t) => t.id));
-    return all
-      .filter((t) => live.has(t.worker_id) || !held.has(t.id))
-      .map((t) => (live.has(t.worker_id) ? { ...t } : { id: t.id, state: 'UNASSIGNED', worker_id: t.worker_id }))
-      .sort((a, b) => a.id - b.id || a.worker_id.localeCompare(b.worker_id));
+    return this.view.tasksOf(connector, this.now());
   }
 
   /** Publishes the heartbeat, and each connector's task state where it changed (undefined: this worker runs none). */
   async publish(states: ReadonlyMap<string, PublishedTask | undefined>): Promise<void> {
     const { producer, topic, workerId } = this.options;
+    this.view.prune(this.now());
     const writes: Promise<unknown>[] = [producer.write(topic, `worker-${workerId}`, JSON.stringify({ worker_id: workerId, at: Date.now() }))];
     const names = new Set([...states.keys(), ...this.published.keys()]);
     for (const name of names) {

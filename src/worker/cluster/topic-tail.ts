@@ -15,6 +15,8 @@ const POLL_MS = 100;
 const POLL_RECORDS = 500;
 const IDLE_MS = 50;
 const CLOSE_MS = 10_000;
+/** How long `start` waits to reach the topic's end before it gives up. */
+const CATCH_UP_MS = 60_000;
 
 /** `promise`, or nothing after `ms`. */
 async function within(promise: Promise<void>, ms: number): Promise<void> {
@@ -67,7 +69,14 @@ export class TopicTail {
     this.consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: this.topic, partition, offset: -2 /* the beginning */ })));
     this.consumer.setDefaultConsumeTimeout(POLL_MS);
     this.poll();
-    await this.caughtUp;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CATCH_UP_MS)));
+    const timedOut = await Promise.race([this.caughtUp.then(() => false), late]);
+    clearTimeout(timer);
+    if (timedOut) {
+      await this.close();
+      throw new KafkaError(`cannot read ${this.topic} to its end within ${CATCH_UP_MS / 1000} s`, true);
+    }
   }
 
   /** One poll, then the next (at once while records come, after IDLE_MS when none did), until close. */
