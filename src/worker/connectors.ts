@@ -1,6 +1,7 @@
 /**
  * The worker's connectors by name: those of the pipelines directory and those created through the API. Every
- * change that must survive a restart (an API config, a pause) is written to the state store at once.
+ * change that must survive a restart (an API config, a pause) is saved to the state store first, and made here
+ * only once saved (a store that `appliesSaved`, the cluster's config topic, makes it itself as it reads it back).
  */
 import { type ProviderPolicy, referenceProblems } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
@@ -35,6 +36,8 @@ export class Connectors {
   private readonly deletedFiles = new Set<string>();
   private closing = false;
   private opened: boolean;
+  /** The REST change running, if any (see `exclusive`). */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ConnectorsOptions) {
     this.opened = options.held !== true;
@@ -80,42 +83,61 @@ export class Connectors {
     for (const connector of this.byName.values()) this.startIfHere(connector);
   }
 
-  /** `POST /connectors`: a new connector, validated first; refuses an existing name. */
-  create(name: string, config: Record<string, unknown>): ManagedConnector {
-    this.refuseWhenClosing();
-    if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
-    const connector = this.add(name, checked(name, config, this.options.env, this.options.providers), connectorPipeline, 'api', false);
-    this.save(name);
-    this.startIfHere(connector);
-    return connector;
+  /**
+   * `POST /connectors`: a new connector, validated first; refuses an existing name. Resolves once the store has
+   * it (cluster mode: written, acknowledged and read back, the connector then made from the record read).
+   */
+  create(name: string, config: Record<string, unknown>): Promise<ManagedConnector> {
+    return this.exclusive(async () => {
+      this.refuseWhenClosing();
+      if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
+      const valid = checked(name, config, this.options.env, this.options.providers);
+      await this.persist(name, { config: valid, paused: false });
+      if (this.shared) return this.readBack(name);
+      const connector = this.add(name, valid, connectorPipeline, 'api', false);
+      this.startIfHere(connector);
+      return connector;
+    });
   }
 
   /** `PUT /connectors/{name}/config`: creates, or replaces the config and restarts. True when created. */
-  put(name: string, config: Record<string, unknown>): boolean {
-    this.refuseWhenClosing();
-    const valid = checked(name, config, this.options.env, this.options.providers);
-    const existing = this.byName.get(name);
-    if (!existing) {
-      const connector = this.add(name, valid, connectorPipeline, 'api', false);
-      this.save(name);
-      this.startIfHere(connector);
-      return true;
-    }
-    existing.config = valid;
-    existing.origin = 'api';
-    this.save(name);
-    if (this.runsHere(name)) void existing.restart(); // queued behind any running operation: never two pipelines at once
-    return false;
+  put(name: string, config: Record<string, unknown>): Promise<boolean> {
+    return this.exclusive(async () => {
+      this.refuseWhenClosing();
+      const valid = checked(name, config, this.options.env, this.options.providers);
+      const existing = this.byName.get(name);
+      if (!existing) {
+        await this.persist(name, { config: valid, paused: false });
+        if (this.shared) return (this.readBack(name), true);
+        this.startIfHere(this.add(name, valid, connectorPipeline, 'api', false));
+        return true;
+      }
+      const same = existing.origin === 'api' && JSON.stringify(existing.config) === JSON.stringify(valid);
+      await this.persist(name, { config: valid, paused: existing.paused });
+      // a shared store applied a changed config when it read it back (restarting it where it runs); the same config
+      // writes nothing there, so it restarts here, as a PUT always does
+      if (!this.shared) {
+        existing.config = valid;
+        existing.origin = 'api';
+      }
+      if ((!this.shared || same) && this.runsHere(name)) void this.byName.get(name)?.restart(); // queued behind any running operation
+      return false;
+    });
   }
 
-  /** Forgets the connector at once (a pipeline file's one for good: a tombstone is kept), then waits for it to drain and commit. */
+  /** Forgets the connector (a pipeline file's one for good: a tombstone is kept), then waits for it to drain and commit. */
   async delete(name: string): Promise<void> {
-    this.refuseWhenStarting();
-    const connector = this.get(name);
-    this.byName.delete(name);
-    if (this.fileNames.has(name)) this.deletedFiles.add(name);
-    this.save(name);
-    await this.drain(name, connector);
+    // the drain is awaited outside `exclusive` (wrapped, so the change's promise does not adopt it): other changes go on meanwhile
+    const { draining } = await this.exclusive(async () => {
+      this.refuseWhenStarting();
+      const connector = this.get(name);
+      await this.persist(name, this.fileNames.has(name) ? { paused: false, deleted: true } : undefined);
+      if (this.shared) return { draining: this.removing.get(name) }; // the tombstone read back removed it
+      this.byName.delete(name);
+      if (this.fileNames.has(name)) this.deletedFiles.add(name);
+      return { draining: this.drain(name, connector) };
+    });
+    await draining;
   }
 
   /**
@@ -161,16 +183,24 @@ export class Connectors {
     await removed;
   }
 
-  pause(name: string): void {
-    this.refuseWhenStarting();
-    this.get(name).pause();
-    this.save(name);
+  pause(name: string): Promise<void> {
+    return this.pausedAs(name, true);
   }
 
-  resume(name: string): void {
-    this.refuseWhenStarting();
-    this.get(name).resume();
-    this.save(name);
+  resume(name: string): Promise<void> {
+    return this.pausedAs(name, false);
+  }
+
+  private pausedAs(name: string, paused: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      this.refuseWhenStarting();
+      const connector = this.get(name);
+      const entry = connector.origin === 'api' ? { config: connector.config, paused } : paused ? { paused: true } : undefined;
+      await this.persist(name, entry);
+      if (this.shared) return; // applied when read back
+      if (paused) connector.pause();
+      else connector.resume();
+    });
   }
 
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
@@ -220,15 +250,49 @@ export class Connectors {
     return connector;
   }
 
-  /** `name`: the connector the call changed (a shared store writes only that one). */
-  private save(name: string): void {
+  /** Whether the store applies every change itself, through `applyStored`, once it has it (the config topic). */
+  private get shared(): boolean {
+    return this.options.store.appliesSaved === true;
+  }
+
+  /** Runs the REST changes one after another: each one's checks, save and local change see the one before done. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Saves the worker's view with `name` as `entry` (undefined: gone), before anything changes here: a save that
+   * fails is a 500 naming the connector and the cause, and leaves this worker as the store has it.
+   */
+  private async persist(name: string, entry: StoredConnector | undefined): Promise<void> {
+    const view = this.storedView();
+    if (entry) view.set(name, entry);
+    else view.delete(name);
+    try {
+      await this.options.store.save(view, [name]);
+    } catch (error) {
+      throw new ApiError(500, `Connector ${name}: the change could not be saved (this worker keeps what the store holds): ${errorMessage(error)}`);
+    }
+  }
+
+  /** A shared store's connector just written: as read back (a record another worker wrote after it may have changed it). */
+  private readBack(name: string): ManagedConnector {
+    const connector = this.byName.get(name);
+    if (!connector) throw new ApiError(409, `Connector ${name} was written but is gone from this worker's view: deleted since, or the worker is shutting down`);
+    return connector;
+  }
+
+  /** What the store keeps of the worker's connectors now. */
+  private storedView(): Map<string, StoredConnector> {
     const kept = new Map<string, StoredConnector>();
     for (const name of this.deletedFiles) if (!this.byName.has(name)) kept.set(name, { paused: false, deleted: true });
     for (const c of this.byName.values()) {
       if (c.origin === 'api') kept.set(c.name, { config: c.config, paused: c.paused });
       else if (c.paused) kept.set(c.name, { paused: true });
     }
-    this.options.store.save(kept, [name]);
+    return kept;
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * The Kafka Connect REST subset: method + path -> handler -> status and JSON body. No HTTP here, so the routing
- * and shapes are tested without a server; `server.ts` does the transport.
+ * and shapes are tested without a server; `server.ts` does the transport. A change (create, config, pause, resume,
+ * delete) answers once the state store has it (cluster mode: the config topic, read back); one it could not save
+ * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
  */
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
@@ -53,8 +55,8 @@ const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
   ['GET', route('/tasks'), (c, _r, name) => ok(connectorTasks(c.connectors.get(name)))],
   ['GET', route('/tasks/0/status'), (c, _r, name) => ok(connectorStatus(c.connectors.get(name), c.workerId).tasks[0])],
   ['POST', route('/tasks/0/restart'), (c, _r, name) => (void c.connectors.get(name).restart(), none())],
-  ['PUT', route('/pause'), (c, _r, name) => (c.connectors.pause(name), { status: 202 })],
-  ['PUT', route('/resume'), (c, _r, name) => (c.connectors.resume(name), { status: 202 })],
+  ['PUT', route('/pause'), async (c, _r, name) => (await c.connectors.pause(name), { status: 202 })],
+  ['PUT', route('/resume'), async (c, _r, name) => (await c.connectors.resume(name), { status: 202 })],
   ['POST', route('/restart'), restartConnector],
   ['GET', route('/offsets'), (c, _r, name) => ok(connectorOffsets(c.connectors.get(name)))],
   ['GET', /^\/connector-plugins$/, (c) => ok([{ ...PLUGIN, version: c.version }])],
@@ -115,19 +117,19 @@ function listConnectors(context: ApiContext, request: ApiRequest): ApiResponse {
 }
 
 /** `{name, config}` as Kafka Connect takes it; a flat connector file (the seed's JSON) is taken as well. */
-function createConnector(context: ApiContext, request: ApiRequest): ApiResponse {
+async function createConnector(context: ApiContext, request: ApiRequest): Promise<ApiResponse> {
   const body = objectBody(request.body);
   const config = typeof body.config === 'object' && body.config !== null && !Array.isArray(body.config) ? (body.config as Record<string, unknown>) : body;
   const name = body.name ?? config.name;
   if (typeof name !== 'string' || name === '') throw new ApiError(400, 'Connector name is required: {"name": ..., "config": {...}}');
-  const connector = context.connectors.create(name, config);
+  const connector = await context.connectors.create(name, config);
   return { status: 201, body: connectorInfo(connector) };
 }
 
-function putConfig(context: ApiContext, request: ApiRequest, name: string): ApiResponse {
+async function putConfig(context: ApiContext, request: ApiRequest, name: string): Promise<ApiResponse> {
   const stored = context.connectors.has(name) ? context.connectors.get(name).config : undefined;
   const config = keepRedactedSecrets(objectBody(request.body), stored);
-  const created = context.connectors.put(name, config);
+  const created = await context.connectors.put(name, config);
   return { status: created ? 201 : 200, body: connectorInfo(context.connectors.get(name)) };
 }
 

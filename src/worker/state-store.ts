@@ -16,8 +16,17 @@ export interface StoredConnector {
 
 export interface StateStore {
   load(): Map<string, StoredConnector>;
-  /** `connectors`: the worker's whole view; `changed`: the names the call changed (a shared store writes only those). */
-  save(connectors: ReadonlyMap<string, StoredConnector>, changed?: readonly string[]): void;
+  /**
+   * `connectors`: the worker's whole view; `changed`: the names the call changed (a shared store writes only those).
+   * Resolves once the change is durable (the file store: written and renamed, before it returns); rejects when it
+   * could not be saved (the cause in the message, never a config value).
+   */
+  save(connectors: ReadonlyMap<string, StoredConnector>, changed?: readonly string[]): Promise<void>;
+  /**
+   * True for a store that hands every saved change back to the worker (`Connectors.applyStored`) as it reads it,
+   * before `save` resolves (the cluster's config topic): the worker then makes no change of its own.
+   */
+  readonly appliesSaved?: boolean;
 }
 
 const FILE = 'connectors.json';
@@ -36,7 +45,7 @@ export function fileStateStore(dir: string): StateStore {
       }
       return new Map(Object.entries(parsed.connectors ?? {}));
     },
-    save: (connectors) => {
+    save: async (connectors) => {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, `${JSON.stringify({ version: 1, connectors: Object.fromEntries(connectors) }, null, 2)}\n`, { mode: 0o600 });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import rdkafka from 'node-rdkafka';
 import { createTopic, produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
@@ -117,6 +118,25 @@ describe('worker cluster', () => {
     expect((await call(w2!.url, 'GET', '/connectors')).body).toEqual([]);
   });
 
+  it('answers a POST 201 only once the config topic holds it: a plain consumer sees it at once, worker 2 within the session timeout', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster_durable', 1);
+    const keys = clusterKeys(id);
+    const [w1, w2] = [await startClusterWorker(keys), await startClusterWorker(keys)];
+    const name = `durable_${id}`;
+
+    expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
+    // right after the answer: both records committed (the high watermark counts only fully replicated records) ...
+    expect(await highWatermark(bootstrap(), keys['config.storage.topic']!)).toBe(2);
+    // ... and read back by worker 1 (its GET needs no wait), and a plain consumer reads them
+    expect((await call(w1!.url, 'GET', `/connectors/${name}`)).status).toBe(200);
+    const records = await readTopic(bootstrap(), keys['config.storage.topic']!, 2);
+    expect(records.map((r) => r.key?.toString())).toEqual([`connector-${name}`, `target-state-${name}`]);
+    expect(JSON.parse(records[0]!.value!.toString())).toMatchObject({ name, topics: topic });
+    await eventually(async () => (await call(w2!.url, 'GET', `/connectors/${name}`)).status === 200, Number(keys['session.timeout.ms']), 'worker 2 answers GET for the connector');
+  });
+
   it('refuses a config topic with 3 partitions, naming it', async () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
@@ -168,3 +188,14 @@ describe('worker cluster', () => {
     expect(records.filter((r) => r.value === null || r.value === undefined).map((r) => r.key?.toString())).toEqual([]);
   });
 });
+
+/** The high watermark of partition 0 of `topic`, asked of the broker with a plain consumer (no group joined). */
+async function highWatermark(bootstrapServers: string, topic: string): Promise<number> {
+  const consumer = new rdkafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': `watermark-${Date.now()}` }, {});
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    return await new Promise<number>((resolve, reject) => consumer.queryWatermarkOffsets(topic, 0, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets.highOffset))));
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+}

@@ -44,7 +44,7 @@ function fakePipelines(stopMs = 20) {
 }
 
 function memoryStore(initial: Record<string, StoredConnector> = {}) {
-  const store = { saved: new Map(Object.entries(initial)), load: () => new Map(store.saved), save: (m: ReadonlyMap<string, StoredConnector>) => void (store.saved = new Map(m)) };
+  const store = { saved: new Map(Object.entries(initial)), load: () => new Map(store.saved), save: async (m: ReadonlyMap<string, StoredConnector>) => void (store.saved = new Map(m)) };
   return store;
 }
 
@@ -103,7 +103,7 @@ describe('REST routing', () => {
 
   it('answers a restart 204, or 202 showing RESTARTING only when includeTasks or onlyFailed is true', async () => {
     const on = context();
-    on.connectors.create('r', VALID);
+    await on.connectors.create('r', VALID);
     expect(await answer('POST', '/connectors/r/restart', undefined, on)).toEqual({ status: 204 });
     expect(await answer('POST', '/connectors/r/restart?includeTasks=false&onlyFailed=false', undefined, on)).toEqual({ status: 204 });
     expect(await answer('POST', '/connectors/r/restart?includeTasks=true', undefined, on)).toMatchObject({
@@ -222,7 +222,7 @@ describe('connector operations, serialised per connector', () => {
   it('a restart racing a delete leaves no pipeline running', async () => {
     const { start, counts } = fakePipelines();
     const { connectors } = context(start);
-    const connector = connectors.create('c', VALID);
+    const connector = await connectors.create('c', VALID);
     await connector.start(); // queued behind create's start: RUNNING now
     expect(counts.live).toBe(1);
     void connector.restart();
@@ -235,11 +235,10 @@ describe('connector operations, serialised per connector', () => {
   it('concurrent restarts and config PUTs never run two pipelines of one connector', async () => {
     const { start, counts } = fakePipelines();
     const { connectors } = context(start);
-    const connector = connectors.create('c', VALID);
+    const connector = await connectors.create('c', VALID);
     const restarts = [connector.restart(), connector.restart()];
-    connectors.put('c', { ...VALID, 'http.timeout': 5 });
-    connectors.put('c', { ...VALID, 'http.timeout': 6 });
-    await Promise.all(restarts);
+    const puts = [connectors.put('c', { ...VALID, 'http.timeout': 5 }), connectors.put('c', { ...VALID, 'http.timeout': 6 })];
+    await Promise.all([...restarts, ...puts]);
     await connector.start(); // after everything queued so far
     expect(counts.most).toBe(1);
     expect(counts.live).toBe(1);
@@ -251,22 +250,22 @@ describe('connector operations, serialised per connector', () => {
   it('closing the worker during a restart stops it for good, and refuses new connectors', async () => {
     const { start, counts } = fakePipelines();
     const { connectors } = context(start);
-    const connector = connectors.create('c', VALID);
+    const connector = await connectors.create('c', VALID);
     void connector.restart();
     await connectors.stopAll();
     await tick(30);
     expect(counts.live).toBe(0);
-    expect(() => connectors.create('d', VALID)).toThrow(/The worker is shutting down/);
+    await expect(connectors.create('d', VALID)).rejects.toThrow(/The worker is shutting down/);
   });
 
   it('a connector re-created under a deleted one\'s name starts after the old one drained', async () => {
     const { start, counts } = fakePipelines(50);
     const { connectors } = context(start);
-    await connectors.create('c', VALID).start();
+    await (await connectors.create('c', VALID)).start();
     const deleted = connectors.delete('c');
     const again = connectors.create('c', VALID);
     await deleted;
-    await again.start();
+    await (await again).start();
     expect(counts.most).toBe(1);
     expect(counts.live).toBe(1);
     await connectors.stopAll();
@@ -284,7 +283,7 @@ describe('connector operations, serialised per connector', () => {
     const second = context(fakePipelines().start, store).connectors;
     second.restore(files);
     expect(second.list()).toEqual([]);
-    second.create('from_file', VALID); // created again through the API: it is back, its config kept
+    await second.create('from_file', VALID); // created again through the API: it is back, its config kept
     expect(store.saved.get('from_file')).toMatchObject({ config: { name: 'from_file' } });
     await second.stopAll();
   });

@@ -17,7 +17,12 @@ export interface ConfigLogOptions {
   readonly topic: string;
   readonly producer: LogProducer;
   readonly log: Logger;
+  /** How long a REST change waits for its record to be acknowledged and read back (default WRITE_TIMEOUT_MS). */
+  readonly writeTimeoutMs?: number;
 }
+
+/** Kafka Connect's herder gives a config write and its read-back about this long before it answers 500. */
+export const WRITE_TIMEOUT_MS = 30_000;
 
 export type ConfigChange = (name: string, stored: StoredConnector | undefined) => void;
 
@@ -37,6 +42,9 @@ export class ConfigLog implements StateStore {
   /** Changes read after `start` but before `follow`: applied when the handler is set (latest per connector). */
   private readonly pending = new Map<string, StoredConnector | undefined>();
   private started = false;
+  private closed = false;
+  /** `StateStore.appliesSaved`: every record saved is applied through the `follow` handler once read back. */
+  readonly appliesSaved = true;
 
   constructor(
     private readonly options: ConfigLogOptions,
@@ -72,41 +80,77 @@ export class ConfigLog implements StateStore {
    * Writes the records that bring the topic to `connectors` for the names in `changed` (those a REST call created,
    * changed, paused, resumed or deleted); a name not in `changed` is never written, so a connector this worker does
    * not know (or knows older) is left as the topic holds it. Without `changed`, nothing is deleted.
+   *
+   * Resolves once each record was acknowledged by the broker (idempotent producer, acks=all) and read back here,
+   * so the `follow` handler has applied it, and every record before it, by then: the caller answers in the topic's
+   * order. Rejects, naming the record and the cause, when one could not be written or read back within
+   * `writeTimeoutMs`; this worker then holds what it read (a record written before the failure, already read
+   * back, stays applied, as the topic has it). Saves run one after another, each compared with what the topic
+   * holds when its turn comes.
    */
-  save(connectors: ReadonlyMap<string, StoredConnector>, changed?: readonly string[]): void {
-    if (this.applying) return;
-    const records: [string, string | null][] = [];
+  save(connectors: ReadonlyMap<string, StoredConnector>, changed?: readonly string[]): Promise<void> {
+    if (this.applying) return Promise.resolve();
+    const saved = this.writes.then(() => this.write(connectors, changed));
+    this.writes = saved.catch(() => undefined);
+    return saved;
+  }
+
+  private async write(connectors: ReadonlyMap<string, StoredConnector>, changed: readonly string[] | undefined): Promise<void> {
     for (const name of changed ?? [...connectors.keys()]) {
       const now = connectors.get(name);
       const before = this.written.get(name);
+      const records: [string, string | null][] = [];
       if (now?.config) {
         if (JSON.stringify(before?.config) !== JSON.stringify(now.config)) records.push([`connector-${name}`, JSON.stringify(now.config)]);
         if (!before || before.paused !== now.paused) records.push([`target-state-${name}`, JSON.stringify({ state: now.paused ? 'PAUSED' : 'STARTED' })]);
-        this.written.set(name, { config: now.config, paused: now.paused });
       } else if (!now && changed !== undefined && before) {
         records.push([`connector-${name}`, null], [`target-state-${name}`, null]);
-        this.written.delete(name);
       } // else a pipeline file's connector: not shared through the cluster
-    }
-    if (records.length === 0) return;
-    this.writes = this.writes.then(async () => {
       for (const [key, value] of records) {
         try {
-          const at = await this.options.producer.write(this.options.topic, key, value);
-          await this.tail.readPast(at.offset, at.partition);
+          await this.writeAndReadBack(key, value);
         } catch (error) {
+          // what the topic holds as far as this worker read it: the next save compares with that
+          const read = this.read.get(name);
+          if (read?.config) this.written.set(name, { config: read.config, paused: read.paused });
+          else this.written.delete(name);
           this.options.log.error('cannot write to the config topic: the change is not shared with the cluster', { topic: this.options.topic, key, error: errorMessage(error) });
+          throw new Error(`cannot write ${key} to the config topic ${this.options.topic}: ${errorMessage(error)}`, { cause: error });
         }
       }
-    });
+      if (now?.config) this.written.set(name, { config: now.config, paused: now.paused });
+      else if (!now && changed !== undefined) this.written.delete(name);
+    }
   }
 
-  /** Resolves once every write asked so far was acknowledged and read back. */
+  /** One record, acknowledged, then read back by this worker's reader (its change applied), within `writeTimeoutMs`. */
+  private async writeAndReadBack(key: string, value: string | null): Promise<void> {
+    const ms = this.options.writeTimeoutMs ?? WRITE_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not acknowledged and read back within ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          const at = await this.options.producer.write(this.options.topic, key, value);
+          await this.tail.readPast(at.offset, at.partition);
+        })(),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.closed) throw new Error('the worker is shutting down: the record was not read back');
+  }
+
+  /** Settles once every write asked so far was acknowledged and read back, or failed. */
   flushed(): Promise<void> {
     return this.writes;
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.tail.close();
   }
 
