@@ -4,11 +4,11 @@
  * only once saved (a store that `appliesSaved`, the cluster's config topic, makes it itself as it reads it back).
  */
 import { type ProviderPolicy, referenceProblems } from '../common/config/providers.js';
-import { configProblems } from '../connector/config-problems.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { connectorPipeline, type BuildPipeline } from '../connector/definePipeline.js';
 import { ApiError } from './api-error.js';
+import { checked } from './checked-config.js';
 import { type ConnectorDeps, ManagedConnector } from './connector.js';
 import type { StateStore, StoredConnector } from './state-store.js';
 
@@ -294,19 +294,4 @@ export class Connectors {
     }
     return kept;
   }
-}
-
-/**
- * The config with its name, or a 400 listing every problem, as Kafka Connect answers an invalid config. A
- * reference the worker's `providers` do not allow is a problem of its key, refused before anything is resolved.
- */
-function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): Record<string, unknown> {
-  if (config.name !== undefined && config.name !== name) throw new ApiError(400, `Connector name ${String(config.name)} in the config does not match ${name}`);
-  const withName = { ...config, name };
-  const problems = configProblems(withName, env, providers);
-  if (problems.length > 0) {
-    const lines = problems.map((p) => (p.key === undefined ? p.message : `${p.key}: ${p.message}`));
-    throw new ApiError(400, `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${lines.join('\n')}`);
-  }
-  return withName;
 }
