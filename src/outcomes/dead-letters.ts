@@ -6,6 +6,7 @@ import type { Logger } from 'winston';
 import { DeadLetterError, DecodeError, DeliveryError, describeRecords, errorMessage, HttpStatusError, type SinkError, TransformError } from '../common/errors.js';
 import type { DeadLetters, FailedRecord } from '../records/outcome.js';
 import type { DeadLetterOptions } from './dead-letter-config.js';
+import { sourceTopicOf } from '../records/record.js';
 
 const MAX_TEXT = 1024;
 
@@ -57,7 +58,7 @@ export function deadLetterMessage(failed: FailedRecord, options: Pick<DeadLetter
   if (options.contextHeaders) {
     const cause = rootError(error);
     const context: [string, string | undefined][] = [
-      ['topic', record.sourceTopic ?? record.topic], // the topic it was read from, also after a router
+      ['topic', sourceTopicOf(record)], // the topic it was read from, also after a router
       ['partition', String(record.partition)],
       ['offset', String(record.offset)],
       ['connector.name', options.connector],
@@ -86,7 +87,7 @@ function rootError(error: SinkError): SinkError {
 
 function errorLogFields(failed: FailedRecord, withMessages: boolean): Record<string, unknown> {
   const { record, error } = failed;
-  const fields: Record<string, unknown> = { topic: record.sourceTopic ?? record.topic, partition: record.partition, offset: record.offset, error: errorMessage(rootError(error)) };
+  const fields: Record<string, unknown> = { topic: sourceTopicOf(record), partition: record.partition, offset: record.offset, error: errorMessage(rootError(error)) };
   if (withMessages) {
     fields.key = record.raw.key === null ? null : truncate(record.raw.key.toString());
     fields.value = record.raw.value === null ? null : truncate(record.raw.value.toString());

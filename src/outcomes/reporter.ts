@@ -7,6 +7,7 @@ import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 import { DeadLetterError, errorMessage } from '../common/errors.js';
 import type { DeadLetterMessage, DeadLetterProducer } from './dead-letters.js';
 import type { Delivery } from '../request/request.js';
+import { sourceTopicOf } from '../records/record.js';
 
 export const reporterConfigSpec = {
   'reporter.result.topic.name': {
@@ -68,7 +69,7 @@ export function reportMessages(delivery: Delivery, bodyMaxChars: number): DeadLe
   );
   return delivery.records.map((r): DeadLetterMessage => {
     const headers: { [name: string]: Buffer }[] = [
-      { 'input.topic': Buffer.from(r.sourceTopic ?? r.topic) },
+      { 'input.topic': Buffer.from(sourceTopicOf(r)) },
       { 'input.partition': Buffer.from(String(r.partition)) },
       { 'input.offset': Buffer.from(String(r.offset)) },
     ];

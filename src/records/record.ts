@@ -41,3 +41,13 @@ export type KafkaRecord = SinkRecord<Buffer | null, Buffer | null>;
 export function ackRecords(records: readonly SinkRecord[]): void {
   for (const record of records) record.handle.ack(record.offset);
 }
+
+/** The topic a record was read from: its own, or the one before a router renamed it (ordering, offsets, errors). */
+export function sourceTopicOf(record: { readonly topic: string; readonly sourceTopic?: string }): string {
+  return record.sourceTopic ?? record.topic;
+}
+
+/** The record under another topic (a router): `${topic}` renders the new one, everything else follows the source. */
+export function withTopic<R extends SinkRecord>(record: R, topic: string): R {
+  return topic === record.topic ? record : { ...record, topic, sourceTopic: sourceTopicOf(record) };
+}

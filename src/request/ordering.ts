@@ -1,7 +1,8 @@
 /** The `ordering` key: which records must reach the endpoint in order, and so which may be sent in parallel. */
 import { oneOf } from '../common/config/formats.js';
 import type { ConfigSpec } from '../common/config/spec.js';
-import type { SinkRecord } from '../records/record.js';
+import { type SinkRecord, sourceTopicOf } from '../records/record.js';
+import { idOf } from '../records/topic-partition.js';
 
 export type OrderingMode = 'partition' | 'key' | 'none';
 
@@ -20,9 +21,9 @@ export const orderingConfigSpec = {
 export function orderingKey(mode: OrderingMode): (record: SinkRecord) => string | undefined {
   switch (mode) {
     case 'partition':
-      return (r) => `${r.sourceTopic ?? r.topic}/${r.partition}`;
+      return (r) => idOf({ topic: sourceTopicOf(r), partition: r.partition });
     case 'key':
-      return (r) => `${r.sourceTopic ?? r.topic}/${r.partition}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
+      return (r) => `${idOf({ topic: sourceTopicOf(r), partition: r.partition })}/${r.raw.key === null ? '' : r.raw.key.toString('base64')}`;
     case 'none':
       return () => undefined;
   }

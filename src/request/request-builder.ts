@@ -4,7 +4,8 @@
  * the body (bare value, framed batch or a format shortcut), gzip-compressed when asked.
  */
 import { gzipSync } from 'node:zlib';
-import type { SinkRecord } from '../records/record.js';
+import { type SinkRecord, sourceTopicOf } from '../records/record.js';
+import { idOf } from '../records/topic-partition.js';
 import { jsonText } from '../common/json-text.js';
 import type { HttpRequest } from './request.js';
 import type { RequestOptions } from './request-config.js';
@@ -76,7 +77,7 @@ function headerSafe(value: string): string {
 export function idempotencyKey(records: readonly SinkRecord[]): string {
   const ranges = new Map<string, [number, number]>();
   for (const r of records) {
-    const id = `${r.sourceTopic ?? r.topic}/${r.partition}`;
+    const id = idOf({ topic: sourceTopicOf(r), partition: r.partition });
     const range = ranges.get(id);
     ranges.set(id, range ? [Math.min(range[0], r.offset), Math.max(range[1], r.offset)] : [r.offset, r.offset]);
   }

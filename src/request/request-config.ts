@@ -94,17 +94,14 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
  * and got do), so every transport sends them alike; an `http.authorization.type` authorizer still sets its own.
  */
 function withoutCredentials(given: string): { url: string; authorization?: string } {
-  const start = given.indexOf('//') + 2;
-  // The authority ends at the first '/', '?' or '#': an '@' in the path, query or fragment is not user info.
-  const end = given.slice(start).search(/[/?#]/);
-  const at = given.lastIndexOf('@', end < 0 ? given.length : start + end);
-  if (at < start) return { url: given };
-  const userInfo = given.slice(start, at);
-  const colon = userInfo.indexOf(':');
-  const user = decodeURIComponent(colon < 0 ? userInfo : userInfo.slice(0, colon));
-  const password = colon < 0 ? '' : decodeURIComponent(userInfo.slice(colon + 1));
-  return { url: given.slice(0, start) + given.slice(at + 1), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  const { username, password } = new URL(given); // http.url is checked as an absolute URL before this runs
+  if (username === '' && password === '') return { url: given };
+  const basic = Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64');
+  return { url: given.replace(USER_INFO, '$1'), authorization: `Basic ${basic}` };
 }
+
+/** `scheme://user:password@`: the user info up to the last `@` before the path, query or fragment. */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 
 /** Templates are compiled at start, so a bad placeholder is a config error naming the key. */
 function checkTemplates(url: string, headers: Readonly<Record<string, string>>): void {

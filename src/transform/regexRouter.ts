@@ -3,7 +3,7 @@ import type { OperatorFunction } from 'rxjs';
 import { str } from '../common/config/formats.js';
 import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
-import type { SinkRecord } from '../records/record.js';
+import { type SinkRecord, withTopic } from '../records/record.js';
 import type { RecordTransform, TransformDefinition, TransformRunOptions } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 
@@ -36,7 +36,7 @@ export function regexRouterTransform(options: RegexRouterOptions): RecordTransfo
       topic = whole.test(record.topic) ? record.topic.replace(whole, replacement) : record.topic;
       if (topics.size < 10_000) topics.set(record.topic, topic);
     }
-    return topic === record.topic ? record : { ...record, topic, sourceTopic: record.sourceTopic ?? record.topic };
+    return withTopic(record, topic);
   };
 }
 

@@ -3,7 +3,7 @@ import type { OperatorFunction } from 'rxjs';
 import { str } from '../common/config/formats.js';
 import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
-import type { SinkRecord } from '../records/record.js';
+import { type SinkRecord, withTopic } from '../records/record.js';
 import { javaDateFormat } from './java-date-format.js';
 import { type RecordTransform, recordFailure, type TransformDefinition, type TransformRunOptions } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
@@ -33,7 +33,7 @@ export function timestampRouterTransform(options: TimestampRouterOptions, name: 
   return (record) => {
     if (record.timestamp === undefined) return recordFailure(record, name, 'the record has no timestamp');
     const topic = topicFormat.replaceAll('${topic}', record.topic).replaceAll('${timestamp}', timestamp.format(record.timestamp));
-    return { ...record, topic, sourceTopic: record.sourceTopic ?? record.topic };
+    return withTopic(record, topic);
   };
 }
 

@@ -22,11 +22,3 @@ function row(name: string, doc: string, options: ConfigSpec): string {
   });
   return `| ${name} | ${doc} | ${described.join('<br>').replaceAll('|', '\\|') || '—'} |`;
 }
-
-/** The README with its transforms table replaced by a freshly rendered one. */
-export function withTransformsTable(readme: string): string {
-  const start = readme.indexOf(TRANSFORMS_DOCS_START);
-  const end = readme.indexOf(TRANSFORMS_DOCS_END);
-  if (start < 0 || end < start) throw new Error('README.md has no transforms-table markers');
-  return readme.slice(0, start) + [TRANSFORMS_DOCS_START, transformsDocTable(), TRANSFORMS_DOCS_END].join('\n') + readme.slice(end + TRANSFORMS_DOCS_END.length);
-}

@@ -1,6 +1,7 @@
 /** The connection agents of every HTTP client of a pipeline (endpoint and token endpoint): TLS settings and proxy. */
 import http from 'node:http';
 import https from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { HttpsTunnelAgent, HttpTunnelAgent } from './proxy-agent.js';
 import type { ProxyOptions } from './proxy-config.js';
 import type { TlsOptions } from './tls-config.js';
@@ -17,16 +18,13 @@ export interface Agents {
   readonly https: https.Agent;
 }
 
+/** The endpoint's TLS settings as Node's TLS takes them (agents and undici's connector alike). */
+export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized'> {
+  return { ca: tls.ca, cert: tls.cert, key: tls.key?.reveal(), passphrase: tls.passphrase?.reveal(), rejectUnauthorized: tls.rejectUnauthorized };
+}
+
 export function createAgents(transport: TransportOptions, pool: { keepAlive: boolean; maxSockets?: number }): Agents {
-  const { tls } = transport;
-  const tlsOptions: https.AgentOptions = {
-    ...pool,
-    ca: tls.ca,
-    cert: tls.cert,
-    key: tls.key?.reveal(),
-    passphrase: tls.passphrase?.reveal(),
-    rejectUnauthorized: tls.rejectUnauthorized,
-  };
+  const tlsOptions: https.AgentOptions = { ...pool, ...nodeTlsOptions(transport.tls) };
   if (transport.proxy === undefined) return { http: new http.Agent(pool), https: new https.Agent(tlsOptions) };
   return {
     http: new HttpTunnelAgent(transport.proxy, transport.timeoutMs, pool),

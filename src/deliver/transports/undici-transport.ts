@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { ConfigError, type HttpNetworkError } from '../../common/errors.js';
-import type { TransportOptions } from '../../common/net/agents.js';
+import { nodeTlsOptions, type TransportOptions } from '../../common/net/agents.js';
 import { openTunnel } from '../../common/net/proxy-agent.js';
 import type { HttpRequest, HttpResponse } from '../../request/request.js';
 import type { HttpServiceOptions } from '../http-config.js';
@@ -65,14 +65,8 @@ function exchange(agent: Agent, request: HttpRequest, signal: AbortSignal): Prom
 
 /** Opens connections with the TLS settings, directly or through the proxy's CONNECT tunnel (the same tunnel code as the agents). */
 function connector(transport: TransportOptions): buildConnector.connector {
-  const { tls: settings, proxy } = transport;
-  const tlsOptions: tls.ConnectionOptions = {
-    ca: settings.ca,
-    cert: settings.cert,
-    key: settings.key?.reveal(),
-    passphrase: settings.passphrase?.reveal(),
-    rejectUnauthorized: settings.rejectUnauthorized,
-  };
+  const { proxy } = transport;
+  const tlsOptions: tls.ConnectionOptions = nodeTlsOptions(transport.tls);
   if (proxy === undefined) return buildConnector({ ...tlsOptions, timeout: transport.timeoutMs + 1000 });
   return (options, callback) => {
     const secure = options.protocol === 'https:';
