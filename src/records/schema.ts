@@ -48,8 +48,3 @@ export function structSchema(fields: readonly ConnectField[], rest: Partial<Omit
 export function fieldOf(schema: ConnectSchema, name: string): ConnectField | undefined {
   return schema.fields?.find((f) => f.name === name);
 }
-
-/** The same schema, optional. */
-export function asOptional(schema: ConnectSchema): ConnectSchema {
-  return schema.optional ? schema : { ...schema, optional: true };
-}

@@ -122,8 +122,3 @@ export function gated(transform: RecordTransform, options: Pick<TransformRunOpti
   if (predicate === undefined) return transform; // negate means nothing without a predicate
   return (record) => (predicate(record) !== negate ? transform(record) : record);
 }
-
-/** The short class name (`InsertField`) used in errors when an operator is used without a `name`. */
-export function shortName(className: string): string {
-  return className.slice(className.lastIndexOf('.') + 1);
-}

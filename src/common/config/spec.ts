@@ -42,11 +42,6 @@ export interface ConfigValues<S extends ConfigSpec = any> {
   isSet(key: keyof S & string): boolean;
 }
 
-/** Every key of the given specs, merged into one spec (for validating a whole file). */
-export function mergeSpecs<T extends readonly ConfigSpec[]>(...specs: T): ConfigSpec {
-  return Object.assign({}, ...specs) as ConfigSpec;
-}
-
 /** `spec`'s keys with `prefix` before each, types kept: the per-part keys of `key.converter.*` and `value.converter.*`. */
 export function prefixed<const P extends string, S extends ConfigSpec>(prefix: P, spec: S): { [K in keyof S & string as `${P}${K}`]: S[K] } {
   return Object.fromEntries(Object.entries(spec).map(([key, value]) => [`${prefix}${key}`, value])) as { [K in keyof S & string as `${P}${K}`]: S[K] };
