@@ -4,6 +4,8 @@ import { HELP } from './help.js';
 import { kafkaCommand } from './kafka-command.js';
 import { validateCommand } from './validate-command.js';
 import { workerCommand } from './worker-command.js';
+import { runWorkerTask } from '../worker/task-process.js';
+import { WORKER_TASK_COMMAND } from '../worker/task-processes.js';
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -17,6 +19,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     print(text ?? HELP.main!);
     return text ? 0 : 2;
   }
+  // internal: one task process of a worker's connector (tasks.max > 1), started by the worker with an IPC channel
+  if (command === WORKER_TASK_COMMAND && args.length === 0) return runWorkerTask();
   const help = HELP[command];
   if (help === undefined || command === 'main') {
     process.stderr.write(`unknown command ${command}; commands: run, worker, validate, kafka (kafka-http-sink --help)\n`);

@@ -6,40 +6,29 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Logger } from 'winston';
+import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '../common/task-restarts.js';
 
 /** The environment variable that makes a `run` process one task of a supervised connector. */
 export const TASK_ID_ENV = 'KAFKA_HTTP_SINK_TASK_ID';
 
-/** Exit code of a task whose connector file is bad: no restart would help. */
-const CONFIG_ERROR_EXIT = 2;
-
-export interface SupervisorOptions {
+export interface SupervisorOptions extends RestartBackoffOptions {
   readonly tasks: number;
   /** The `run` command line of one task (its task id comes in TASK_ID_ENV). */
   readonly command: readonly string[];
   readonly log: Logger;
-  /** First restart delay; doubles per restart in a row, up to maxBackoffMs. */
-  readonly backoffMs?: number;
-  readonly maxBackoffMs?: number;
-  /** A task that ran this long without dying resets its backoff. */
-  readonly healthyAfterMs?: number;
 }
 
 interface Task {
   readonly id: number;
   child: ChildProcess | undefined;
-  restarts: number;
-  startedAt: number;
+  readonly backoff: RestartBackoff;
   timer: NodeJS.Timeout | undefined;
 }
 
 /** Runs the tasks until a signal stops them (resolves 0 when every task ended cleanly) or one has a bad config (2). */
 export function superviseTasks(options: SupervisorOptions): Promise<number> {
   const { log } = options;
-  const backoffMs = options.backoffMs ?? 1000;
-  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
-  const healthyAfterMs = options.healthyAfterMs ?? 60_000;
-  const tasks: Task[] = Array.from({ length: options.tasks }, (_, id) => ({ id, child: undefined, restarts: 0, startedAt: 0, timer: undefined }));
+  const tasks: Task[] = Array.from({ length: options.tasks }, (_, id) => ({ id, child: undefined, backoff: new RestartBackoff(options), timer: undefined }));
   let stopping = false;
   let exitCode = 0;
 
@@ -60,7 +49,7 @@ export function superviseTasks(options: SupervisorOptions): Promise<number> {
 
     const start = (task: Task): void => {
       task.timer = undefined;
-      task.startedAt = Date.now();
+      task.backoff.started();
       const [command, ...args] = options.command;
       const child = spawn(command!, args, { env: { ...process.env, [TASK_ID_ENV]: String(task.id) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       task.child = child;
@@ -87,9 +76,7 @@ export function superviseTasks(options: SupervisorOptions): Promise<number> {
           stopAll('SIGTERM');
           return;
         }
-        if (Date.now() - task.startedAt >= healthyAfterMs) task.restarts = 0;
-        const delay = Math.min(maxBackoffMs, backoffMs * 2 ** task.restarts);
-        task.restarts++;
+        const delay = task.backoff.nextDelay();
         log.warn('task died; its partitions move to the other tasks until it is restarted', { task: task.id, code, signal, restartInMs: delay });
         task.timer = setTimeout(() => start(task), delay);
       });

@@ -17,13 +17,21 @@ export interface PipelineObserver {
   /** One HTTP attempt ended: its status, or undefined when no response came; and how long it took. */
   requested(status: number | undefined, seconds: number): void;
   /** A request's records reached the end of the chain: delivered, dead-lettered or dropped, after `attempts`. */
-  finished(delivery: Delivery): void;
+  finished(delivery: DeliverySummary): void;
   /** Records failed for good and went to the dead-letter topic (`dlq`) or were skipped (`drop`); `error` says why. */
   failed(count: number, action: 'dlq' | 'drop', error: string): void;
   /** librdkafka's statistics, as JSON text, and the end offsets just asked of the broker for paused partitions. */
   statistics(json: string, ends?: ReadonlyMap<string, number>): void;
   /** The broker answered an offset commit (once per commit request: their rate shows a commit storm). */
   committed(ok: boolean): void;
+}
+
+/** What an observer is told of a delivery: plain data (no records), so it can cross a process boundary. */
+export interface DeliverySummary {
+  readonly outcome: Delivery['outcome'];
+  readonly attempts: number;
+  /** How many records the request carried. */
+  readonly records: number;
 }
 
 export function observeSend(send: Send, observer: PipelineObserver): Send {
@@ -56,7 +64,7 @@ export function observeRecords(records$: Observable<KafkaRecord[]>, observer: Pi
 
 /** The chain's output: deliveries (from `post`/`commit`) are reported; anything else a custom chain emits is ignored. */
 export function observeOutput(output$: Observable<unknown>, observer: PipelineObserver): Observable<unknown> {
-  return output$.pipe(tap((value) => (isDelivery(value) ? observer.finished(value) : undefined)));
+  return output$.pipe(tap((value) => (isDelivery(value) ? observer.finished({ outcome: value.outcome, attempts: value.attempts, records: value.request.records.length }) : undefined)));
 }
 
 function isDelivery(value: unknown): value is Delivery {

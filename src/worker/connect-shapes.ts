@@ -45,7 +45,7 @@ export interface ConnectorStatus {
 }
 
 export function connectorInfo(c: ManagedConnector): ConnectorInfo {
-  return { name: c.name, config: redactedConfig(c.config), tasks: [{ connector: c.name, task: 0 }], type: 'sink' };
+  return { name: c.name, config: redactedConfig(c.config), tasks: c.tasks().map((t) => ({ connector: c.name, task: t.id })), type: 'sink' };
 }
 
 export function connectorStatus(c: ManagedConnector, workerId: string): ConnectorStatus {
@@ -54,7 +54,7 @@ export function connectorStatus(c: ManagedConnector, workerId: string): Connecto
   return {
     name: c.name,
     connector: { state: c.state, worker_id: workerId, ...trace },
-    tasks: [{ id: 0, state: c.state, worker_id: workerId, ...trace }],
+    tasks: c.tasks().map((t) => ({ id: t.id, state: t.state, worker_id: workerId, ...(t.trace === undefined ? {} : { trace: t.trace }) })),
     type: 'sink',
   };
 }
@@ -70,7 +70,8 @@ function clusterStatus(c: ManagedConnector, tasks: TaskStatus[], workerId: strin
 }
 
 export function connectorTasks(c: ManagedConnector): object[] {
-  return [{ id: { connector: c.name, task: 0 }, config: { ...redactedConfig(c.config), 'task.class': 'kafka-http-sink' } }];
+  const config = { ...redactedConfig(c.config), 'task.class': 'kafka-http-sink' };
+  return c.tasks().map((t) => ({ id: { connector: c.name, task: t.id }, config }));
 }
 
 /** Connect 3.5's offsets shape, from the offsets the broker last confirmed as committed. */

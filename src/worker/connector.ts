@@ -1,25 +1,39 @@
 /**
- * One connector in the worker: its config as given, whether it should be paused, and the pipeline running it.
+ * One connector in the worker: its config as given, whether it should be paused, and the tasks running it (one
+ * pipeline in this process, or with `tasks.max` > 1 in a standalone worker one process per task).
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
 import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
-import type { BuildPipeline } from '../connector/definePipeline.js';
+import { connectorSettings } from '../connector/connector-config.js';
+import { type BuildPipeline, connectorPipeline } from '../connector/definePipeline.js';
 import type { PipelineObserver } from '../connector/observe.js';
-import type { RunningPipeline, startPipeline } from '../connector/startPipeline.js';
+import type { startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
+import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
 
 export interface ConnectorDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
-  readonly observer: PipelineObserver;
+  /** What task `task` reports to (the worker's metrics). */
+  readonly observer: (task: number) => PipelineObserver;
   readonly statisticsIntervalMs: number;
-  /** Brings a pipeline up (`startPipeline`; tests pass a fake or a counting wrapper). */
+  /** Brings a pipeline up in this process (`startPipeline`; tests pass a fake or a counting wrapper). */
   readonly start: typeof startPipeline;
+  /**
+   * Standalone worker: runs a connector of `tasks.max` > 1 as task processes (`startTaskProcesses`). Absent (cluster
+   * mode, where each worker runs one task of a connector): every connector runs one task in this process.
+   */
+  readonly startProcesses?: (options: TaskProcessesOptions) => ReturnType<typeof startTaskProcesses>;
+  /** Cluster mode: this worker's task id of the connector (its rank among the workers running it); default 0. */
+  readonly taskId?: () => number;
+  /** A task stopped or died (its partitions' lag is no longer its own). */
+  readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
   readonly providers: ProviderPolicy;
   /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
@@ -31,9 +45,11 @@ export class ManagedConnector {
   private failure: string | undefined;
   /** The last failure's first line and when it happened; kept across restarts so the status page can show it. */
   private lastFailure: { message: string; at: string } | undefined;
-  private running: RunningPipeline | undefined;
-  /** The pipeline being stopped (its stats stay live while it drains). */
-  private draining: RunningPipeline | undefined;
+  private running: RunningTasks | undefined;
+  /** The tasks being stopped (their stats stay live while they drain). */
+  private draining: RunningTasks | undefined;
+  /** The task ids of the last start (`tasks.max`, or this worker's task in cluster mode), shown while none runs. */
+  private taskIds: number[] = [0];
   private lastStats: SourceStats | undefined;
   /** The last queued operation; each new one runs after it settles. */
   private chain: Promise<void>;
@@ -51,6 +67,8 @@ export class ManagedConnector {
     private readonly deps: ConnectorDeps,
     /** What must finish before this connector's first start: a removed connector of the same name draining. */
     after: Promise<void> = Promise.resolve(),
+    /** The pipeline file that `build` comes from (task processes load it themselves). */
+    readonly file?: string,
   ) {
     this.chain = after;
   }
@@ -76,7 +94,22 @@ export class ManagedConnector {
 
   /** The librdkafka settings of the running pipeline (bootstrap servers, TLS, SASL); undefined when none runs. */
   kafkaConfig(): Record<string, string | number | boolean> | undefined {
-    return this.running?.config.source.rdkafka;
+    return this.running?.rdkafka;
+  }
+
+  /** Every task: those running, else each with the connector's state (none runs: UNASSIGNED, FAILED, or starting). */
+  tasks(): TaskView[] {
+    const running = this.running?.tasks();
+    if (running) return running.map((t) => (t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
+    const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
+    return this.taskIds.map((id) => ({ id, state: this.currentState, ...trace, inFlight: 0 }));
+  }
+
+  /** `POST .../tasks/{id}/restart`: that task alone when tasks run as processes, else the connector. False: no such task. */
+  restartTask(id: number): boolean {
+    if (!this.taskIds.includes(id)) return false;
+    if (!this.running?.restartTask(id)) void this.restart();
+    return true;
   }
 
   stats(): SourceStats | undefined {
@@ -131,18 +164,9 @@ export class ManagedConnector {
     if (this.removed || this.running) return;
     this.currentState = 'UNASSIGNED';
     this.failure = undefined;
-    let running: RunningPipeline;
+    let running: RunningTasks;
     try {
-      running = await this.deps.start(
-        { connector: this.config, build: this.build },
-        {
-          env: this.deps.env,
-          log: this.deps.log,
-          observer: this.deps.observer,
-          statisticsIntervalMs: this.deps.statisticsIntervalMs,
-          providers: this.origin === 'api' ? this.deps.providers : TRUSTED_PROVIDERS,
-        },
-      );
+      running = await this.launch();
     } catch (error) {
       this.fail(error);
       return;
@@ -152,10 +176,44 @@ export class ManagedConnector {
     this.currentState = this.paused ? 'PAUSED' : 'RUNNING';
     running.done.catch((error: unknown) => {
       if (this.running !== running) return; // stopped on purpose meanwhile
+      for (const task of this.taskIds) this.deps.taskEnded?.(task);
       this.lastStats = running.stats();
       this.running = undefined;
       this.fail(error);
     });
+  }
+
+  /** One task in this process, or (standalone, `tasks.max` > 1) one process per task. */
+  private async launch(): Promise<RunningTasks> {
+    const { deps } = this;
+    const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
+    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers) : undefined; // a bad config fails here
+    const file = this.build === connectorPipeline ? undefined : this.file;
+    const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
+    if (deps.startProcesses && settings && settings.tasksMax > 1 && loadable) {
+      this.taskIds = Array.from({ length: settings.tasksMax }, (_, id) => id);
+      return deps.startProcesses({
+        config: this.config,
+        settings,
+        ...(file === undefined ? {} : { file }),
+        providers,
+        env: deps.env,
+        log: deps.log,
+        observer: deps.observer,
+        ...(deps.taskEnded ? { taskEnded: deps.taskEnded } : {}),
+        taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${message}`, at: new Date().toISOString() }),
+        statisticsIntervalMs: deps.statisticsIntervalMs,
+        held: this.paused,
+      });
+    }
+    if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });
+    const taskId = deps.taskId?.() ?? 0;
+    this.taskIds = [taskId];
+    const running = await deps.start(
+      { connector: this.config, build: this.build },
+      { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers },
+    );
+    return inProcess(running, taskId);
   }
 
   private async bringDown(): Promise<void> {
@@ -166,6 +224,7 @@ export class ManagedConnector {
     try {
       await running.stop();
     } finally {
+      for (const task of this.taskIds) this.deps.taskEnded?.(task);
       this.lastStats = running.stats();
       this.draining = undefined;
       this.currentState = 'UNASSIGNED';

@@ -63,7 +63,7 @@ export class Connectors {
   }
 
   /** At worker start: the pipeline files' connectors, overlaid by what the state store kept; all started. */
-  restore(files: readonly { config: Record<string, unknown>; build: BuildPipeline }[]): void {
+  restore(files: readonly { config: Record<string, unknown>; build: BuildPipeline; file?: string }[]): void {
     const stored = this.options.store.load();
     for (const file of files) {
       const name = String(file.config.name);
@@ -73,7 +73,7 @@ export class Connectors {
         this.deletedFiles.add(name);
         continue;
       }
-      this.add(name, kept?.config ?? file.config, file.build, kept?.config ? 'api' : 'file', kept?.paused ?? false);
+      this.add(name, kept?.config ?? file.config, file.build, kept?.config ? 'api' : 'file', kept?.paused ?? false, file.file);
     }
     for (const [name, kept] of stored) {
       if (kept.deleted) this.deletedFiles.add(name);
@@ -244,8 +244,8 @@ export class Connectors {
     if (!this.opened) throw new ApiError(503, 'The worker is starting (reading its connectors and joining its cluster): retry in a moment');
   }
 
-  private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', paused: boolean): ManagedConnector {
-    const connector = new ManagedConnector(name, config, build, origin, paused, this.options.deps(name), this.removing.get(name));
+  private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', paused: boolean, file?: string): ManagedConnector {
+    const connector = new ManagedConnector(name, config, build, origin, paused, this.options.deps(name), this.removing.get(name), file);
     this.byName.set(name, connector);
     return connector;
   }

@@ -38,7 +38,8 @@ export interface ApiResponse {
   readonly body?: unknown;
 }
 
-type Handler = (context: ApiContext, request: ApiRequest, name: string) => ApiResponse | Promise<ApiResponse>;
+/** `name`: the connector (or plugin, logger) in the path; `task`: a task id in the path, when the route has one. */
+type Handler = (context: ApiContext, request: ApiRequest, name: string, task: string) => ApiResponse | Promise<ApiResponse>;
 
 const PLUGIN = { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' };
 const NAME = '([^/]+)';
@@ -53,8 +54,8 @@ const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
   ['PUT', route('/config'), putConfig],
   ['GET', route('/status'), (c, _r, name) => ok(connectorStatus(c.connectors.get(name), c.workerId))],
   ['GET', route('/tasks'), (c, _r, name) => ok(connectorTasks(c.connectors.get(name)))],
-  ['GET', route('/tasks/0/status'), (c, _r, name) => ok(connectorStatus(c.connectors.get(name), c.workerId).tasks[0])],
-  ['POST', route('/tasks/0/restart'), (c, _r, name) => (void c.connectors.get(name).restart(), none())],
+  ['GET', route('/tasks/(\\d+)/status'), taskStatus],
+  ['POST', route('/tasks/(\\d+)/restart'), restartTask],
   ['PUT', route('/pause'), async (c, _r, name) => (await c.connectors.pause(name), { status: 202 })],
   ['PUT', route('/resume'), async (c, _r, name) => (await c.connectors.resume(name), { status: 202 })],
   ['POST', route('/restart'), restartConnector],
@@ -73,7 +74,7 @@ export async function handleApi(context: ApiContext, request: ApiRequest): Promi
     if (!match) continue;
     pathMatched = true;
     if (method !== request.method) continue;
-    return handler(context, request, decodedName(match[1] ?? ''));
+    return handler(context, request, decodedName(match[1] ?? ''), match[2] ?? '');
   }
   throw pathMatched ? new ApiError(405, `HTTP ${request.method} is not allowed on ${request.path}`) : new ApiError(404, 'HTTP 404 Not Found');
 }
@@ -133,6 +134,18 @@ async function putConfig(context: ApiContext, request: ApiRequest, name: string)
   return { status: created ? 201 : 200, body: connectorInfo(context.connectors.get(name)) };
 }
 
+function taskStatus(context: ApiContext, _request: ApiRequest, name: string, task: string): ApiResponse {
+  const status = connectorStatus(context.connectors.get(name), context.workerId).tasks.find((t) => t.id === Number(task));
+  if (!status) throw new ApiError(404, `No status found for task ${name}-${task}`);
+  return ok(status);
+}
+
+/** One task: on its own when the connector's tasks run as processes, else the connector restarts (it has one task). */
+function restartTask(context: ApiContext, _request: ApiRequest, name: string, task: string): ApiResponse {
+  if (!context.connectors.get(name).restartTask(Number(task))) throw new ApiError(404, `Task ${name}-${task} not found`);
+  return none();
+}
+
 /**
  * Plain restart: 204. With `includeTasks=true` or `onlyFailed=true` (Connect 3.0+): 202 and the status, the
  * instances being restarted shown as RESTARTING. The restart itself is queued behind the connector's other operations.
@@ -145,6 +158,12 @@ function restartConnector(context: ApiContext, request: ApiRequest, name: string
   const status = connectorStatus(connector, context.workerId);
   if (restarting) void connector.restart();
   if (!includeTasks && !onlyFailed) return none();
+  if (!restarting && includeTasks) {
+    // the connector runs: only its FAILED tasks restart (one by one when they run as processes)
+    const failed = status.tasks.filter((t) => t.state === 'FAILED').map((t) => t.id);
+    for (const id of failed) connector.restartTask(id);
+    return { status: 202, body: { ...status, tasks: status.tasks.map((t) => (failed.includes(t.id) ? { ...t, state: 'RESTARTING' } : t)) } };
+  }
   if (!restarting) return { status: 202, body: status };
   return {
     status: 202,

@@ -4,8 +4,9 @@
  */
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errorMessage } from '../common/errors.js';
+import type { RestartBackoffOptions } from '../common/task-restarts.js';
 import { createLogger, type Logger } from '../common/log.js';
 import type { BuildPipeline } from '../connector/definePipeline.js';
 import { loadPipeline } from '../connector/loadPipeline.js';
@@ -15,6 +16,7 @@ import { Connectors } from './connectors.js';
 import { LogLevels } from './log-levels.js';
 import { WorkerMetrics } from './metrics.js';
 import { startRateSampler } from './rates.js';
+import { startTaskProcesses } from './task-processes.js';
 import { createWorkerServer } from './server.js';
 import { openCluster } from './cluster/cluster.js';
 import { clusterWorkerId } from './cluster/cluster-config.js';
@@ -36,6 +38,8 @@ export interface WorkerRunOptions {
   rateIntervalMs?: number;
   /** Brings a connector's pipeline up (default `startPipeline`; tests wrap it to count live pipelines). */
   startPipeline?: typeof startPipeline;
+  /** When a dead task process is started again (default 1 s doubling to 60 s; tests change it). */
+  taskRestarts?: RestartBackoffOptions;
 }
 
 const VERSION = '0.1.0';
@@ -46,7 +50,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // Cluster mode: the config topic is read to its end before anything answers (see cluster/cluster.ts).
   const cluster = options.cluster ? await openCluster(options.cluster, log) : undefined;
   const metrics: WorkerMetrics = new WorkerMetrics({
-    connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, inFlight: c.stats()?.inFlight ?? 0 })),
+    connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, tasks: c.tasks() })),
     ...(cluster ? { clusterTasks: () => connectors.list().flatMap((c) => cluster.tasksOf(c.name).map((t) => ({ connector: c.name, state: t.state }))) } : {}),
   });
   const connectors: Connectors = new Connectors({
@@ -57,7 +61,17 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     deps: (name) => {
       metrics.totalsOf(name);
       const start = run.startPipeline ?? startPipeline;
-      return { env, log, observer: metrics.observerFor(name), statisticsIntervalMs: options.statisticsIntervalMs, start, providers: options.providers, clusterTasks: cluster ? () => cluster.tasksOf(name) : undefined };
+      return {
+        env,
+        log,
+        observer: (task) => metrics.observerFor(name, task),
+        taskEnded: (task) => metrics.taskEnded(name, task),
+        statisticsIntervalMs: options.statisticsIntervalMs,
+        start,
+        providers: options.providers,
+        // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
+        ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
+      };
     },
     onDelete: (name) => metrics.forget(name),
     runsHere: cluster?.runsHere,
@@ -117,7 +131,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
  * The connectors of the pipelines directory; a file that cannot be loaded, or whose connector name an earlier file
  * (in name order) already took, is logged and skipped.
  */
-async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ config: Record<string, unknown>; build: BuildPipeline }[]> {
+async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ config: Record<string, unknown>; build: BuildPipeline; file: string }[]> {
   if (dir === undefined) return [];
   let names: string[];
   try {
@@ -125,17 +139,18 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
   } catch {
     return [];
   }
-  const files: { config: Record<string, unknown>; build: BuildPipeline }[] = [];
+  const files: { config: Record<string, unknown>; build: BuildPipeline; file: string }[] = [];
   const fileOf = new Map<string, string>();
   for (const file of names) {
     try {
-      const definition = await loadPipeline(join(dir, file));
+      const path = resolve(join(dir, file));
+      const definition = await loadPipeline(path);
       const config = { ...definition.connector };
       if (typeof config.name !== 'string') throw new Error('the connector has no name');
       const taken = fileOf.get(config.name);
       if (taken !== undefined) throw new Error(`connector name ${config.name} is taken by ${taken}: give each file its own "name"`);
       fileOf.set(config.name, file);
-      files.push({ config, build: definition.build });
+      files.push({ config, build: definition.build, file: path });
     } catch (error) {
       log.error('pipeline file skipped', { file, error: errorMessage(error) });
     }

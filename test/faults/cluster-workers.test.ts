@@ -93,11 +93,11 @@ async function statusOn(url: string, name: string): Promise<Status | undefined> 
   }
 }
 
-/** `kafka_http_sink_records_in_flight` of `connector` on one worker (0 when it runs none). */
-async function inFlightOn(url: string, connector: string): Promise<number> {
+/** `kafka_http_sink_records_in_flight` of `connector` on one worker, by its `task` label (empty when it runs none). */
+async function inFlightOn(url: string, connector: string): Promise<Map<string, number>> {
   const text = (await call(url, 'GET', '/metrics')).text;
-  const line = text.split('\n').find((l) => l.startsWith(`kafka_http_sink_records_in_flight{connector="${connector}"}`));
-  return line ? Number(line.split(' ').pop()) : 0;
+  const pattern = new RegExp(`^kafka_http_sink_records_in_flight\\{connector="${connector}",task="(\\d+)"\\} (\\d+)$`, 'gm');
+  return new Map([...text.matchAll(pattern)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 /**
@@ -173,7 +173,10 @@ describe('faults: a cluster of worker processes', () => {
     await produceMore(produced, topic, step);
     await eventually(() => sink.uniqueCount() >= step / 10, 60_000, 'the first records');
     // mid-flow for worker 2: it holds records read and not yet committed when it dies
-    await eventually(async () => (await inFlightOn(w2.url, name)) > 0, 30_000, 'records in flight on worker 2');
+    await eventually(async () => [...(await inFlightOn(w2.url, name)).values()].some((n) => n > 0), 30_000, 'records in flight on worker 2');
+    // its metrics carry its task id: its rank among the workers running the connector, as the status shows it
+    const w2Task = (await statusOn(w2.url, name))?.tasks.find((t) => t.worker_id === new URL(w2.url).host)?.id;
+    expect([...(await inFlightOn(w2.url, name)).keys()]).toEqual([String(w2Task)]);
     const deliveredAtKill = sink.uniqueCount();
     w2.child.kill('SIGKILL');
     expect(deliveredAtKill).toBeLessThan(produced.total);

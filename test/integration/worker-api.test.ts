@@ -29,7 +29,7 @@ async function waitForMetric(url: string, line: RegExp): Promise<void> {
 
 /** Waits until the connector's consumer sees `lag` records behind the end of partition 0 (librdkafka statistics). */
 async function lagIs(url: string, name: string, topic: string, lag: number): Promise<void> {
-  await waitForMetric(url, new RegExp(`kafka_http_sink_consumer_lag\\{connector="${name}",topic="${topic}",partition="0"\\} ${lag}\n`));
+  await waitForMetric(url, new RegExp(`kafka_http_sink_consumer_lag\\{connector="${name}",task="0",topic="${topic}",partition="0"\\} ${lag}\n`));
 }
 
 const measurements = (from: number, count: number) =>
@@ -102,13 +102,13 @@ describe('worker REST API', () => {
     await eventually(async () => JSON.stringify((await call(worker!.url, 'GET', `/connectors/${name}/offsets`)).body).includes('"kafka_offset":5'), 15_000, 'offset 5');
 
     const metrics = (await call(worker.url, 'GET', '/metrics')).text;
-    expect(metrics).toContain(`kafka_http_sink_records_read_total{connector="${name}"} 5`);
-    expect(metrics).toContain(`kafka_http_sink_records_delivered_total{connector="${name}"} 5`);
-    expect(metrics).toContain(`kafka_http_sink_http_requests_total{connector="${name}",status_class="2xx"} 5`);
-    expect(metrics).toContain(`kafka_http_sink_http_request_duration_seconds_count{connector="${name}"} 5`);
-    expect(metrics).toMatch(new RegExp(`kafka_http_sink_offset_commits_total\\{connector="${name}"\\} [1-9]`));
+    expect(metrics).toContain(`kafka_http_sink_records_read_total{connector="${name}",task="0"} 5`);
+    expect(metrics).toContain(`kafka_http_sink_records_delivered_total{connector="${name}",task="0"} 5`);
+    expect(metrics).toContain(`kafka_http_sink_http_requests_total{connector="${name}",task="0",status_class="2xx"} 5`);
+    expect(metrics).toContain(`kafka_http_sink_http_request_duration_seconds_count{connector="${name}",task="0"} 5`);
+    expect(metrics).toMatch(new RegExp(`kafka_http_sink_offset_commits_total\\{connector="${name}",task="0"\\} [1-9]`));
     await eventually(
-      async () => (await call(worker!.url, 'GET', '/metrics')).text.includes(`kafka_http_sink_consumer_lag{connector="${name}",topic="${topic}",partition="0"} 0`),
+      async () => (await call(worker!.url, 'GET', '/metrics')).text.includes(`kafka_http_sink_consumer_lag{connector="${name}",task="0",topic="${topic}",partition="0"} 0`),
       15_000,
       'consumer lag 0 in the metrics',
     );
@@ -183,7 +183,7 @@ describe('worker REST API', () => {
     await produce(bootstrap(), topic, measurements(1, 4));
     await eventually(() => receiver!.requests.length >= 1, 30_000, 'a request in flight');
     expect(receiver.accepted).toHaveLength(0);
-    await waitForMetric(worker.url, new RegExp(`kafka_http_sink_records_in_flight\\{connector="${name}"\\} [1-4]\n`)); // read, not yet committed
+    await waitForMetric(worker.url, new RegExp(`kafka_http_sink_records_in_flight\\{connector="${name}",task="0"\\} [1-4]\n`)); // read, not yet committed
 
     expect((await call(worker.url, 'DELETE', `/connectors/${name}`)).status).toBe(204);
     expect(receiver.accepted.length).toBeGreaterThanOrEqual(1);
@@ -369,7 +369,7 @@ describe('worker REST API', () => {
     const config = { ...seedConnector(name, topic), 'retry.backoff.ms': 10, 'http.concurrency': 1, 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': dlq };
     expect((await call(worker.url, 'POST', '/connectors', { name, config })).status).toBe(201);
     await produce(bootstrap(), topic, measurements(1, 3));
-    const line = (metric: string, value: number, labels = '') => `kafka_http_sink_${metric}{connector="${name}"${labels}} ${value}`;
+    const line = (metric: string, value: number, labels = '') => `kafka_http_sink_${metric}{connector="${name}",task="0"${labels}} ${value}`;
     const expected = [
       line('records_read_total', 3),
       line('records_delivered_total', 2),

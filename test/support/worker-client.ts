@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
-import { startWorker, type Worker } from '../../src/worker/worker.js';
+import { startWorker, type Worker, type WorkerRunOptions } from '../../src/worker/worker.js';
 import { workerOptions, type WorkerOptions } from '../../src/worker/worker-config.js';
 import { bootstrap, captureLog, type CapturedLog } from './harness.js';
 
@@ -23,6 +23,7 @@ export async function startTestWorker(
   env: Record<string, string> = {},
   captured: CapturedLog = captureLog(),
   start: typeof startPipeline = startPipeline,
+  run: Partial<WorkerRunOptions> = {},
 ): Promise<Worker> {
   // As the README tells a user running the seed: the seed's `${env:SERVER_URL}` may be resolved, nothing else.
   const settings = { WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL' };
@@ -31,6 +32,7 @@ export async function startTestWorker(
     log: captured.log,
     rateIntervalMs: 500,
     startPipeline: start,
+    ...run,
   });
 }
 

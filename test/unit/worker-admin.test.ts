@@ -139,7 +139,7 @@ describe('config references in a config sent to the API', () => {
     let started = 0;
     const log = createLogger({ level: 'error' });
     const store = { load: () => new Map<string, StoredConnector>(), save: async () => undefined };
-    const connectors = new Connectors({ store, env, providers: NO_PROVIDERS, log, deps: () => ({ env, log, observer: undefined as never, statisticsIntervalMs: 1000, start: async () => (started++, undefined as never), providers: NO_PROVIDERS }) });
+    const connectors = new Connectors({ store, env, providers: NO_PROVIDERS, log, deps: () => ({ env, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: async () => (started++, undefined as never), providers: NO_PROVIDERS }) });
     const context: ApiContext = { connectors, env, workerId: 'w', version: '0', providers: NO_PROVIDERS, loggers: new LogLevels(log, () => []), clusterId: async () => '' };
     const config = { topics: 't', 'http.url': '${env:SOME_VAR}', 'http.authorization.type': 'none', 'http.headers.additional': 'X-Os:${file:/etc/os-release:ID}' };
 

@@ -49,7 +49,7 @@ function memoryStore(initial: Record<string, StoredConnector> = {}) {
 }
 
 function context(start = fakePipelines().start, store = memoryStore()): ApiContext {
-  const connectors = new Connectors({ store, env: {}, providers: NO_PROVIDERS, log, deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start, providers: NO_PROVIDERS }) });
+  const connectors = new Connectors({ store, env: {}, providers: NO_PROVIDERS, log, deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start, providers: NO_PROVIDERS }) });
   const loggers = new LogLevels(createLogger({ level: 'error' }), () => connectors.list().map((c) => c.name));
   return { connectors, env: {}, workerId: '127.0.0.1:8083', version: '0.1.0', providers: NO_PROVIDERS, loggers, clusterId: async () => 'test-cluster' };
 }
@@ -300,12 +300,14 @@ describe('metrics of a deleted connector', () => {
       observer.failed(1, 'dlq', 'HTTP 400');
       observer.committed(true);
       observer.committed(false);
+      metrics.observerFor(name, 1).requested(500, 0.01); // a second task's series
     }
     metrics.forget('gone');
     const text = await metrics.text();
     expect(text).not.toContain('connector="gone"');
-    expect(text).toContain('kafka_http_sink_records_read_total{connector="kept"} 2');
-    expect(text).toContain('kafka_http_sink_http_requests_total{connector="kept",status_class="network"} 1');
+    expect(text).toContain('kafka_http_sink_records_read_total{connector="kept",task="0"} 2');
+    expect(text).toContain('kafka_http_sink_http_requests_total{connector="kept",task="0",status_class="network"} 1');
+    expect(text).toContain('kafka_http_sink_http_requests_total{connector="kept",task="1",status_class="5xx"} 1');
   });
 });
 

@@ -49,7 +49,7 @@ function workerOn(store: ConfigLog, held = false): Connectors {
     providers: NO_PROVIDERS,
     log,
     held,
-    deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start: startPipeline, providers: NO_PROVIDERS }),
+    deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: startPipeline, providers: NO_PROVIDERS }),
     runsHere: () => false, // nothing starts a pipeline here, except where a test says so
   });
 }
@@ -80,7 +80,7 @@ describe('config topic records this worker cannot validate (review HIGH 1)', () 
       env: {},
       providers: NO_PROVIDERS,
       log,
-      deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start: startPipeline, providers: NO_PROVIDERS }),
+      deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: startPipeline, providers: NO_PROVIDERS }),
     });
     connectors.restore([]);
     topic.store.follow((name, stored) => connectors.applyStored(name, stored));

@@ -25,7 +25,7 @@ function contextOn(store: StateStore): ApiContext {
     env: {},
     providers: NO_PROVIDERS,
     log,
-    deps: () => ({ env: {}, log, observer: undefined as never, statisticsIntervalMs: 1000, start: async () => new Promise(() => undefined), providers: NO_PROVIDERS }),
+    deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: async () => new Promise(() => undefined), providers: NO_PROVIDERS }),
     runsHere: () => false,
   });
   return { connectors, env: {}, workerId: 'w:1', version: '0', providers: NO_PROVIDERS, loggers: new LogLevels(log, () => []), clusterId: async () => '' };

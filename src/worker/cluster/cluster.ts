@@ -21,6 +21,8 @@ export interface Cluster {
   runsHere(name: string): boolean;
   /** Every worker's task of `name`. */
   tasksOf(name: string): TaskStatus[];
+  /** This worker's task id of `name`: its rank among the workers running it (0 when it runs none). */
+  taskIdOf(name: string): number;
   /** Once the REST API listens: follows the status topic, applies config changes to `connectors`, publishes. */
   join(workerId: string, connectors: Connectors): Promise<void>;
   /** After the connectors stopped: removes this worker's heartbeat and tasks, closes the clients. */
@@ -74,6 +76,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
     store,
     runsHere,
     tasksOf: (name) => status?.tasksOf(name) ?? [],
+    taskIdOf: (name) => Math.max(workersOf(name).indexOf(self), 0),
     join: async (workerId, all) => {
       self = workerId;
       connectors = all;
