@@ -12,12 +12,12 @@ import { startBenchReceiver } from './children.js';
 import { createBenchTopic, measurement, produceRecords } from './data.js';
 import { type ConsumeLimit, measureConsumeRate, measureRequestRate, type RequestLimit } from './limits.js';
 import { parseBenchOptions } from './options.js';
+import { say } from './progress.js';
 import { type BenchResult, type ScoredRun, summaryTable, writeResults } from './report.js';
 import { type RunResult, runPipeline } from './run.js';
 import { type PipelineRun, pipelineRuns } from './scenarios.js';
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
-const say = (line: string): boolean => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));

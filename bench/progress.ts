@@ -32,3 +32,6 @@ export class Progress {
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** One line for the person watching (stderr: stdout stays free for results). */
+export const say = (line: string): boolean => process.stderr.write(`${line}\n`);

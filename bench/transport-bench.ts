@@ -14,9 +14,9 @@ import { createHttpService } from '../src/deliver/http-service.js';
 import type { HttpRequest } from '../src/request/request.js';
 import { startBenchReceiver } from './children.js';
 import { measureRequestRate } from './limits.js';
+import { say } from './progress.js';
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
-const say = (line: string): boolean => process.stderr.write(`${line}\n`);
 
 const HELP = `npm run bench:transport -- [options]
   --requests N       requests per transport per round (default 20000)

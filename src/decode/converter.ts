@@ -12,6 +12,8 @@ export interface ConverterContext {
   readonly log?: Logger;
   /** Set by a converter that knows the Connect schema of what it returned (for the transforms); `decode` reads it. */
   schema?: ConnectSchema;
+  /** Set by a converter whose string result is the bytes read as UTF-8, every byte valid: the body may send the bytes. */
+  verbatim?: boolean;
 }
 
 /**
@@ -29,8 +31,16 @@ export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 export const PROTOBUF_CONVERTER = 'io.confluent.connect.protobuf.ProtobufConverter';
 export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
 
-/** StringConverter: UTF-8 text, sent verbatim. */
-export const stringConverter: Converter = (bytes) => (bytes === null ? null : bytes.toString('utf8'));
+/**
+ * StringConverter: UTF-8 text, sent verbatim. Bytes that are not valid UTF-8 read as U+FFFD, as Java reads them; text
+ * without U+FFFD came from valid bytes, so the body can carry those bytes unchanged (`verbatim`).
+ */
+export const stringConverter: Converter = (bytes, _record, context) => {
+  if (bytes === null) return null;
+  const text = bytes.toString('utf8');
+  if (context !== undefined && !text.includes('\uFFFD')) context.verbatim = true;
+  return text;
+};
 
 /** ByteArrayConverter: the bytes as they are. */
 export const byteArrayConverter: Converter = (bytes) => bytes;

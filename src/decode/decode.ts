@@ -4,7 +4,6 @@ import { BadDataError, DecodeError, describeRecords, NullValueError } from '../c
 import type { DecodeOptions } from './converter-config.js';
 import type { DeadLetters, FailedRecord } from '../records/outcome.js';
 import { ackRecords, type KafkaRecord, type SinkRecord } from '../records/record.js';
-import type { ConnectSchema } from '../records/schema.js';
 import { settleFailures } from '../records/settleFailures.js';
 import type { ConverterContext } from './converter.js';
 
@@ -38,10 +37,17 @@ interface SortedPoll {
   readonly failed: FailedRecord[];
 }
 
+/** What each converter notes about its last result; one pair per synchronous poll, cleared before every record. */
+interface Contexts {
+  readonly key: ConverterContext;
+  readonly value: ConverterContext;
+}
+
 function decodePoll(records: readonly KafkaRecord[], options: DecodeRunOptions): Observable<SinkRecord[]> {
   const sorted: SortedPoll = { kept: [], skipped: [], failed: [] };
+  const contexts: Contexts = { key: { log: options.log }, value: { log: options.log } };
   for (const record of records) {
-    if (sortRecord(record, options, sorted)) {
+    if (sortRecord(record, options, sorted, contexts)) {
       // A converter is fetching a schema: decode the whole poll again, waiting where needed (rare: cache misses).
       return from(decodePollAsync(records, options)).pipe(concatMap((later) => settle(later, options)));
     }
@@ -50,13 +56,13 @@ function decodePoll(records: readonly KafkaRecord[], options: DecodeRunOptions):
 }
 
 /** Decodes one record into `sorted`; true when a converter answered with a Promise (nothing was added then). */
-function sortRecord(record: KafkaRecord, options: DecodeRunOptions, sorted: SortedPoll): boolean {
+function sortRecord(record: KafkaRecord, options: DecodeRunOptions, sorted: SortedPoll, contexts: Contexts): boolean {
   try {
     if (record.value === null && skipsNulls(options)) {
       sorted.skipped.push(record);
       return false;
     }
-    const decoded = decodeRecord(record, options);
+    const decoded = decodeRecord(record, options, contexts);
     if (decoded instanceof Promise) {
       decoded.catch(() => {}); // decodePollAsync decodes this record again and sees the same outcome
       return true;
@@ -107,24 +113,29 @@ function isRecordFailure(error: unknown): error is DecodeError | NullValueError 
   return error instanceof DecodeError || error instanceof NullValueError;
 }
 
-function decodeRecord(record: KafkaRecord, options: DecodeRunOptions): SinkRecord | Promise<SinkRecord> {
+/**
+ * Each converter notes what it knows of its result (the Connect schema, whether the text is the bytes verbatim) in
+ * its context: the poll's pair, cleared here (a synchronous poll decodes one record at a time), or a fresh pair.
+ */
+function decodeRecord(record: KafkaRecord, options: DecodeRunOptions, contexts?: Contexts): SinkRecord | Promise<SinkRecord> {
   if (record.value === null && (options.onNull ?? 'fail') === 'fail') throw new NullValueError(record);
-  // Each converter notes the Connect schema of what it returned (when it knows one) in its own context.
-  const keyContext: ConverterContext = { log: options.log };
-  const valueContext: ConverterContext = { log: options.log };
+  const { key: keyContext, value: valueContext } = contexts ?? { key: { log: options.log }, value: { log: options.log } };
+  keyContext.schema = valueContext.schema = undefined;
+  keyContext.verbatim = valueContext.verbatim = undefined;
   const key = convert(record, 'key', options, keyContext);
   const value = record.value === null ? null : convert(record, 'value', options, valueContext);
   if (key instanceof Promise || value instanceof Promise) {
-    return Promise.all([key, value]).then(([k, v]) => withSchemas(record, k, v, keyContext.schema, valueContext.schema));
+    return Promise.all([key, value]).then(([k, v]) => decoded(record, k, v, keyContext, valueContext));
   }
-  return withSchemas(record, key, value, keyContext.schema, valueContext.schema);
+  return decoded(record, key, value, keyContext, valueContext);
 }
 
-/** The decoded record, with the schemas its converters knew (no property at all where none was known). */
-function withSchemas(record: KafkaRecord, key: unknown, value: unknown, keySchema: ConnectSchema | undefined, valueSchema: ConnectSchema | undefined): SinkRecord {
+/** The decoded record, with what its converters knew (no property at all where they knew nothing). */
+function decoded(record: KafkaRecord, key: unknown, value: unknown, keyContext: ConverterContext, valueContext: ConverterContext): SinkRecord {
   const out: { -readonly [K in keyof SinkRecord]: SinkRecord[K] } = { ...record, key, value };
-  if (keySchema !== undefined) out.keySchema = keySchema;
-  if (valueSchema !== undefined) out.valueSchema = valueSchema;
+  if (keyContext.schema !== undefined) out.keySchema = keyContext.schema;
+  if (valueContext.schema !== undefined) out.valueSchema = valueContext.schema;
+  if (valueContext.verbatim === true && typeof value === 'string') out.valueText = value;
   return out;
 }
 

@@ -28,6 +28,11 @@ export interface SinkRecord<K = unknown, V = unknown> {
   readonly valueSchema?: ConnectSchema;
   /** The topic the record was read from, once a router (RegexRouter, TimestampRouter) renamed `topic`: ordering and offsets follow it. */
   readonly sourceTopic?: string;
+  /**
+   * Set by `decode` when the value converter's text is exactly `raw.value` read as UTF-8 (StringConverter): while
+   * `value` is still this very string, the request body takes `raw.value` as it is instead of encoding it again.
+   */
+  readonly valueText?: string;
   /** The bytes as they came from Kafka. */
   readonly raw: { readonly key: Buffer | null; readonly value: Buffer | null };
   /** Report delivery with `ackRecords`; a record that is never acked holds its partition's commit back. */

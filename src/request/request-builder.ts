@@ -85,7 +85,7 @@ export function idempotencyKey(records: readonly SinkRecord[]): string {
 }
 
 function bodyOf(records: readonly SinkRecord[], options: RequestOptions): string | Buffer {
-  if (!options.batching) return renderValue(records[0]!.value);
+  if (!options.batching) return bodyPart(records[0]!);
   switch (options.format ?? 'custom') {
     case 'json_array':
       return `[${records.map((r) => asJson(r.value)).join(',')}]`;
@@ -108,6 +108,13 @@ export function renderValue(value: unknown): string | Buffer {
   return jsonText(value);
 }
 
+/** The record's part of the body: its own bytes while its value is still StringConverter's text of them, else rendered. */
+function bodyPart(record: SinkRecord): string | Buffer {
+  const { value } = record;
+  if (typeof value === 'string' && value === record.valueText && record.raw.value !== null) return record.raw.value;
+  return renderValue(value);
+}
+
 /** One line of JSON: a string holding JSON text is re-serialised compactly, any other string becomes a JSON string. */
 function asJson(value: unknown): string {
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
@@ -125,7 +132,7 @@ function frame(records: readonly SinkRecord[], options: RequestOptions): string 
   const parts = new Array<string | Buffer>(records.length);
   let text = true;
   for (let i = 0; i < records.length; i++) {
-    const part = renderValue(records[i]!.value);
+    const part = bodyPart(records[i]!);
     parts[i] = part;
     if (typeof part !== 'string') text = false;
   }

@@ -163,7 +163,7 @@ export class KafkaSource {
       }
       if (!tracker.track(m.offset)) continue;
       run += 1;
-      records.push(toKafkaRecord(m, tracker));
+      records.push(toKafkaRecord(m, tracker, tracker.topic));
     }
     if (run > 0) this.flow.add(idOf(tracker!), run);
     this.consumed += records.length;

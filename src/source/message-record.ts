@@ -5,11 +5,15 @@ import type { KafkaRecord, OffsetHandle, RecordHeader } from '../records/record.
 /** Most records carry no headers: they share one empty list. */
 const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
-export function toKafkaRecord(m: Message, handle: OffsetHandle): KafkaRecord {
+/**
+ * `topic`: the partition's own topic string, shared by all its records (librdkafka makes a new one per message,
+ * which would otherwise live as long as the record).
+ */
+export function toKafkaRecord(m: Message, handle: OffsetHandle, topic: string = m.topic): KafkaRecord {
   const key = toBuffer(m.key);
   const value = m.value ?? null;
   return {
-    topic: m.topic,
+    topic,
     partition: m.partition,
     offset: m.offset,
     timestamp: m.timestamp,

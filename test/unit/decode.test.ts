@@ -28,7 +28,7 @@ describe('decode', () => {
 
     const [out] = await decoded([record], { key: stringConverter, value: stringConverter });
 
-    expect(out).toEqual({ ...record, key: 'sensor-7', value: 'Temperature=21.5' });
+    expect(out).toEqual({ ...record, key: 'sensor-7', value: 'Temperature=21.5', valueText: 'Temperature=21.5' });
     expect(out!.handle).toBe(record.handle);
     expect(out!.raw.value).toEqual(Buffer.from('Temperature=21.5'));
   });

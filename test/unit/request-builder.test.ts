@@ -4,7 +4,10 @@ import { gunzipSync } from 'node:zlib';
 import { buildRequest, buildRequests } from '../../src/request/request-builder.js';
 import { parseAdditionalHeaders, type RequestOptions } from '../../src/request/request-config.js';
 import { compileTemplate } from '../../src/request/template.js';
-import { sinkRecord } from './fakes.js';
+import { lastValueFrom, of } from 'rxjs';
+import { stringConverter } from '../../src/decode/converter.js';
+import { decode } from '../../src/decode/decode.js';
+import { kafkaRecord, sinkRecord } from './fakes.js';
 
 const batching: RequestOptions = { url: 'http://sink.test/ingest', headers: { 'X-Env': 'test' }, batching: true, prefix: '[', separator: ',', suffix: ']' };
 const single: RequestOptions = { ...batching, batching: false };
@@ -189,5 +192,37 @@ describe('credentials in http.url', () => {
     const settings = connectorSettings({ name: 'c', topics: 't', 'http.url': url, 'http.authorization.type': 'none' });
     expect(settings.request.url).toBe(url);
     expect(settings.request.headers.Authorization).toBeUndefined();
+  });
+});
+
+describe('bodies of StringConverter values', () => {
+  const decodeStrings = (values: (string | Buffer)[]) =>
+    lastValueFrom(of(values.map((value, offset) => kafkaRecord({ offset, value }))).pipe(decode({ key: stringConverter, value: stringConverter })));
+  const ndjson: RequestOptions = { ...batching, prefix: '', separator: '\n', suffix: '\n' };
+
+  it('carry the record bytes as they came from Kafka, framed', async () => {
+    const records = await decodeStrings(['{"t":21.5}', 'naïve ✓']);
+
+    const body = buildRequest(records, ndjson).body;
+
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(Buffer.from(body).toString('utf8')).toBe('{"t":21.5}\nnaïve ✓\n');
+    expect(buildRequest(records.slice(0, 1), single).body).toBe(records[0]!.raw.value);
+  });
+
+  it('follow a value an operator changed, not the bytes it came from', async () => {
+    const [first, second] = await decodeStrings(['a', 'b']);
+    const changed = [{ ...first!, value: 'A' }, { ...second!, value: { b: 1 } }];
+
+    expect(Buffer.from(buildRequest(changed, ndjson).body).toString('utf8')).toBe('A\n{"b":1}\n');
+    expect(buildRequest(changed.slice(0, 1), single).body).toBe('A');
+  });
+
+  it('send invalid UTF-8 as Java reads it (U+FFFD), never the raw bytes', async () => {
+    const [record] = await decodeStrings([Buffer.from([0x61, 0xff, 0x62])]);
+
+    expect(record!.valueText).toBeUndefined();
+    expect(Buffer.from(buildRequest([record!], ndjson).body).toString('utf8')).toBe('a\uFFFDb\n');
+    expect(buildRequest([record!], single).body).toBe('a\uFFFDb');
   });
 });
