@@ -22,6 +22,10 @@ export function toKafkaRecord(m: Message, handle: OffsetHandle, topic: string = 
     value,
     raw: { key, value },
     handle,
+    // Filled in by decode; present from the start so that a decoded record (a copy) keeps this object's shape.
+    keySchema: undefined,
+    valueSchema: undefined,
+    valueText: undefined,
   };
 }
 
