@@ -22,6 +22,8 @@ import { CommitLedger } from './commit-ledger.js';
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
 const BUSY_POLL_MS = 5;
+/** Between the one-record polls at the in-flight bound (flow-control.ts): at most 200 records a second past it. */
+const THROTTLED_POLL_MS = 5;
 /** Least time between early commits (or the commit interval, when shorter); small against the window's drain time. */
 const EARLY_COMMIT_SPACING_MS = 20;
 
@@ -87,7 +89,9 @@ export class KafkaSource {
           const records = busy ? this.toRecords(messages) : [];
           if (records.length > 0) subscriber.next(records);
           this.applyBackpressure();
-          setImmediate(poll, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
+          // Throttled at the bound: one record per poll, spaced, until commits free the window or the partitions pause.
+          if (this.flow.throttled()) setTimeout(poll, THROTTLED_POLL_MS, BUSY_POLL_MS);
+          else setImmediate(poll, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
         });
       };
       this.errors.onFatal((error) => active && subscriber.error(error));
@@ -137,8 +141,9 @@ export class KafkaSource {
     this.log.info('kafka source closed', { committed: Object.fromEntries(this.ledger.confirmed) });
   }
 
-  /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound. */
+  /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound (plus the throttle's one record per poll). */
   private pollMaxRecords(): number {
+    if (this.flow.throttled()) return 1;
     return Math.max(1, Math.min(this.options.pollMaxRecords ?? 1000, this.options.maxInFlightRecords));
   }
 

@@ -48,7 +48,7 @@ describe('early commits under per-record delivery (replayed, virtual millisecond
    * commits answered `rttMs` after they start, and the interval commit every `intervalMs`.
    */
   function replay(seconds: number, rttMs: number, intervalMs: number, maxInFlight: number, paced = true) {
-    const flow = new FlowControl(maxInFlight);
+    const flow = new FlowControl(maxInFlight, 0); // pause at once: the replay reads in 100-record polls, not one at a time
     const ledger = new CommitLedger();
     // Unpaced: the rule this replaced (commit after any ack under pressure once the previous commit landed).
     const p = new CommitPacer(paced ? { maxInFlight, minSpacingMs: 20 } : { maxInFlight, minSpacingMs: 0, minRecords: 1 });

@@ -6,7 +6,7 @@ const partitions = ['t/0', 't/1', 't/2'];
 
 describe('FlowControl', () => {
   it('pauses every assigned partition at the bound and resumes them at half of it', () => {
-    const flow = new FlowControl(1000);
+    const flow = new FlowControl(1000, 0);
     flow.add('t/0', 600);
     flow.add('t/1', 399);
     expect(flow.decide(partitions)).toEqual({ pause: [], resume: [] });
@@ -22,7 +22,7 @@ describe('FlowControl', () => {
   });
 
   it('forgets a revoked partition: its records leave the total', () => {
-    const flow = new FlowControl(100);
+    const flow = new FlowControl(100, 0);
     flow.add('t/0', 60);
     flow.add('t/1', 50);
     flow.decide(['t/0', 't/1']);
@@ -33,9 +33,50 @@ describe('FlowControl', () => {
   });
 });
 
+describe('FlowControl at the bound, with a grace before pausing', () => {
+  it('throttles first (one record per poll) and pauses only once the bound held for the whole grace', () => {
+    const flow = new FlowControl(1000, 500);
+    flow.add('t/0', 1000);
+    expect(flow.decide(partitions, 10_000)).toEqual({ pause: [], resume: [] });
+    expect(flow.throttled()).toBe(true);
+    expect(flow.decide(partitions, 10_499)).toEqual({ pause: [], resume: [] });
+    expect(flow.decide(partitions, 10_500)).toEqual({ pause: partitions, resume: [] });
+    expect(flow.throttled()).toBe(false); // paused: polling goes on, reading nothing
+  });
+
+  it('neither pauses nor throttles when commits bring the total under the bound within the grace', () => {
+    const flow = new FlowControl(1000, 500);
+    flow.add('t/0', 1000);
+    flow.decide(partitions, 10_000);
+    flow.add('t/0', -1);
+    expect(flow.decide(partitions, 10_400)).toEqual({ pause: [], resume: [] });
+    expect(flow.throttled()).toBe(false);
+    flow.add('t/0', 1); // at the bound again: a new grace starts
+    expect(flow.decide(partitions, 10_600)).toEqual({ pause: [], resume: [] });
+    expect(flow.decide(partitions, 11_099)).toEqual({ pause: [], resume: [] });
+    expect(flow.decide(partitions, 11_100)).toEqual({ pause: partitions, resume: [] });
+  });
+
+  it('pauses before the grace ends once the throttle read half the bound again', () => {
+    const flow = new FlowControl(1000, 500);
+    flow.add('t/0', 1000);
+    flow.decide(partitions, 10_000);
+    flow.add('t/0', 499);
+    expect(flow.decide(partitions, 10_100)).toEqual({ pause: [], resume: [] });
+    flow.add('t/0', 1);
+    expect(flow.decide(partitions, 10_101)).toEqual({ pause: partitions, resume: [] });
+  });
+
+  it('pauses at once for the worker\'s hold, grace or not', () => {
+    const flow = new FlowControl(1000, 500);
+    flow.hold(true);
+    expect(flow.decide(partitions, 0)).toEqual({ pause: partitions, resume: [] });
+  });
+});
+
 describe('FlowControl.hold (the worker\'s pause)', () => {
   it('keeps every partition paused while held, whatever the count, and resumes on release', () => {
-    const flow = new FlowControl(100);
+    const flow = new FlowControl(100, 0);
     flow.hold(true);
     expect(flow.decide(['t/0', 't/1'])).toEqual({ pause: ['t/0', 't/1'], resume: [] });
     expect(flow.isPaused()).toBe(true);
@@ -45,7 +86,7 @@ describe('FlowControl.hold (the worker\'s pause)', () => {
   });
 
   it('stays paused on release while the in-flight bound is still exceeded', () => {
-    const flow = new FlowControl(100);
+    const flow = new FlowControl(100, 0);
     flow.add('t/0', 100);
     flow.hold(true);
     flow.decide(['t/0']);
