@@ -5,13 +5,14 @@
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
 import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
-import { errorMessage } from '../common/errors.js';
+import { ConfigError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { connectorSettings } from '../connector/connector-config.js';
 import { type BuildPipeline, connectorPipeline } from '../connector/definePipeline.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import { tasksMaxOverCap } from './checked-config.js';
 import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 
@@ -30,6 +31,8 @@ export interface ConnectorDeps {
    * mode, where each worker runs one task of a connector): every connector runs one task in this process.
    */
   readonly startProcesses?: (options: TaskProcessesOptions) => ReturnType<typeof startTaskProcesses>;
+  /** Standalone: the most task processes a connector may run; a config asking more fails to start, saying so. */
+  readonly tasksMaxCap?: number;
   /** Cluster mode: this worker's task id of the connector (its rank among the workers running it); default 0. */
   readonly taskId?: () => number;
   /** A task stopped or died (its partitions' lag is no longer its own). */
@@ -172,7 +175,7 @@ export class ManagedConnector {
       return;
     }
     this.running = running;
-    if (this.paused) running.hold(true);
+    running.hold(this.paused); // a pause or resume while the tasks started reached none of them
     this.currentState = this.paused ? 'PAUSED' : 'RUNNING';
     running.done.catch((error: unknown) => {
       if (this.running !== running) return; // stopped on purpose meanwhile
@@ -188,6 +191,8 @@ export class ManagedConnector {
     const { deps } = this;
     const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
     const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers) : undefined; // a bad config fails here
+    const over = settings && tasksMaxOverCap(this.config, deps.tasksMaxCap);
+    if (over !== undefined) throw new ConfigError('tasks.max', `${over}; lower tasks.max or raise the cap`);
     const file = this.build === connectorPipeline ? undefined : this.file;
     const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
     if (deps.startProcesses && settings && settings.tasksMax > 1 && loadable) {
@@ -203,7 +208,7 @@ export class ManagedConnector {
         ...(deps.taskEnded ? { taskEnded: deps.taskEnded } : {}),
         taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${message}`, at: new Date().toISOString() }),
         statisticsIntervalMs: deps.statisticsIntervalMs,
-        held: this.paused,
+        held: () => this.paused,
       });
     }
     if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });

@@ -181,14 +181,15 @@ export function taskMessage(message: unknown): FromTask | undefined {
   if (m.type === 'started') return { type: 'started' };
   if (m.type === 'failed') return { type: 'failed', error: typeof m.error === 'string' ? m.error.slice(0, MAX_TEXT) : 'the task failed' };
   if (m.type !== 'report') return undefined;
-  const pairs = (value: unknown, limit: number, check: (entry: unknown[]) => boolean): boolean =>
-    Array.isArray(value) && value.length <= limit && value.every((e) => Array.isArray(e) && check(e));
+  // each list bounded, and each entry the tuple it should be (its length too: no huge entry rides in a short list)
+  const pairs = (value: unknown, limit: number, check: (entry: unknown[]) => boolean, arity: number): boolean =>
+    Array.isArray(value) && value.length <= limit && value.every((e) => Array.isArray(e) && e.length === arity && check(e));
   const valid =
     isCount(m.read) &&
-    pairs(m.requested, MAX_ENTRIES, ([status, ms]) => (status === null || isCount(status)) && isCount(ms)) &&
-    pairs(m.finished, MAX_ENTRIES, ([outcome, attempts, records]) => ['delivered', 'dead-lettered', 'dropped'].includes(outcome as string) && isCount(attempts) && isCount(records)) &&
-    pairs(m.failed, MAX_ENTRIES, ([count, action, error]) => isCount(count) && (action === 'dlq' || action === 'drop') && typeof error === 'string') &&
-    pairs([m.committed], 1, ([ok, failed]) => isCount(ok) && isCount(failed) && ok + failed <= MAX_COMMITS) &&
+    pairs(m.requested, MAX_ENTRIES, ([status, ms]) => (status === null || isCount(status)) && isCount(ms), 2) &&
+    pairs(m.finished, MAX_ENTRIES, ([outcome, attempts, records]) => ['delivered', 'dead-lettered', 'dropped'].includes(outcome as string) && isCount(attempts) && isCount(records), 3) &&
+    pairs(m.failed, MAX_ENTRIES, ([count, action, error]) => isCount(count) && (action === 'dlq' || action === 'drop') && typeof error === 'string' && error.length <= MAX_TEXT, 3) &&
+    pairs([m.committed], 1, ([ok, failed]) => isCount(ok) && isCount(failed) && ok + failed <= MAX_COMMITS, 2) &&
     (m.statistics === undefined || validStatistics(m.statistics)) &&
     (m.stats === undefined || validStats(m.stats));
   return valid ? (m as unknown as ReportMessage) : undefined;

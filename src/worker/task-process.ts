@@ -3,7 +3,7 @@
  * with the internal `worker-task` command and an IPC channel. It waits for its start message (the connector's
  * config, its task id, the provider policy the worker applies), runs the pipeline with that task id in the group
  * `connect-<name>`, and reports what the pipeline observes. It stops (drains, commits) when told to, on SIGINT or
- * SIGTERM, and when the worker is gone (the channel closed): a task never outlives its worker.
+ * SIGTERM (any number of times: it stops once), and when the worker is gone (the channel closed): a task never outlives its worker.
  */
 import { ConfigError, errorMessage } from '../common/errors.js';
 import { CONFIG_ERROR_EXIT } from '../common/task-restarts.js';
@@ -16,45 +16,64 @@ import { type FromTask, MAX_TEXT, ObserverRelay, policyFrom, REPORT_INTERVAL_MS,
 /** How long a task waits for its start message before it gives up. */
 const START_TIMEOUT_MS = 30_000;
 
-export async function runWorkerTask(): Promise<number> {
-  if (!process.send || !process.connected) {
+/** What a task process talks through: `process` (its IPC channel and signals); tests pass a fake. */
+export interface TaskHost {
+  readonly connected: boolean;
+  send?: (message: FromTask, sendHandle: undefined, options: object, callback: (error: Error | null) => void) => boolean;
+  disconnect(): void;
+  on(event: 'message' | 'disconnect' | 'SIGINT' | 'SIGTERM', listener: (message: ToTask) => void): unknown;
+  once(event: 'disconnect', listener: () => void): unknown;
+  off(event: 'message' | 'disconnect', listener: (message: ToTask) => void): unknown;
+}
+
+export async function runWorkerTask(host: TaskHost = process as unknown as TaskHost, start: typeof startPipeline = startPipeline): Promise<number> {
+  if (!host.send || !host.connected) {
     process.stderr.write('worker-task is internal: the worker starts it for a connector of tasks.max > 1\n');
     return CONFIG_ERROR_EXIT;
   }
   /** Resolves once the message was written (or could not be: the worker may be gone). */
   const send = (message: FromTask): Promise<void> =>
     new Promise((resolve) => {
-      if (!process.connected || !process.send) resolve();
-      else process.send(message, undefined, {}, () => resolve());
+      if (!host.connected || !host.send) resolve();
+      else host.send(message, undefined, {}, () => resolve());
     });
-  const start = await startMessage();
-  if (!start) return 1;
-  const log = createLogger().child({ task: start.taskId });
+  let log = createLogger();
   let running: RunningPipeline | undefined;
-  const relay = new ObserverRelay(() => void report());
-  const report = (): Promise<void> => send(relay.take(running?.stats()));
+  /** Whether the worker wants the task paused: the start message's, then each hold's (kept while the pipeline starts). */
+  let held = false;
   let stopRequested = false;
   const stop = (why: string): void => {
-    if (stopRequested) return;
+    if (stopRequested) return; // a second signal (the worker's, after systemd's to the group) changes nothing
     stopRequested = true;
     log.info(`stopping task: ${why}`);
     void running?.stop();
   };
-  process.on('message', (message: ToTask) => {
-    if (message?.type === 'hold') running?.hold(message.held === true);
-    else if (message?.type === 'stop') stop('the worker asked');
+  // listening before the start message is awaited: a hold in the same chunk as the start is not lost
+  host.on('message', (message: ToTask) => {
+    if (message?.type === 'start' || message?.type === 'hold') {
+      held = message.held === true;
+      running?.hold(held);
+    } else if (message?.type === 'stop') stop('the worker asked');
   });
-  process.once('disconnect', () => stop('the worker is gone'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  host.once('disconnect', () => stop('the worker is gone'));
+  host.on('SIGINT', () => stop('SIGINT'));
+  host.on('SIGTERM', () => stop('SIGTERM'));
+  const first = await startMessage(host);
+  if (!first || stopRequested) {
+    if (host.connected) host.disconnect(); // the channel would keep the process alive
+    return first ? 0 : 1;
+  }
+  log = log.child({ task: first.taskId });
+  const relay = new ObserverRelay(() => void report());
+  const report = (): Promise<void> => send(relay.take(running?.stats()));
   const timer = setInterval(() => void report(), REPORT_INTERVAL_MS);
   try {
-    const build = start.file === undefined ? connectorPipeline : (await loadPipeline(start.file)).build;
-    running = await startPipeline(
-      { connector: start.connector, build },
-      { taskId: start.taskId, log, observer: relay, statisticsIntervalMs: start.statisticsIntervalMs, providers: policyFrom(start.policy) },
+    const build = first.file === undefined ? connectorPipeline : (await loadPipeline(first.file)).build;
+    running = await start(
+      { connector: first.connector, build },
+      { taskId: first.taskId, log, observer: relay, statisticsIntervalMs: first.statisticsIntervalMs, providers: policyFrom(first.policy) },
     );
-    if (start.held) running.hold(true);
+    if (held) running.hold(true); // what the worker said last, while the pipeline was connecting
     void send({ type: 'started' });
     if (stopRequested) void running.stop(); // told to stop while it was starting
     await running.done;
@@ -66,12 +85,12 @@ export async function runWorkerTask(): Promise<number> {
     clearInterval(timer);
     await report(); // the last counts and committed offsets, written before the channel closes
     stopRequested = true; // closing the channel ourselves is no reason to stop
-    if (process.connected) process.disconnect(); // the channel would keep the process alive
+    if (host.connected) host.disconnect(); // the channel would keep the process alive
   }
 }
 
 /** The worker's start message; undefined when none came in time (or the worker went away first). */
-function startMessage(): Promise<StartMessage | undefined> {
+function startMessage(host: TaskHost): Promise<StartMessage | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(undefined), START_TIMEOUT_MS);
     const onMessage = (message: ToTask): void => {
@@ -80,12 +99,12 @@ function startMessage(): Promise<StartMessage | undefined> {
     const onDisconnect = (): void => done(undefined);
     const done = (message: StartMessage | undefined): void => {
       clearTimeout(timer);
-      process.off('message', onMessage);
-      process.off('disconnect', onDisconnect);
+      host.off('message', onMessage);
+      host.off('disconnect', onDisconnect);
       resolve(message);
     };
-    process.on('message', onMessage);
-    process.once('disconnect', onDisconnect);
+    host.on('message', onMessage);
+    host.once('disconnect', onDisconnect);
   });
 }
 

@@ -3,8 +3,8 @@
  * connector's group, so Kafka spreads the partitions over them and every core is used. A task that dies is started
  * again after a backoff (1 s doubling to 60 s) and shows FAILED, with why, until it runs again; its partitions move
  * to the other tasks meanwhile, by the group's rebalance. A task whose config is refused is not restarted. Stopping
- * sends SIGTERM to every task (each drains and commits) and SIGKILLs those still alive after `shutdown.timeout.ms`
- * plus a margin.
+ * sends SIGTERM to every task (each drains and commits; never twice to one process) and SIGKILLs those still alive
+ * after `shutdown.timeout.ms` plus a margin; restarting one task does the same for that task.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +41,12 @@ export interface TaskProcessesOptions extends RestartBackoffOptions {
   /** A task died: the first line of why (the status page's last error). */
   readonly taskFailed?: (task: number, message: string) => void;
   readonly statisticsIntervalMs: number;
-  /** Start paused. */
-  readonly held: boolean;
+  /** Whether the connector is paused now: each (re)start of a task asks, so a restart never starts on a stale state. */
+  readonly held: () => boolean;
   /** The command line of a task process (default: this package's `kafka-http-sink worker-task`). */
   readonly command?: readonly string[];
+  /** Starts a process (`child_process.spawn`; tests pass a fake). */
+  readonly spawn?: typeof spawn;
 }
 
 interface Task {
@@ -64,6 +66,10 @@ interface Task {
   restarting: boolean;
   /** Started, or ended, at least once. */
   settled: boolean;
+  /** The process already sent SIGTERM (it drains once; a second signal is not sent). */
+  signalled: ChildProcess | undefined;
+  /** SIGKILLs a restarting process that did not stop in time. */
+  killer: NodeJS.Timeout | undefined;
 }
 
 export async function startTaskProcesses(options: TaskProcessesOptions): Promise<RunningTasks> {
@@ -85,8 +91,9 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     refused: false,
     restarting: false,
     settled: false,
+    signalled: undefined,
+    killer: undefined,
   }));
-  let held = options.held;
   let stopping: Promise<void> | undefined;
   let settle!: (error?: Error) => void;
   const done = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
@@ -99,17 +106,27 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
   };
   const exitedAll = new Set<() => void>();
 
+  const deadline = settings.shutdownTimeoutMs + STOP_MARGIN_MS;
+  /** Asks a task to drain and stop, once per process (a second SIGTERM would only repeat the ask). */
+  const terminate = (task: Task): void => {
+    if (!task.child || task.signalled === task.child) return;
+    task.signalled = task.child;
+    task.child.kill('SIGTERM');
+  };
+
   const start = (task: Task): void => {
     task.timer = undefined;
     task.backoff.started();
     task.lastError = undefined;
+    task.state = 'UNASSIGNED'; // starting: no longer the last run's FAILED
+    task.trace = undefined;
     const [file, ...args] = command;
     // its own process group: a Ctrl-C in the terminal reaches the worker alone, which stops its tasks in order
-    const child = spawn(file!, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+    const child = (options.spawn ?? spawn)(file!, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     let warned = false;
     task.child = child;
     log.info('task process started', { connector: settings.name, task: task.id, pid: child.pid });
-    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held };
+    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held() };
     child.send(message, undefined, {}, () => undefined); // a task that cannot be told dies waiting, and is restarted
     child.on('message', (raw: unknown) => {
       if (task.child !== child) return;
@@ -139,6 +156,8 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
   const exited = (task: Task, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void => {
     if (task.child !== child) return;
     task.child = undefined;
+    clearTimeout(task.killer);
+    task.killer = undefined;
     if (task.stats) task.stats = { ...task.stats, inFlight: 0 }; // what it had read is read again by whoever takes its partitions
     options.taskEnded?.(task.id);
     for (const check of exitedAll) check();
@@ -181,15 +200,15 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
       const killer = setTimeout(() => {
         for (const task of tasks) {
           if (!task.child) continue;
-          log.warn('task process did not stop in time; killed', { connector: settings.name, task: task.id, timeoutMs: settings.shutdownTimeoutMs + STOP_MARGIN_MS });
+          log.warn('task process did not stop in time; killed', { connector: settings.name, task: task.id, timeoutMs: deadline });
           task.child.kill('SIGKILL');
         }
-      }, settings.shutdownTimeoutMs + STOP_MARGIN_MS);
+      }, deadline);
       exitedAll.add(check);
       for (const task of tasks) {
         clearTimeout(task.timer);
         task.timer = undefined;
-        task.child?.kill('SIGTERM');
+        terminate(task);
       }
       firstStarts();
       check();
@@ -209,7 +228,6 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     stop,
     stats: () => summed(tasks.map((t) => t.stats)),
     hold: (value) => {
-      held = value;
       for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'hold', held: value }, undefined, {}, () => undefined);
     },
     tasks: () => tasks.map((t): TaskView => ({ id: t.id, state: t.state, ...(t.trace === undefined ? {} : { trace: t.trace }), ...(t.child?.pid === undefined ? {} : { pid: t.child.pid }), inFlight: t.stats?.inFlight ?? 0 })),
@@ -218,8 +236,15 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
       if (!task) return false;
       if (stopping) return true;
       if (task.child) {
+        if (task.restarting) return true; // already stopping to start again
         task.restarting = true;
-        task.child.kill('SIGTERM'); // drains and commits, then starts again at once
+        terminate(task); // drains and commits, then starts again at once
+        const child = task.child;
+        task.killer = setTimeout(() => {
+          if (task.child !== child) return;
+          log.warn('task process did not stop in time to restart; killed', { connector: settings.name, task: task.id, timeoutMs: deadline });
+          child.kill('SIGKILL');
+        }, deadline);
       } else {
         clearTimeout(task.timer);
         task.refused = false;

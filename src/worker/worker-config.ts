@@ -3,6 +3,7 @@
  * how it is protected, where API-created connectors are kept and which pipeline files it runs. Declared as a
  * spec like the connector keys, validated with convict, and rendered into the README's worker table.
  */
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { int, str } from '../common/config/formats.js';
@@ -41,6 +42,11 @@ export const workerConfigSpec = {
     doc: "How often librdkafka reports statistics (the consumer lag metric), ms; a connector file's `kafka.statistics.interval.ms` wins.",
     format: int(100, 3_600_000),
     default: 5000,
+  },
+  WORKER_TASKS_MAX_PER_CONNECTOR: {
+    doc: "Most task processes this worker runs for one connector (standalone): a connector's `tasks.max` above it is refused with a 400 naming `tasks.max` and this cap (create, config update, validate), and a pipeline file above it fails to start, saying so. Unset: the number of cores (`os.availableParallelism()`). Cluster mode runs one task per connector per worker, so it does not apply there.",
+    format: int(1, 1024),
+    default: null,
   },
   WORKER_CONFIG_PROVIDERS: {
     doc: "Kafka Connect's `config.providers`: the providers (`env`, `file`, comma-separated) that connectors created through the REST API may use in `${provider:...}` references. Unset: none, and such a config is refused with a 400 naming the key (files in the pipelines directory or given to `run` always resolve).",
@@ -88,6 +94,8 @@ export interface WorkerOptions {
   readonly statisticsIntervalMs: number;
   /** The config references connectors created through the API may resolve (default: none). */
   readonly providers: ProviderPolicy;
+  /** Most task processes one connector may run (`tasks.max`, standalone); default the number of cores. */
+  readonly tasksMaxPerConnector?: number;
   /** Cluster mode (the worker file has `group.id`): config and status topics; undefined runs standalone. */
   readonly cluster?: ClusterOptions;
 }
@@ -107,6 +115,7 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
     pipelinesDir: resolve(String(get('WORKER_PIPELINES_DIR'))),
     auth: authFrom(get('WORKER_API_TOKEN') as string | null, get('WORKER_BASIC_AUTH') as string | null),
     statisticsIntervalMs: Number(get('WORKER_STATISTICS_INTERVAL_MS')),
+    tasksMaxPerConnector: (get('WORKER_TASKS_MAX_PER_CONNECTOR') as number | null) ?? availableParallelism(),
     providers: providerPolicy(
       get('WORKER_CONFIG_PROVIDERS') as string | null,
       get('WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS') as string | null,

@@ -4,6 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../common/errors.js';
 import type { RestartBackoffOptions } from '../common/task-restarts.js';
@@ -49,6 +50,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const log = run.log ?? createLogger();
   // Cluster mode: the config topic is read to its end before anything answers (see cluster/cluster.ts).
   const cluster = options.cluster ? await openCluster(options.cluster, log) : undefined;
+  const tasksMaxCap = options.tasksMaxPerConnector ?? availableParallelism(); // standalone: task processes per connector
   const metrics: WorkerMetrics = new WorkerMetrics({
     connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, tasks: c.tasks() })),
     ...(cluster ? { clusterTasks: () => connectors.list().flatMap((c) => cluster.tasksOf(c.name).map((t) => ({ connector: c.name, state: t.state }))) } : {}),
@@ -57,6 +59,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     store: cluster?.store ?? fileStateStore(options.stateDir),
     env,
     providers: options.providers,
+    ...(cluster ? {} : { tasksMaxCap }),
     log,
     deps: (name) => {
       metrics.totalsOf(name);
@@ -69,6 +72,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         statisticsIntervalMs: options.statisticsIntervalMs,
         start,
         providers: options.providers,
+        ...(cluster ? {} : { tasksMaxCap }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
         ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
       };
@@ -81,7 +85,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(cluster ? {} : { tasksMaxCap }), loggers, clusterId: clusterIdCache(kafka) };
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -169,7 +169,7 @@ describe('worker: tasks.max as task processes', () => {
       log: captureLog().log,
       observer: () => quiet,
       statisticsIntervalMs: 1000,
-      held: false,
+      held: () => false,
       backoffMs: 100,
     });
     await expect(started).rejects.toThrow(/http\.timeout[\s\S]*the task refused its config: it is not restarted/);

@@ -92,10 +92,16 @@ describe('task process messages', () => {
       { ...valid, committed: [1e9, 0] },
       { ...valid, stats: { consumed: 1, inFlight: 1, paused: 'no', committed: [], commits: 0 } },
       { ...valid, statistics: { json: 5, ends: [] } },
+      // entries bounded too: no huge tuple or text inside a short list
+      { ...valid, requested: [[200, 1, ...Array.from({ length: 100_000 }, () => 0)]] },
+      { ...valid, finished: [['delivered', 1, 1, 'extra']] },
+      { ...valid, failed: [[1, 'drop', 'x'.repeat(4001)]] },
+      { ...valid, committed: [1, 0, 0] },
     ]) {
       expect(taskMessage(bad)).toBeUndefined();
     }
     expect(taskMessage({ type: 'failed', error: 'x'.repeat(10_000) })).toEqual({ type: 'failed', error: 'x'.repeat(4000) });
     expect(taskMessage({ type: 'started', extra: 1 })).toEqual({ type: 'started' });
+    expect(taskMessage({ ...valid, failed: [[1, 'drop', 'x'.repeat(4000)]] })).toBeDefined(); // the relay's own bound passes
   });
 });

@@ -1,0 +1,87 @@
+/** A task process (task-process.ts) with a fake channel and pipeline: holds while it starts, repeated signals. */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
+import type { FromTask, StartMessage } from '../../src/worker/task-messages.js';
+import { runWorkerTask, type TaskHost } from '../../src/worker/task-process.js';
+
+class FakeHost extends EventEmitter {
+  connected = true;
+  readonly sent: FromTask[] = [];
+  send = (message: FromTask, _handle: undefined, _options: object, callback: (error: Error | null) => void): boolean => {
+    this.sent.push(message);
+    callback(null);
+    return true;
+  };
+  disconnect(): void {
+    this.connected = false;
+  }
+}
+
+const startMessage = (held: boolean): StartMessage => ({ type: 'start', taskId: 1, connector: {}, policy: 'trusted', statisticsIntervalMs: 5000, held });
+
+/** A pipeline that comes up when `up()` is called, and ends when stopped. */
+function fakePipeline() {
+  let end!: () => void;
+  const done = new Promise<void>((resolve) => (end = resolve));
+  const hold = jest.fn<(held: boolean) => void>();
+  const stop = jest.fn(() => (end(), done));
+  const running = { done, hold, stop, stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }) } as unknown as RunningPipeline;
+  let up!: () => void;
+  const started = new Promise<void>((resolve) => (up = resolve));
+  const start = (async () => {
+    await started;
+    return running;
+  }) as unknown as typeof startPipeline;
+  return { start, up, hold, stop };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('task process', () => {
+  it('keeps a hold that came with the start or while the pipeline connected, and applies it once up', async () => {
+    const host = new FakeHost();
+    const pipeline = fakePipeline();
+    const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
+    // the start and a pause in one chunk: emitted back to back
+    host.emit('message', startMessage(false));
+    host.emit('message', { type: 'hold', held: true });
+    await tick();
+    pipeline.up();
+    await tick();
+    expect(pipeline.hold.mock.calls.at(-1)).toEqual([true]);
+    expect(host.sent.some((m) => m.type === 'started')).toBe(true);
+    host.emit('message', { type: 'stop' });
+    await expect(exit).resolves.toBe(0);
+  });
+
+  it('is resumed by a hold(false) that came while it connected, after a paused start', async () => {
+    const host = new FakeHost();
+    const pipeline = fakePipeline();
+    const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
+    host.emit('message', startMessage(true));
+    await tick();
+    host.emit('message', { type: 'hold', held: false });
+    pipeline.up();
+    await tick();
+    expect(pipeline.hold).not.toHaveBeenCalledWith(true);
+    host.emit('message', { type: 'stop' });
+    await expect(exit).resolves.toBe(0);
+  });
+
+  it('stops once on repeated SIGTERMs, still listening after the first (no default action on the second)', async () => {
+    const host = new FakeHost();
+    const pipeline = fakePipeline();
+    const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
+    host.emit('message', startMessage(false));
+    pipeline.up();
+    await tick();
+    host.emit('SIGTERM');
+    expect(host.listenerCount('SIGTERM')).toBeGreaterThan(0);
+    host.emit('SIGTERM');
+    host.emit('SIGINT');
+    await expect(exit).resolves.toBe(0);
+    expect(pipeline.stop).toHaveBeenCalledTimes(1);
+    expect(host.connected).toBe(false);
+  });
+});

@@ -1,0 +1,145 @@
+/** The worker's task processes (task-processes.ts) with a fake spawn, and a connector starting them (connector.ts). */
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { connectorSettings } from '../../src/connector/connector-config.js';
+import { connectorPipeline } from '../../src/connector/definePipeline.js';
+import type { PipelineObserver } from '../../src/connector/observe.js';
+import type { startPipeline } from '../../src/connector/startPipeline.js';
+import { ManagedConnector } from '../../src/worker/connector.js';
+import type { RunningTasks } from '../../src/worker/running-tasks.js';
+import type { StartMessage } from '../../src/worker/task-messages.js';
+import { startTaskProcesses, type TaskProcessesOptions } from '../../src/worker/task-processes.js';
+import { captureLog } from '../support/harness.js';
+
+const CONFIG = { name: 'c', topics: 't', 'http.url': 'http://127.0.0.1:9/', 'http.authorization.type': 'none', 'tasks.max': '2', 'shutdown.timeout.ms': '1000' };
+const quiet: PipelineObserver = { read: () => undefined, requested: () => undefined, finished: () => undefined, failed: () => undefined, statistics: () => undefined, committed: () => undefined };
+
+class FakeChild extends EventEmitter {
+  static pids = 1000;
+  readonly pid = FakeChild.pids++;
+  connected = true;
+  readonly sent: unknown[] = [];
+  readonly signals: string[] = [];
+  send(message: unknown, _handle: unknown, _options: unknown, callback: () => void): boolean {
+    this.sent.push(message);
+    callback();
+    return true;
+  }
+  kill(signal: string): boolean {
+    this.signals.push(signal);
+    return true;
+  }
+  exit(code: number | null, signal: string | null = null): void {
+    this.connected = false;
+    this.emit('exit', code, signal);
+  }
+}
+
+function fakeTasks(held: () => boolean = () => false) {
+  const children: FakeChild[] = [];
+  const spawn = (() => {
+    const child = new FakeChild();
+    children.push(child);
+    queueMicrotask(() => child.emit('message', { type: 'started' }));
+    return child as unknown as ChildProcess;
+  }) as unknown as TaskProcessesOptions['spawn'];
+  const options: TaskProcessesOptions = {
+    config: CONFIG,
+    settings: connectorSettings(CONFIG, {}),
+    providers: TRUSTED_PROVIDERS,
+    env: {},
+    log: captureLog().log,
+    observer: () => quiet,
+    statisticsIntervalMs: 1000,
+    held,
+    backoffMs: 100,
+    command: ['node'],
+    spawn: spawn!,
+  };
+  return { children, started: startTaskProcesses(options) };
+}
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('task processes', () => {
+  it('signals a draining task once: a second restart or a stop does not SIGTERM it again', async () => {
+    const { children, started } = fakeTasks();
+    const tasks = await started;
+    expect(tasks.restartTask(0)).toBe(true);
+    expect(tasks.restartTask(0)).toBe(true);
+    void tasks.stop();
+    expect(children[0]!.signals).toEqual(['SIGTERM']);
+    expect(children[1]!.signals).toEqual(['SIGTERM']);
+    for (const child of children) child.exit(0);
+  });
+
+  it('kills a restarting task that does not stop within shutdown.timeout.ms plus the margin, then starts it again', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    const { children, started } = fakeTasks();
+    const tasks = await started;
+    tasks.restartTask(1);
+    jest.advanceTimersByTime(1000 + 10_000 - 1);
+    expect(children[1]!.signals).toEqual(['SIGTERM']);
+    jest.advanceTimersByTime(1);
+    expect(children[1]!.signals).toEqual(['SIGTERM', 'SIGKILL']);
+    children[1]!.exit(null, 'SIGKILL');
+    expect(children).toHaveLength(3); // started again at once
+    const stopping = tasks.stop();
+    for (const child of [children[0]!, children[2]!]) child.exit(0);
+    await stopping;
+  });
+
+  it('a task restarted after a backoff is no longer FAILED with the old trace while it starts, and starts as the connector is now (paused)', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    let paused = false;
+    const { children, started } = fakeTasks(() => paused);
+    const tasks = await started;
+    children[0]!.exit(1);
+    expect(tasks.tasks()[0]).toMatchObject({ state: 'FAILED', trace: expect.stringContaining('code 1') });
+    paused = true;
+    jest.advanceTimersByTime(100);
+    expect(children).toHaveLength(3);
+    expect(tasks.tasks()[0]!.state).toBe('UNASSIGNED');
+    expect(tasks.tasks()[0]!.trace).toBeUndefined();
+    expect((children[2]!.sent[0] as StartMessage).held).toBe(true);
+    await Promise.resolve(); // its `started`
+    expect(tasks.tasks()[0]!.state).toBe('RUNNING');
+    const stopping = tasks.stop();
+    for (const child of [children[1]!, children[2]!]) child.exit(0);
+    await stopping;
+  });
+});
+
+describe('a connector starting task processes', () => {
+  it('applies a resume that came while its tasks were starting', async () => {
+    let bringUp!: (tasks: RunningTasks) => void;
+    const hold = jest.fn<(held: boolean) => void>();
+    const running = { rdkafka: {}, done: new Promise<void>(() => undefined), stop: async () => undefined, stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }), hold, tasks: () => [], restartTask: () => true } as RunningTasks;
+    let held: (() => boolean) | undefined;
+    const connector = new ManagedConnector('c', CONFIG, connectorPipeline, 'api', true, {
+      env: {},
+      log: captureLog().log,
+      observer: () => quiet,
+      statisticsIntervalMs: 1000,
+      start: (() => Promise.reject(new Error('not in process'))) as unknown as typeof startPipeline,
+      providers: TRUSTED_PROVIDERS,
+      startProcesses: (options) => {
+        held = options.held;
+        return new Promise((resolve) => (bringUp = resolve));
+      },
+    });
+    const starting = connector.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held?.()).toBe(true);
+    connector.resume();
+    expect(held?.()).toBe(false); // a task (re)started from now on starts running
+    bringUp(running);
+    await starting;
+    expect(hold.mock.calls.at(-1)).toEqual([false]);
+    expect(connector.state).toBe('RUNNING');
+  });
+});
