@@ -16,7 +16,7 @@ export const kafkaConfigSpec = {
   topics: { doc: 'Comma-separated topics to read. Exactly one of `topics` and `topics.regex` is required.', format: str(), default: null },
   'topics.regex': { doc: 'Java-style regular expression of topics to read (instead of `topics`).', format: str(), default: null },
   'max.in.flight.records': {
-    doc: 'Backpressure bound: records read but not yet delivered and committed. At it the consumer first reads one record per poll for up to 1 s (commits usually free the window meanwhile, and librdkafka keeps its prefetch), then pauses its partitions (and keeps polling); it resumes below half. In flight stays under 1.5 times the bound plus one poll. Also bounds the duplicates a crash can cause.',
+    doc: 'Backpressure bound: records read but not yet delivered and committed. At it the consumer first reads one record per poll for up to 1 s (commits usually free the window meanwhile, and librdkafka keeps its prefetch), then pauses its partitions (and keeps polling); it resumes below half. In flight stays under twice the bound; bounds under 100 pause at once. Also bounds the duplicates a crash can cause.',
     format: int(1, 10_000_000),
     default: 20_000,
   },

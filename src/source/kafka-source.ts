@@ -1,6 +1,7 @@
 /**
  * The Kafka consumer as an Observable of record arrays (one emission per poll), with per-partition watermark
- * commits and backpressure: above `maxInFlightRecords` the assigned partitions are paused while polling goes on.
+ * commits and backpressure: at `maxInFlightRecords` the source reads one record per poll for a while, then pauses the
+ * assigned partitions while polling goes on (flow-control.ts).
  */
 import rdkafka from 'node-rdkafka';
 import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartition, TopicPartitionOffset } from 'node-rdkafka';

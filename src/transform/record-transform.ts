@@ -70,13 +70,12 @@ export function partSchema(record: SinkRecord, part: RecordPart): ConnectSchema 
   return part === 'key' ? record.keySchema : record.valueSchema;
 }
 
-/** The record with its key or value (and that part's schema: none when undefined) replaced. */
+/**
+ * The record with its key or value (and that part's schema: none when undefined) replaced. The schema properties stay
+ * (undefined when none) so the copy keeps the record's shape: deleting them made every later read of it slow.
+ */
 export function withPart(record: SinkRecord, part: RecordPart, value: unknown, schema: ConnectSchema | undefined): SinkRecord {
-  const { keySchema, valueSchema, ...rest } = record;
-  const out: SinkRecord = part === 'key' ? { ...rest, key: value, keySchema: schema, valueSchema } : { ...rest, value, keySchema, valueSchema: schema };
-  if (out.keySchema === undefined) delete (out as { keySchema?: unknown }).keySchema;
-  if (out.valueSchema === undefined) delete (out as { valueSchema?: unknown }).valueSchema;
-  return out;
+  return part === 'key' ? { ...record, key: value, keySchema: schema } : { ...record, value, valueSchema: schema };
 }
 
 /** A map or struct value: a plain object (not an array, bytes, or a JsonNumber holding a number's exact text). */

@@ -5,14 +5,13 @@
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
 import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
-import { ConfigError, errorMessage } from '../common/errors.js';
+import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { connectorSettings } from '../connector/connector-config.js';
 import { type BuildPipeline, connectorPipeline } from '../connector/definePipeline.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
-import { tasksMaxOverCap } from './checked-config.js';
 import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 
@@ -186,20 +185,29 @@ export class ManagedConnector {
     });
   }
 
+  /**
+   * `tasks.max` is a maximum, as in Kafka Connect: this worker runs at most `tasksMaxCap` task processes per
+   * connector (WORKER_TASKS_MAX_PER_CONNECTOR, default the cores), and says so when it runs fewer.
+   */
+  private tasksToRun(tasksMax: number): number {
+    const cap = this.deps.tasksMaxCap ?? tasksMax;
+    if (tasksMax > cap) this.deps.log.warn(`tasks.max=${tasksMax}: running ${cap} task processes, the most this worker runs per connector (WORKER_TASKS_MAX_PER_CONNECTOR)`, { connector: this.name });
+    return Math.min(tasksMax, cap);
+  }
+
   /** One task in this process, or (standalone, `tasks.max` > 1) one process per task. */
   private async launch(): Promise<RunningTasks> {
     const { deps } = this;
     const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
     const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers) : undefined; // a bad config fails here
-    const over = settings && tasksMaxOverCap(this.config, deps.tasksMaxCap);
-    if (over !== undefined) throw new ConfigError('tasks.max', `${over}; lower tasks.max or raise the cap`);
+    const tasks = settings && this.tasksToRun(settings.tasksMax);
     const file = this.build === connectorPipeline ? undefined : this.file;
     const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
-    if (deps.startProcesses && settings && settings.tasksMax > 1 && loadable) {
-      this.taskIds = Array.from({ length: settings.tasksMax }, (_, id) => id);
+    if (deps.startProcesses && settings && tasks !== undefined && tasks > 1 && loadable) {
+      this.taskIds = Array.from({ length: tasks }, (_, id) => id);
       return deps.startProcesses({
         config: this.config,
-        settings,
+        settings: { ...settings, tasksMax: tasks },
         ...(file === undefined ? {} : { file }),
         providers,
         env: deps.env,

@@ -17,8 +17,6 @@ export interface ConnectorsOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The references a config sent to the API (or kept from one in the state store) may use. */
   readonly providers: ProviderPolicy;
-  /** Standalone: the most `tasks.max` a config sent to the API may ask for (more is a 400). */
-  readonly tasksMaxCap?: number;
   readonly log: Logger;
   readonly deps: (name: string) => ConnectorDeps;
   /** Called when a connector is deleted (its metrics go). */
@@ -93,7 +91,7 @@ export class Connectors {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
       if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
-      const valid = checked(name, config, this.options.env, this.options.providers, this.options.tasksMaxCap);
+      const valid = checked(name, config, this.options.env, this.options.providers);
       await this.persist(name, { config: valid, paused: false });
       if (this.shared) return this.readBack(name);
       const connector = this.add(name, valid, connectorPipeline, 'api', false);
@@ -106,7 +104,7 @@ export class Connectors {
   put(name: string, config: Record<string, unknown>): Promise<boolean> {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
-      const valid = checked(name, config, this.options.env, this.options.providers, this.options.tasksMaxCap);
+      const valid = checked(name, config, this.options.env, this.options.providers);
       const existing = this.byName.get(name);
       if (!existing) {
         await this.persist(name, { config: valid, paused: false });

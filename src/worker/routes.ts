@@ -19,8 +19,6 @@ export interface ApiContext {
   readonly version: string;
   /** The config references a config sent to the API may use (the worker's `config.providers` settings). */
   readonly providers: ProviderPolicy;
-  /** Standalone: the most `tasks.max` a connector may ask for (`WORKER_TASKS_MAX_PER_CONNECTOR`). */
-  readonly tasksMaxCap?: number;
   /** `/admin/loggers`. */
   readonly loggers: LogLevels;
   /** The Kafka cluster's id; '' while it cannot be had. */
@@ -193,7 +191,7 @@ function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: s
   if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
-  return ok(validateResponse(body, context.env, context.providers, context.tasksMaxCap));
+  return ok(validateResponse(body, context.env, context.providers));
 }
 
 /**

@@ -1,6 +1,5 @@
 /** `PUT /connector-plugins/{class}/config/validate`: Kafka Connect's ConfigInfos, errors per key from our schema. */
 import { configProblems } from '../connector/config-problems.js';
-import { withCap } from './checked-config.js';
 import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
 import type { KeySpec } from '../common/config/spec.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
@@ -25,8 +24,8 @@ interface ConfigInfo {
 }
 
 /** `providers`: the references the config may use; one it may not is an error of its key, never resolved. */
-export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy, tasksMaxCap?: number): object {
-  const problems = withCap(configProblems(config, env, providers), config, tasksMaxCap);
+export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): object {
+  const problems = configProblems(config, env, providers);
   const shown = redactedConfig(config);
   const errorsOf = (key: string): string[] => problems.filter((p) => p.key === key).map((p) => p.message);
   const configs: ConfigInfo[] = [];

@@ -59,7 +59,6 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     store: cluster?.store ?? fileStateStore(options.stateDir),
     env,
     providers: options.providers,
-    ...(cluster ? {} : { tasksMaxCap }),
     log,
     deps: (name) => {
       metrics.totalsOf(name);
@@ -85,7 +84,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(cluster ? {} : { tasksMaxCap }), loggers, clusterId: clusterIdCache(kafka) };
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

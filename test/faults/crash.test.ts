@@ -55,8 +55,8 @@ describe('faults: the sink process dies or is stopped', () => {
     const exit = await last.exited;
     await sink.receiver.close();
 
-    // A kill re-sends what the killed process had read and not yet committed. It pauses once that reaches
-    // max.in.flight.records, but only after the poll that crossed it (up to min(1000, bound) more): < 2 x bound.
+    // A kill re-sends what the killed process had read and not yet committed. At max.in.flight.records it reads one
+    // record per poll up to 1.5 x bound, then pauses; the poll that crossed the bound adds up to min(1000, bound): < 2 x bound.
     // One process runs at a time, so no live member re-sends anything on a rebalance.
     await expectDelivered(verdict(produced, sink.ids), { scenario: 'crash', startedAt, maxDuplicates: killed * 2 * MAX_IN_FLIGHT, committed: spec, extra: `kills=${killed}` });
     expect({ killed, exit: exit.code }).toEqual({ killed: kills, exit: 0 });

@@ -67,6 +67,13 @@ describe('FlowControl at the bound, with a grace before pausing', () => {
     expect(flow.decide(partitions, 10_101)).toEqual({ pause: partitions, resume: [] });
   });
 
+  it('pauses a bound under 100 at once: a record or two cross it, and one-record polls would set the pace', () => {
+    const flow = new FlowControl(10, 500);
+    flow.add('t/0', 10);
+    expect(flow.throttled()).toBe(false);
+    expect(flow.decide(partitions, 0)).toEqual({ pause: partitions, resume: [] });
+  });
+
   it('pauses at once for the worker\'s hold, grace or not', () => {
     const flow = new FlowControl(1000, 500);
     flow.hold(true);
