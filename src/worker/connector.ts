@@ -107,6 +107,12 @@ export class ManagedConnector {
     return this.taskIds.map((id) => ({ id, state: this.currentState, ...trace, inFlight: 0 }));
   }
 
+  /** Cluster mode: this worker's rank for the connector changed since its task started, so its task id must follow. */
+  taskMoved(): boolean {
+    const { taskId } = this.deps;
+    return taskId !== undefined && (this.currentState === 'RUNNING' || this.currentState === 'PAUSED') && !this.taskIds.includes(taskId());
+  }
+
   /** `POST .../tasks/{id}/restart`: that task alone when tasks run as processes, else the connector. False: no such task. */
   restartTask(id: number): boolean {
     if (!this.taskIds.includes(id)) return false;

@@ -224,6 +224,7 @@ export class Connectors {
       const here = this.runsHere(connector.name);
       if (here && connector.state === 'UNASSIGNED') void connector.start();
       else if (!here && (connector.state === 'RUNNING' || connector.state === 'PAUSED')) void connector.stop();
+      else if (here && connector.taskMoved()) void connector.restart(); // a join or death changed its rank: the task id follows
     }
   }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { NO_PROVIDERS } from '../../src/common/config/providers.js';
 import { createLogger } from '../../src/common/log.js';
 import { configProblems, MAX_PROBLEMS } from '../../src/connector/config-problems.js';
-import { startPipeline } from '../../src/connector/startPipeline.js';
+import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { clusterWorkerId } from '../../src/worker/cluster/cluster-config.js';
 import { ConfigLog } from '../../src/worker/cluster/config-log.js';
@@ -250,5 +250,36 @@ describe('status topic values (review MEDIUM 5 and 8)', () => {
     expect(view.tasksOf('c', SESSION * PRUNE_SESSIONS - 1)).toEqual([{ id: 0, state: 'UNASSIGNED', worker_id: 'w:2' }]);
     view.prune(SESSION * PRUNE_SESSIONS + 1);
     expect(view.tasksOf('c', SESSION * PRUNE_SESSIONS + 1)).toEqual([]);
+  });
+});
+
+describe('a worker whose rank for a connector changes (review of the task processes, low 6)', () => {
+  it('restarts its task under the new id, so dead-letter headers and metrics name the task the status names', async () => {
+    let rank = 1;
+    const started: number[] = [];
+    const start = (async (_definition, options) => {
+      started.push(options?.taskId ?? -1);
+      return { config: { source: { rdkafka: {} } }, done: new Promise(() => undefined), stop: async () => undefined, stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }), hold: () => undefined } as unknown as RunningPipeline;
+    }) as typeof startPipeline;
+    const connectors = new Connectors({
+      store: { load: () => new Map(), save: async () => undefined },
+      env: {},
+      providers: NO_PROVIDERS,
+      log,
+      runsHere: () => true,
+      deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start, providers: NO_PROVIDERS, taskId: () => rank }),
+    });
+    connectors.restore([]);
+    await connectors.create('c', { ...VALID });
+    for (let i = 0; i < 100 && connectors.get('c').state !== 'RUNNING'; i++) await tick(5);
+    connectors.reassign();
+    await tick(20);
+    expect(started).toEqual([1]); // same rank: nothing restarts
+
+    rank = 0; // a worker with a lower rank died
+    connectors.reassign();
+    for (let i = 0; i < 100 && started.length < 2; i++) await tick(5);
+    expect(started).toEqual([1, 0]);
+    expect(connectors.get('c').tasks().map((t) => t.id)).toEqual([0]);
   });
 });
