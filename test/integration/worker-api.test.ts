@@ -1,13 +1,13 @@
 /** Worker mode's REST API (Kafka Connect's paths and shapes) against the real broker and a local receiver. */
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { request } from 'node:http';
 import { bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
-import { call, countingStarts, startTestWorker, stateOf, tempStateDir } from '../support/worker-client.js';
+import { call, closeAfterEach, countingStarts, startTestWorker, stateOf, tempStateDir } from '../support/worker-client.js';
 
 /** The seed's connector file, pointed at a fresh topic. */
 function seedConnector(name: string, topic: string): Record<string, unknown> {
@@ -52,11 +52,7 @@ function raw(base: string, method: string, path: string, headers: Record<string,
 describe('worker REST API', () => {
   let worker: Worker | undefined;
   let receiver: Receiver | undefined;
-  afterEach(async () => {
-    await worker?.close();
-    await receiver?.close();
-    worker = undefined;
-  });
+  closeAfterEach(() => [worker, receiver], () => (worker = receiver = undefined));
 
   /** A worker whose pipelines are counted, a receiver, and the seed connector on a fresh topic, created. */
   async function createCounted(prefix: string): Promise<{ worker: Worker; receiver: Receiver; counted: ReturnType<typeof countingStarts>; topic: string; name: string }> {

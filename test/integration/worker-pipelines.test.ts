@@ -2,23 +2,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { captureLog, bootstrap, committed, eventually, freshTopic } from '../support/harness.js';
-import { call, startTestWorker, stateOf } from '../support/worker-client.js';
+import { call, closeAfterEach, startTestWorker, stateOf } from '../support/worker-client.js';
 
 const SEED_FILE = 'pipelines/iot_measurements_sink.json';
 
 describe('worker with a pipelines directory', () => {
   let worker: Worker | undefined;
   let receiver: Receiver | undefined;
-  afterEach(async () => {
-    await worker?.close();
-    await receiver?.close();
-    worker = undefined;
-  });
+  closeAfterEach(() => [worker, receiver], () => (worker = receiver = undefined));
 
   it("runs the project's pipelines/ (the seed's .json and the .ts pipeline) as connectors", async () => {
     receiver = await startReceiver();

@@ -6,13 +6,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { workerOptions } from '../../src/worker/worker-config.js';
 import { bootstrap, captureLog, eventually, freshTopic } from '../support/harness.js';
-import { call, startTestWorker, stateOf, tempStateDir } from '../support/worker-client.js';
+import { call, closeAfterEach, startTestWorker, stateOf, tempStateDir } from '../support/worker-client.js';
 
 const SECRET = 'worker-env-secret-7f3a';
 const LEAKING = 'X-Leak:${env:SOME_VAR},X-Os:${file:/etc/os-release:ID}';
@@ -31,11 +31,7 @@ function everythingReceived(receiver: Receiver): string {
 describe('config providers on a worker', () => {
   let worker: Worker | undefined;
   let receiver: Receiver | undefined;
-  afterEach(async () => {
-    await worker?.close();
-    await receiver?.close();
-    worker = undefined;
-  });
+  closeAfterEach(() => [worker, receiver], () => (worker = receiver = undefined));
 
   it('by default refuses ${env:...} and ${file:...} in configs sent to the API, per key, and sends nothing of them', async () => {
     const topic = await freshTopic('worker_providers_off', 1);
@@ -142,11 +138,7 @@ describe('config providers on a worker', () => {
 describe("Connect's admin API on a worker", () => {
   let worker: Worker | undefined;
   let receiver: Receiver | undefined;
-  afterEach(async () => {
-    await worker?.close();
-    await receiver?.close();
-    worker = undefined;
-  });
+  closeAfterEach(() => [worker, receiver], () => (worker = receiver = undefined));
 
   it('reports the Kafka cluster id on GET /', async () => {
     worker = await startTestWorker();

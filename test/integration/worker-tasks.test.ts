@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
 import { connectorSettings } from '../../src/connector/connector-config.js';
 import type { PipelineObserver } from '../../src/connector/observe.js';
@@ -15,7 +15,7 @@ import { startTaskProcesses } from '../../src/worker/task-processes.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
-import { call, startTestWorker } from '../support/worker-client.js';
+import { call, closeAfterEach, startTestWorker } from '../support/worker-client.js';
 import type { Worker } from '../../src/worker/worker.js';
 
 const PARTITIONS = 4;
@@ -42,12 +42,7 @@ function alive(pid: number): boolean {
 
 let worker: Worker | undefined;
 let receiver: Receiver | undefined;
-afterEach(async () => {
-  await worker?.close();
-  await receiver?.close();
-  worker = undefined;
-  receiver = undefined;
-});
+closeAfterEach(() => [worker, receiver], () => (worker = receiver = undefined));
 
 describe('worker: tasks.max as task processes', () => {
   it('splits the partitions over two processes, restarts a killed one, and stops both on delete', async () => {

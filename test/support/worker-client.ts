@@ -1,4 +1,5 @@
 /** Starts a worker in-process against the test broker, and calls its REST API as a client would. */
+import { afterEach } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +84,15 @@ export async function call(base: string, method: string, path: string, body?: un
 export async function stateOf(base: string, name: string): Promise<string | undefined> {
   const answer = await call(base, 'GET', `/connectors/${name}/status`);
   return answer.status === 200 ? (answer.body as { tasks: { state: string }[] }).tasks[0]?.state : undefined;
+}
+
+/**
+ * Closes what each test started (the worker, then the receiver) after it: `parts` reads the test file's own
+ * variables, `forget` clears them so the next test does not close them again.
+ */
+export function closeAfterEach(parts: () => readonly ({ close(): Promise<void> } | undefined)[], forget: () => void): void {
+  afterEach(async () => {
+    for (const part of parts()) await part?.close();
+    forget();
+  });
 }
