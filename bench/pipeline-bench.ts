@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pipeline`: the sink's own CPU per 1,000 records, without a broker. Polls of records shaped as
  * node-rdkafka hands them over (a fresh Buffer per value, a fresh topic string per message) go through the
- * source's record conversion and offset tracking, then the standard connector chain (decode, batch, toRequest,
+ * source's record conversion and offset tracking (PollRecords, as the source runs it), then the standard connector chain (decode, batch, toRequest,
  * post over the real transport) to the bench receiver in its own process, and every record is acknowledged.
  * librdkafka's share is what `npm run bench` measures as the raw consume rate; this is the rest, steadier than a
  * run against a broker on a busy machine, so it can compare two versions of the hot path.
@@ -14,8 +14,8 @@ import { connectorPipeline } from '../src/connector/definePipeline.js';
 import { createHttpService } from '../src/deliver/http-service.js';
 import { createLogger } from '../src/common/log.js';
 import { createDeadLetters } from '../src/outcomes/dead-letters.js';
-import { PartitionTracker } from '../src/source/offset-tracker.js';
-import { toKafkaRecord } from '../src/source/message-record.js';
+import { FlowControl } from '../src/source/flow-control.js';
+import { PollRecords } from '../src/source/poll-records.js';
 import type { KafkaRecord } from '../src/records/record.js';
 import { startBenchReceiver } from './children.js';
 import { measurement } from './data.js';
@@ -68,7 +68,7 @@ async function round(url: string): Promise<{ cpuMs: number; seconds: number }> {
   const log = createLogger({ level: 'warn' });
   const service = createHttpService(config.http);
   let settled = 0;
-  const trackers = Array.from({ length: partitions }, (_, p) => new PartitionTracker('bench', p, (n) => (settled += n)));
+  const polled = new PollRecords(new FlowControl(IN_FLIGHT), (_id, count) => (settled += count), log);
   const offsets = new Array<number>(partitions).fill(0);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
@@ -79,12 +79,7 @@ async function round(url: string): Promise<{ cpuMs: number; seconds: number }> {
       if (produced - settled >= IN_FLIGHT) return void setTimeout(next, 1);
       const messages = poll('bench', produced, Math.min(POLL, records - produced), offsets);
       produced += messages.length;
-      const out: KafkaRecord[] = [];
-      for (const m of messages) {
-        const tracker = trackers[m.partition]!;
-        if (tracker.track(m.offset)) out.push(toKafkaRecord(m, tracker));
-      }
-      subscriber.next(out);
+      subscriber.next(polled.of(messages));
       setImmediate(next);
     };
     next();

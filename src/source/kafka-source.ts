@@ -4,16 +4,15 @@
  * assigned partitions while polling goes on (flow-control.ts).
  */
 import rdkafka from 'node-rdkafka';
-import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartition, TopicPartitionOffset } from 'node-rdkafka';
+import type { KafkaConsumer, LibrdKafkaError, TopicPartition, TopicPartitionOffset } from 'node-rdkafka';
 import { Observable } from 'rxjs';
 import type { Logger } from 'winston';
 import { KafkaError } from '../common/errors.js';
 import type { KafkaSourceOptions } from './kafka-config.js';
 import { FlowControl } from './flow-control.js';
 import { idOf, toTopicPartition } from '../records/topic-partition.js';
-import { PartitionTracker } from './offset-tracker.js';
 import type { KafkaRecord } from '../records/record.js';
-import { toKafkaRecord } from './message-record.js';
+import { PollRecords } from './poll-records.js';
 import { createConsumer } from './consumer.js';
 import { ClientErrors, secretValues } from './client-errors.js';
 import { statisticsWithEnds } from './high-watermarks.js';
@@ -42,7 +41,8 @@ export class KafkaSource {
   readonly records$: Observable<KafkaRecord[]>;
   private readonly consumer: KafkaConsumer;
   private readonly errors: ClientErrors; // librdkafka's errors, collapsed; a fatal one fails connect() or records$
-  private readonly trackers = new Map<string, PartitionTracker>();
+  /** Messages -> records, with the per-partition offset trackers. */
+  private readonly polled: PollRecords;
   /** Records settled, commits awaiting the broker, offsets sent and confirmed, per partition. */
   private readonly ledger = new CommitLedger();
   /** Records read and not yet covered by a confirmed commit, and which partitions that pauses. */
@@ -55,7 +55,6 @@ export class KafkaSource {
   private readonly pacer: CommitPacer;
   private earlyCommit: NodeJS.Timeout | undefined;
   private commits = 0;
-  private consumed = 0;
   private stopping = false;
   private commitTimer: NodeJS.Timeout | undefined;
 
@@ -64,6 +63,7 @@ export class KafkaSource {
     private readonly log: Logger,
   ) {
     this.flow = new FlowControl(options.maxInFlightRecords);
+    this.polled = new PollRecords(this.flow, (id, count) => this.settled(id, count), log);
     this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs) });
     this.consumer = createConsumer(options, (err, assignment) => this.rebalance(err, assignment));
     this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
@@ -87,7 +87,7 @@ export class KafkaSource {
             this.log.warn('kafka consume error, polling on', { error: err.message, code: err.code });
           }
           const busy = messages !== undefined && messages.length > 0;
-          const records = busy ? this.toRecords(messages) : [];
+          const records = busy ? this.polled.of(messages) : [];
           if (records.length > 0) subscriber.next(records);
           this.applyBackpressure();
           // Throttled at the bound: one record per poll, spaced, until commits free the window or the partitions pause.
@@ -149,43 +149,7 @@ export class KafkaSource {
   }
 
   stats(): SourceStats {
-    return { consumed: this.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits };
-  }
-
-  /**
-   * Per record: one object; per partition run of the poll (polls come in partition runs): one tracker lookup and
-   * one flow-control update. Offsets this assignment handed out already (librdkafka rewound the fetch position) are
-   * skipped: they are in the pipeline.
-   */
-  private toRecords(messages: Message[]): KafkaRecord[] {
-    const records: KafkaRecord[] = [];
-    let tracker: PartitionTracker | undefined;
-    let run = 0;
-    for (const m of messages) {
-      if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) {
-        if (run > 0) this.flow.add(idOf(tracker!), run);
-        tracker = this.tracker(m.topic, m.partition);
-        run = 0;
-      }
-      if (!tracker.track(m.offset)) continue;
-      run += 1;
-      records.push(toKafkaRecord(m, tracker, tracker.topic));
-    }
-    if (run > 0) this.flow.add(idOf(tracker!), run);
-    this.consumed += records.length;
-    const again = messages.length - records.length;
-    if (again > 0) this.log.debug('kafka delivered records again after a pause; skipped (already in the pipeline)', { count: again, first: `${idOf(messages[0]!)}@${messages[0]!.offset}` });
-    return records;
-  }
-
-  private tracker(topic: string, partition: number): PartitionTracker {
-    const id = idOf({ topic, partition });
-    let tracker = this.trackers.get(id);
-    if (!tracker) {
-      tracker = new PartitionTracker(topic, partition, (count) => this.settled(id, count));
-      this.trackers.set(id, tracker);
-    }
-    return tracker;
+    return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits };
   }
 
   private settled(id: string, count: number): void {
@@ -223,7 +187,7 @@ export class KafkaSource {
   /** Commits every assigned partition whose watermark moved since the last commit. */
   private commit(sync: boolean, only?: ReadonlySet<string>): void {
     const offsets: TopicPartitionOffset[] = [];
-    for (const [id, tracker] of this.trackers) {
+    for (const [id, tracker] of this.polled.trackers) {
       if (only && !only.has(id)) continue;
       const offset = tracker.committable();
       if (offset === undefined || !this.ledger.moved(id, offset)) continue;
@@ -282,12 +246,12 @@ export class KafkaSource {
         const revoked = new Set(assignment.map(idOf));
         this.commit(true, revoked);
         for (const id of revoked) {
-          const tracker = this.trackers.get(id);
+          const tracker = this.polled.trackers.get(id);
           if (!tracker) continue;
           this.flow.forget(id);
           this.ledger.forget(id);
           tracker.revoke();
-          this.trackers.delete(id);
+          this.polled.trackers.delete(id);
         }
         consumer.unassign();
         this.assigned = [];
