@@ -73,13 +73,17 @@ export class FlowControl {
 
   /** At the bound and not paused yet: the source reads one record per poll. */
   throttled(): boolean {
-    return !this.paused && this.graceMs > 0 && this.total >= this.maxInFlight;
+    return this.graceMs > 0 && this.atBound();
+  }
+
+  /** At or past the bound and not paused (yet). */
+  private atBound(): boolean {
+    return !this.paused && this.total >= this.maxInFlight;
   }
 
   /** Which of the assigned partitions change state now. */
   decide(assigned: readonly string[], now = Date.now()): FlowDecision {
-    const over = !this.paused && this.total >= this.maxInFlight;
-    this.overSince = over ? (this.overSince ?? now) : undefined;
+    this.overSince = this.atBound() ? (this.overSince ?? now) : undefined;
     const overTooLong = this.overSince !== undefined && (now - this.overSince >= this.graceMs || this.total >= this.maxInFlight * 1.5);
     const pause = this.held || (this.paused ? this.total > this.maxInFlight / 2 : overTooLong);
     if (pause === this.paused) return { pause: [], resume: [] };

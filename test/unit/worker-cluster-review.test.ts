@@ -54,13 +54,19 @@ function workerOn(store: ConfigLog, held = false): Connectors {
   });
 }
 
+/** A worker that restored nothing and follows the scripted config topic, as after its join. */
+async function joinedWorker(): Promise<{ topic: ReturnType<typeof scriptedTopic>; connectors: Connectors }> {
+  const topic = scriptedTopic();
+  await topic.store.start();
+  const connectors = workerOn(topic.store);
+  connectors.restore([]);
+  topic.store.follow((name, stored) => connectors.applyStored(name, stored));
+  return { topic, connectors };
+}
+
 describe('config topic records this worker cannot validate (review HIGH 1)', () => {
   it('keeps a connector whose config this worker refuses, and a later REST save never tombstones or reverts it', async () => {
-    const topic = scriptedTopic();
-    await topic.store.start();
-    const connectors = workerOn(topic.store);
-    connectors.restore([]);
-    topic.store.follow((name, stored) => connectors.applyStored(name, stored));
+    const { topic, connectors } = await joinedWorker();
     const guarded = { ...VALID, name: 'guarded', 'http.headers.authorization': 'Bearer ${env:API_TOKEN}' };
     topic.record('connector-guarded', JSON.stringify(guarded));
     topic.record('target-state-guarded', JSON.stringify({ state: 'STARTED' }));
@@ -91,11 +97,7 @@ describe('config topic records this worker cannot validate (review HIGH 1)', () 
   });
 
   it('a delete through REST tombstones only the connector deleted', async () => {
-    const topic = scriptedTopic();
-    await topic.store.start();
-    const connectors = workerOn(topic.store);
-    connectors.restore([]);
-    topic.store.follow((name, stored) => connectors.applyStored(name, stored));
+    const { topic, connectors } = await joinedWorker();
     topic.record('connector-a', JSON.stringify({ ...VALID, name: 'a' }));
     topic.record('connector-b', JSON.stringify({ ...VALID, name: 'b' }));
     await connectors.delete('a');
@@ -141,11 +143,7 @@ describe('records read between the store start and the join (review HIGH 2)', ()
 
 describe('config topic records that must be skipped (review HIGH 3, MEDIUM 7)', () => {
   it('skips, fast, a record with more than MAX_CONFIG_KEYS keys, and keeps the connector as it was', async () => {
-    const topic = scriptedTopic();
-    await topic.store.start();
-    const connectors = workerOn(topic.store);
-    connectors.restore([]);
-    topic.store.follow((name, stored) => connectors.applyStored(name, stored));
+    const { topic, connectors } = await joinedWorker();
     topic.record('connector-a', JSON.stringify({ ...VALID, name: 'a' }));
     const huge: Record<string, string> = { ...VALID };
     for (let i = 0; i < 2000; i++) huge[`bogus.${i}`] = 'x';
@@ -169,11 +167,7 @@ describe('config topic records that must be skipped (review HIGH 3, MEDIUM 7)', 
   });
 
   it('a null config is skipped: no connector is made of it', async () => {
-    const topic = scriptedTopic();
-    await topic.store.start();
-    const connectors = workerOn(topic.store);
-    connectors.restore([]);
-    topic.store.follow((name, stored) => connectors.applyStored(name, stored));
+    const { topic, connectors } = await joinedWorker();
     topic.record('connector-a', 'null');
     expect(connectors.has('a')).toBe(false);
     expect(topic.store.load().size).toBe(0);

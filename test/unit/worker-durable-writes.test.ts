@@ -53,6 +53,14 @@ function flakyStore(cause = 'disk full') {
   return { store, state };
 }
 
+/** A write that did not land: a 500 naming the connector and the cause, never the config's secret. */
+function expectFailedSave(answered: { status: number; message?: string }, connector: string, cause: string): void {
+  expect(answered.status).toBe(500);
+  expect(answered.message).toContain(connector);
+  expect(answered.message).toContain(cause);
+  expect(answered.message).not.toContain('s3cret');
+}
+
 describe('a state store whose save rejects', () => {
   it('answers a POST 500 naming the connector and the cause, and creates nothing here', async () => {
     const { store, state } = flakyStore();
@@ -60,10 +68,7 @@ describe('a state store whose save rejects', () => {
     on.connectors.restore([]);
     state.failing = true;
     const answered = await answer(on, 'POST', '/connectors', { name: 'orders', config: VALID });
-    expect(answered.status).toBe(500);
-    expect(answered.message).toContain('orders');
-    expect(answered.message).toContain('disk full');
-    expect(answered.message).not.toContain('s3cret');
+    expectFailedSave(answered, 'orders', 'disk full');
     expect(on.connectors.has('orders')).toBe(false);
     expect((await answer(on, 'GET', '/connectors')).body).toEqual([]);
   });
@@ -169,10 +174,7 @@ describe('cluster mode: a REST change answers once its config-topic record was r
     const on = await clusterContext(topic);
     topic.fail(new Error('cannot write to connect-configs: Broker: Not enough in-sync replicas'));
     const failed = await answer(on, 'POST', '/connectors', { name: 'orders', config: VALID });
-    expect(failed.status).toBe(500);
-    expect(failed.message).toContain('Connector orders');
-    expect(failed.message).toContain('Not enough in-sync replicas');
-    expect(failed.message).not.toContain('s3cret');
+    expectFailedSave(failed, 'Connector orders', 'Not enough in-sync replicas');
     expect(on.connectors.has('orders')).toBe(false);
     expect(topic.store.load().size).toBe(0);
 
