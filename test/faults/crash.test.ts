@@ -30,7 +30,8 @@ describe('faults: the sink process dies or is stopped', () => {
     const kills = FULL ? 10 : 3;
     const topic = await freshTopic('crash', PARTITIONS);
     const produced = await produceIds(bootstrap(), topic, count, PARTITIONS);
-    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
+    // Slow enough that every planned kill lands before the records run out (a run delivers for at most ~0.75 s).
+    const sink = await startIdReceiver(() => ({ status: 200, delayMs: 20 }));
     const file = connectorFile(connector(`crash_${topic}`, topic, sink.receiver.url));
     const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap() };
 
@@ -40,7 +41,7 @@ describe('faults: the sink process dies or is stopped', () => {
       const before = sink.ids.length;
       // Kill at a random moment once this run delivered something (or after 15 s at most).
       for (let i = 0; i < 300 && sink.ids.length === before; i++) await sleep(50);
-      await sleep(Math.random() * 1500);
+      await sleep(Math.random() * 750);
       proc.child.kill('SIGKILL');
       const { signal } = await proc.exited;
       if (signal === 'SIGKILL') killed += 1;
