@@ -1,4 +1,4 @@
-/** Renders the README's connector-key tables and the worker's variable table from the specs the components declare. */
+/** Renders the documentation's connector-key tables and the worker's variable table from the specs the components declare. */
 import { renderWorkerTable } from '../worker/worker-config.js';
 import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
 import type { KeySpec } from '../common/config/spec.js';
@@ -14,7 +14,7 @@ export function renderConfigTables(): string {
     const rows = Object.entries(spec as Record<string, KeySpec>).map(
       ([key, s]) => `| \`${key}\` | ${defaultText(s)} | ${s.doc.replaceAll('|', '\\|')}${s.sensitive ? ' *(secret)*' : ''} |`,
     );
-    return [`#### ${group}`, '', '| key | default | meaning |', '|---|---|---|', ...rows].join('\n');
+    return [`## ${group}`, '', '| key | default | meaning |', '|---|---|---|', ...rows].join('\n');
   });
   return [DOCS_START, ...sections, DOCS_END].join('\n\n');
 }
@@ -25,17 +25,30 @@ function defaultText(spec: KeySpec): string {
   return `\`${JSON.stringify(spec.default)}\``;
 }
 
-/** The README with its generated tables (connector keys, worker variables, transforms) rendered afresh. */
-export function withConfigTables(readme: string): string {
-  const withKeys = between(readme, 'config-table', DOCS_START, DOCS_END, renderConfigTables());
-  const withWorker = between(withKeys, 'worker-table', WORKER_START, WORKER_END, [WORKER_START, renderWorkerTable(), WORKER_END].join('\n'));
-  return between(withWorker, 'transforms-table', TRANSFORMS_DOCS_START, TRANSFORMS_DOCS_END, [TRANSFORMS_DOCS_START, transformsDocTable(), TRANSFORMS_DOCS_END].join('\n'));
+/** The generated blocks: each lives between its markers in exactly one documentation file. */
+const BLOCKS: { name: string; start: string; end: string; render: () => string }[] = [
+  { name: 'config-table', start: DOCS_START, end: DOCS_END, render: renderConfigTables },
+  { name: 'worker-table', start: WORKER_START, end: WORKER_END, render: () => [WORKER_START, renderWorkerTable(), WORKER_END].join('\n') },
+  { name: 'transforms-table', start: TRANSFORMS_DOCS_START, end: TRANSFORMS_DOCS_END, render: () => [TRANSFORMS_DOCS_START, transformsDocTable(), TRANSFORMS_DOCS_END].join('\n') },
+];
+
+/** The names of the generated blocks whose start marker `text` holds. */
+export function generatedBlocksIn(text: string): string[] {
+  return BLOCKS.filter((b) => text.includes(b.start)).map((b) => b.name);
+}
+
+/** Every generated block name, for the check that each is somewhere in the docs. */
+export const GENERATED_BLOCKS = BLOCKS.map((b) => b.name);
+
+/** A documentation file with the generated tables it carries (connector keys, worker variables, transforms) rendered afresh. */
+export function withConfigTables(text: string): string {
+  return BLOCKS.reduce((doc, b) => (doc.includes(b.start) ? between(doc, b.name, b.start, b.end, b.render()) : doc), text);
 }
 
 /** `text` with everything from `start` through `end` replaced by `block` (which carries the markers again). */
 function between(text: string, name: string, start: string, end: string, block: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${name} markers`);
+  if (from < 0 || to < from) throw new Error(`${name}: its start marker has no end marker after it`);
   return text.slice(0, from) + block + text.slice(to + end.length);
 }

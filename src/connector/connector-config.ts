@@ -209,7 +209,7 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolic
     } else if (isTransformKey(key)) {
       transformKeys[key] = resolved;
     } else {
-      throw new ConfigError(key, `unknown key${suggestKey(key, Object.keys(SPEC))}; see the README for the supported keys`);
+      throw new ConfigError(key, `unknown key${suggestKey(key, Object.keys(SPEC))}; see docs/reference.md for the supported keys`);
     }
   }
   for (const [key, spec] of Object.entries(SPEC as ConfigSpec)) {
