@@ -224,6 +224,11 @@ function classify(error: unknown, id: number, options: RegistryClientOptions): S
     }
     return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${error.code}: ${error.message})`, true);
   }
+  // Node 24 rejects a refused connection with a bare ERR_SOCKET_CLOSED_BEFORE_CONNECTION that got does not wrap.
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && /^(E[A-Z]+|ERR_SOCKET_[A-Z_]+)$/.test(code)) {
+    return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${code}: ${errorMessage(error)})`, true);
+  }
   return new SchemaRegistryError(url, undefined, `fetching schema id ${id} failed: ${errorMessage(error)}`, false);
 }
 

@@ -64,7 +64,7 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
   ['unknown ordering', { ordering: 'random' }, 'ordering', /must be one of partition, key, none/],
   ['another connector class', { 'connector.class': 'com.example.OtherSink' }, 'connector.class', /must be one of io\.aiven\.kafka\.connect\.http\.HttpSinkConnector/],
   ['a typo of a known key', { 'http.urll': 'http://sink.test' }, 'http.urll', /unknown key \(did you mean http\.url\?\)/],
-  ['an unknown key', { colour: 'blue' }, 'colour', /unknown key; see docs/reference.md for the supported keys/],
+  ['an unknown key', { colour: 'blue' }, 'colour', /unknown key; see docs\/reference.md for the supported keys/],
   ['an unknown converter class', { 'value.converter': 'com.example.FancyConverter' }, 'value.converter', /must be one of .*StringConverter.*JsonConverter/],
   ['a schema registry value converter without a registry', { 'value.converter': AVRO }, 'value.converter.schema.registry.url', /is required with io\.confluent\.connect\.avro\.AvroConverter/],
   ['a schema registry key converter without a registry', { 'key.converter': PROTOBUF }, 'key.converter.schema.registry.url', /is required with io\.confluent\.connect\.protobuf\.ProtobufConverter/],
