@@ -7,6 +7,7 @@
  * The GETs go through got (basic auth, timeout, retries, abort) over the same agents as the sink's requests
  * (src/common/net/agents.ts: CA, client certificate, proxy); what is ours is only what a failure means.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { got, HTTPError, RequestError } from 'got';
 import type { Logger } from 'winston';
 import type { Secret } from '../common/config/secret.js';
@@ -176,7 +177,25 @@ function registryGet(options: RegistryClientOptions, signal: AbortSignal): Regis
       },
     },
   });
-  return (context) => client.get(context.path.slice(1), { context });
+  return async (context) => {
+    // Node 24 reports some refused connections as a bare error that got neither wraps nor retries: retry it here alike.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.get(context.path.slice(1), { context });
+      } catch (error) {
+        if (signal.aborted || error instanceof RequestError || !isBareNetworkError(error)) throw error;
+        const waitMs = Math.min(backoffDelay(backoff, attempt), backoff.maxMs);
+        context.log?.warn('schema registry unavailable; records wait and the request is retried', { schemaId: context.id, attempt, retryInMs: waitMs, error: errorMessage(error) });
+        await delay(waitMs, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  };
+}
+
+/** A Node network error (ECONNREFUSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION, ...) that reached us unwrapped. */
+function isBareNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^(E[A-Z]+|ERR_SOCKET_[A-Z_]+)$/.test(code);
 }
 
 interface SchemaResponse {
@@ -224,11 +243,7 @@ function classify(error: unknown, id: number, options: RegistryClientOptions): S
     }
     return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${error.code}: ${error.message})`, true);
   }
-  // Node 24 rejects a refused connection with a bare ERR_SOCKET_CLOSED_BEFORE_CONNECTION that got does not wrap.
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && /^(E[A-Z]+|ERR_SOCKET_[A-Z_]+)$/.test(code)) {
-    return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${code}: ${errorMessage(error)})`, true);
-  }
+  if (isBareNetworkError(error)) return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${errorMessage(error)})`, true);
   return new SchemaRegistryError(url, undefined, `fetching schema id ${id} failed: ${errorMessage(error)}`, false);
 }
 
