@@ -14,7 +14,7 @@ import type { Secret } from '../common/config/secret.js';
 import { BadDataError, errorMessage, SchemaRegistryError, type SinkError } from '../common/errors.js';
 import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 import { createAgents, destroyAgents } from '../common/net/agents.js';
-import { isCertificateError, isClientCertificateRefused } from '../common/net/certificate-error.js';
+import { isCertificateError, isClientCertificateRefused, withoutNodeCaHint } from '../common/net/certificate-error.js';
 import type { ProxyOptions } from '../common/net/proxy-config.js';
 
 export type SchemaKind = 'AVRO' | 'PROTOBUF' | 'JSON';
@@ -239,7 +239,7 @@ function classify(error: unknown, id: number, options: RegistryClientOptions): S
     }
     if (isCertificateError(error.code)) {
       const fix = options.caKey ? `set ${options.caKey} to the PEM file of the CA that signed it` : 'check the CA file';
-      return new SchemaRegistryError(url, undefined, `the registry's TLS certificate is not trusted (${error.code}: ${error.message}); ${fix}`, false);
+      return new SchemaRegistryError(url, undefined, `the registry's TLS certificate is not trusted (${error.code}: ${withoutNodeCaHint(error.message)}); ${fix}`, false);
     }
     return new SchemaRegistryError(url, undefined, `no response fetching schema id ${id} (${error.code}: ${error.message})`, true);
   }

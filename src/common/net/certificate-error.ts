@@ -17,3 +17,13 @@ const CLIENT_CERTIFICATE_ALERTS = /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFIC
 export function isClientCertificateRefused(code: string | undefined): boolean {
   return code !== undefined && CLIENT_CERTIFICATE_ALERTS.test(code);
 }
+
+/**
+ * Node's TLS error text without the hint Node 24 appends to it ("; if the root CA is installed locally, try running
+ * Node.js with --use-system-ca"): our own hint names the connector key that fixes it.
+ * @example withoutNodeCaHint('unable to verify the first certificate; if the root CA is installed locally, ...') // 'unable to verify the first certificate'
+ */
+export function withoutNodeCaHint(message: string): string {
+  const at = message.indexOf('; if the root CA is installed locally');
+  return at < 0 ? message : message.slice(0, at);
+}

@@ -2,6 +2,7 @@
 import { got, RequestError } from 'got';
 import { TokenEndpointError } from '../../common/errors.js';
 import { createAgents, type TransportOptions } from '../../common/net/agents.js';
+import { withoutNodeCaHint } from '../../common/net/certificate-error.js';
 
 export interface TokenResponse {
   readonly status: number;
@@ -25,7 +26,7 @@ export function tokenClient(transport: TransportOptions): TokenFetch {
       const response = await client.post(url, { headers, body: form.toString() });
       return { status: response.statusCode, body: response.body };
     } catch (error) {
-      if (error instanceof RequestError) throw new TokenEndpointError(endpoint, `${error.code}: ${error.message}`);
+      if (error instanceof RequestError) throw new TokenEndpointError(endpoint, `${error.code}: ${withoutNodeCaHint(error.message)}`);
       throw error;
     }
   };

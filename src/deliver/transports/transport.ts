@@ -5,7 +5,7 @@
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
 import { HttpNetworkError } from '../../common/errors.js';
-import { isCertificateError } from '../../common/net/certificate-error.js';
+import { isCertificateError, withoutNodeCaHint } from '../../common/net/certificate-error.js';
 import type { HttpRequest, HttpResponse } from '../../request/request.js';
 
 /** Sends one request; rejects (with an HttpNetworkError) only when no response arrived. Aborting the signal cancels it. */
@@ -38,7 +38,7 @@ const CA_HINT = ' (TLS verification of the endpoint failed; if a private CA sign
 export function networkError(code: string | undefined, message: string, cause?: unknown): HttpNetworkError {
   if (cause instanceof HttpNetworkError) return cause;
   const networkCode = code ?? 'ERR_NETWORK';
-  return new HttpNetworkError(networkCode, `${message}${isCertificateError(networkCode) ? CA_HINT : ''}`, cause);
+  return new HttpNetworkError(networkCode, isCertificateError(networkCode) ? `${withoutNodeCaHint(message)}${CA_HINT}` : message, cause);
 }
 
 /**
