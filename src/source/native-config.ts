@@ -8,7 +8,7 @@
  * on the name librdkafka ends up with.
  *
  * @example
- *   nativeName('ssl.providers\u0000') // 'ssl.providers'
+ *   nativeNames('ssl.providers\u0000') // ['ssl.providers']
  *   checkNativeEntry('ssl.providers\u0000', '/tmp/x.so') // throws ConfigError "ssl.providers\u0000: the name holds a control character ..."
  */
 import { allowedFilePath, type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
@@ -27,7 +27,6 @@ export function nativeString(value: NativeValue): string {
 /** C0 controls (NUL included), DEL and C1 controls: never part of a librdkafka name or value. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 
 /** Properties whose values are PEM text: line breaks and tabs are part of them (never a NUL or another control). */
 const PEM_VALUE = /(\.pem|^ssl\.truststore\.certificates|^ssl\.keystore\.certificate\.chain|^ssl\.keystore\.key)$/;
@@ -89,6 +88,9 @@ export const FILE_AS_PATH: readonly string[] = ['ssl.crl.location'];
 /** Java store locations (store-properties.ts reads them; librdkafka never sees them). */
 export const STORE_FILES: readonly string[] = ['ssl.truststore.location', 'ssl.keystore.location'];
 
+/** Every file property the sink reads itself. */
+const READ_HERE: readonly string[] = [...Object.keys(FILE_TO_INLINE), ...FILE_AS_PATH, ...STORE_FILES];
+
 /** A name that reads like a path key but is none of the above: librdkafka would open it itself. */
 const OTHER_FILE = /\.(location|locations|file|path|paths)$/;
 
@@ -99,16 +101,14 @@ export function unsafeNameProblem(name: string): string | undefined {
   if (unsafe !== undefined) {
     return `the Kafka client property ${unsafe} may not be set by connectors created through the worker's API (it loads code, runs commands, calls out or is librdkafka-internal); put it in a connector file the operator runs`;
   }
-  const known = [...Object.keys(FILE_TO_INLINE), ...FILE_AS_PATH, ...STORE_FILES];
-  const file = names.find((n) => OTHER_FILE.test(n) && !known.includes(n));
+  const file = names.find((n) => OTHER_FILE.test(n) && !READ_HERE.includes(n));
   if (file !== undefined) return `the Kafka client property ${file} names a file librdkafka would open itself, which connectors created through the worker's API may not do`;
   return undefined;
 }
 
 /** The native name (its alias target, without `topic.`) under which `name` is a file property, or undefined. */
 export function fileProperty(name: string): string | undefined {
-  const known = [...Object.keys(FILE_TO_INLINE), ...FILE_AS_PATH, ...STORE_FILES];
-  return nativeNames(name).find((n) => known.includes(n));
+  return nativeNames(name).find((n) => READ_HERE.includes(n));
 }
 
 /**

@@ -99,16 +99,20 @@ export function referenceMask(config: Readonly<Record<string, unknown>>, env: No
     for (const reference of [...references, value]) {
       const resolved = tryResolve(reference);
       if (resolved === undefined) continue;
-      for (const form of new Set([resolved, resolved.trim(), JSON.stringify(resolved).slice(1, -1)])) if (form !== '' && form !== reference) pairs.push([form, reference]);
+      const forms = [resolved, resolved.trim()].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]);
+      for (const form of new Set(forms)) if (form !== '' && form !== reference) pairs.push([form, reference]);
     }
   }
+  if (pairs.length === 0) return (text) => text;
   pairs.sort((a, b) => b[0].length - a[0].length);
-  return (text) =>
-    pairs.reduce((masked, [resolved, reference]) => {
-      if (resolved.length >= 4) return masked.split(resolved).join(reference);
-      const escaped = resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return masked.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), () => reference);
-    }, text);
+  const referenceOf = new Map(pairs);
+  // One pass, longest first, so a reference put in is never rewritten again.
+  const alternatives = pairs.map(([resolved]) => {
+    const escaped = resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return resolved.length >= 4 ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
+  });
+  const pattern = new RegExp(alternatives.join('|'), 'gu');
+  return (text) => text.replace(pattern, (found) => referenceOf.get(found) ?? found);
 }
 
 /** Rewrites `error`'s message and stack (in place) with `mask`; returns it. */
