@@ -37,13 +37,19 @@ export class SinkError extends Error {
   }
 }
 
-/** A connector file key is missing, unknown or has a bad value. */
+/** `text` with control characters (NUL, line breaks, DEL, C1) written as `\uXXXX`: safe to print as a key. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A connector file key is missing, unknown or has a bad value. The message names the key printable (`printable`). */
 export class ConfigError extends SinkError {
   constructor(
     readonly key: string | undefined,
     message: string,
   ) {
-    super('CONFIG_INVALID', key === undefined ? message : `${key}: ${message}`, { retriable: false });
+    super('CONFIG_INVALID', key === undefined ? message : `${printable(key)}: ${message}`, { retriable: false });
   }
 }
 

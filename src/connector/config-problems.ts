@@ -3,7 +3,7 @@
  * `connectorSettings` stops at the first. Each round reads the config (no client or agent is created), notes the problem found, and takes the
  * offending key out (or puts a harmless stand-in for a key that must be present) before the next round.
  */
-import { ConfigError, errorMessage } from '../common/errors.js';
+import { ConfigError, errorMessage, printable } from '../common/errors.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { connectorSettings } from './connector-config.js';
 import { isTransformKey, withoutTransformProblem } from '../transform/transform-config.js';
@@ -66,7 +66,7 @@ function firstProblem(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderP
     return [];
   } catch (error) {
     if (error instanceof ConfigError) {
-      const prefix = error.key === undefined ? '' : `${error.key}: `;
+      const prefix = error.key === undefined ? '' : `${printable(error.key)}: `;
       return [{ key: error.key, message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message }];
     }
     return [{ key: undefined, message: errorMessage(error) }];

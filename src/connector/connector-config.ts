@@ -22,7 +22,7 @@ import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, tolera
 import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
 import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
 import { validatedWith } from '../common/config/convict-validate.js';
-import { type ProviderPolicy, resolveReferences, untrustedKeyProblem } from '../common/config/providers.js';
+import { allowedFilePath, maskedError, PATH_KEY, type ProviderPolicy, referenceMask, resolveReferences, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
@@ -109,8 +109,19 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
   readonly settings: ConnectorSettings;
 }
 
-/** `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). */
+/**
+ * `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). A failure names
+ * the key and the reference, never the value a reference resolved to (`referenceMask`).
+ */
 export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
+  try {
+    return settingsOf(raw, env, providers);
+  } catch (error) {
+    throw typeof raw === 'object' && raw !== null ? maskedError(error, referenceMask(raw as Record<string, unknown>, env, providers)) : error;
+  }
+}
+
+function settingsOf(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
@@ -122,7 +133,7 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   return {
     name,
     tasksMax: values.number('tasks.max'),
-    source: kafkaSourceOptions(name, values, passthrough, env),
+    source: kafkaSourceOptions(name, values, passthrough, env, providers),
     decode: decodeSettings(values, onError),
     ordering,
     batch: {
@@ -199,12 +210,12 @@ function validate(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolic
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(key, `must be a string, number or boolean, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
-    const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
-    const untrusted = providers === undefined ? undefined : untrustedKeyProblem(key, String(resolved), providers);
-    if (untrusted !== undefined) throw new ConfigError(key, untrusted);
-    if (isKafkaClientKey(key)) { // kafka.*, consumer.override.*, producer.override.*
+    let resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
+    if (isKafkaClientKey(key)) { // kafka.*, consumer.override.*, producer.override.*: the gate (native-config.ts) checks them as librdkafka reads them
       passthrough[key] = String(resolved);
     } else if (key in SPEC) {
+      // A file an API connector names is checked against the allowed paths; what is read is the real path checked.
+      if (typeof resolved === 'string' && PATH_KEY.test(key)) resolved = allowedFilePath(key, resolved, providers ?? TRUSTED_PROVIDERS);
       given[key] = resolved;
     } else if (isTransformKey(key)) {
       transformKeys[key] = resolved;

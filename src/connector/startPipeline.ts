@@ -4,7 +4,7 @@
  * leaves the consumer group.
  */
 import type { Subscription } from 'rxjs';
-import type { ProviderPolicy } from '../common/config/providers.js';
+import { maskedError, type ProviderPolicy, referenceMask } from '../common/config/providers.js';
 import { buildSinkConfig, connectorSettings, type SinkConfig } from './connector-config.js';
 import { errorMessage } from '../common/errors.js';
 import { whatToDo } from '../common/error-hints.js';
@@ -42,6 +42,16 @@ export interface StartOptions {
 }
 
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
+  // A failure names the key and the reference, never the value a reference resolved to (librdkafka quotes values).
+  const unresolved = <E>(error: E): E => maskedError(error, referenceMask(definition.connector, options.env ?? process.env, options.providers));
+  try {
+    return await start(definition, options, unresolved);
+  } catch (error) {
+    throw unresolved(error);
+  }
+}
+
+async function start(definition: PipelineDefinition, options: StartOptions, unresolved: <E>(error: E) => E): Promise<RunningPipeline> {
   const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers));
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
@@ -87,7 +97,8 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
 
   const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
   const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
-    error: (error: unknown) => {
+    error: (failure: unknown) => {
+      const error = unresolved(failure);
       log.error('pipeline stopped', { error: errorMessage(error), whatToDo: whatToDo(error) });
       settle(error);
     },

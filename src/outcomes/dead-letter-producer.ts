@@ -6,6 +6,7 @@ import rdkafka from 'node-rdkafka';
 import type { Logger } from 'winston';
 import { KafkaError } from '../common/errors.js';
 import { ClientErrors, secretValues } from '../source/client-errors.js';
+import { nativeConfig } from '../source/native-config.js';
 import type { DeadLetterProducer } from './dead-letters.js';
 
 type Settle = (error?: Error) => void;
@@ -20,12 +21,12 @@ export async function connectDeadLetterProducer(
   timeoutMs = 30_000,
   log?: Logger,
 ): Promise<DeadLetterProducer> {
-  const producer = new rdkafka.Producer({
+  const producer = new rdkafka.Producer(nativeConfig({
     ...rdkafkaConfig,
     dr_cb: true,
     'enable.idempotence': true,
     'linger.ms': 5,
-  }, { 'message.timeout.ms': timeoutMs });
+  }), { 'message.timeout.ms': timeoutMs });
   producer.on('delivery-report', (err, report) => (report.opaque as Settle | undefined)?.(err ? new Error(err.message) : undefined));
   const where = `Kafka at ${String(rdkafkaConfig['bootstrap.servers'])}`;
   const errors = log && new ClientErrors(producer, log, { client: 'dead-letter producer', secrets: secretValues(rdkafkaConfig) });

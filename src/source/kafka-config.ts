@@ -9,6 +9,9 @@ import { redactedWhenPrinted } from '../common/config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 import { type ClientRole, isOverrideKey, overrideProperties, overrideRole } from './client-overrides.js';
 import { applyStores, type ClientProperties } from './store-properties.js';
+import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
+import { checkNativeEntry, gateClientProperties, nativeNames } from './native-config.js';
+import { inlineClientFiles } from './client-files.js';
 
 export { isOverrideKey } from './client-overrides.js';
 
@@ -51,12 +54,16 @@ export interface KafkaSourceOptions {
 
 /** Properties the source owns: setting them in the file would break at-least-once delivery. */
 const OWNED = ['group.id', 'enable.auto.commit', 'enable.auto.offset.store', 'rebalance_cb', 'offset_commit_cb'];
+/** The same, as librdkafka names them (`enable.auto.commit` is an alias of `auto.commit.enable`). */
+const OWNED_NATIVE = [...OWNED, 'auto.commit.enable'];
 
 export function kafkaSourceOptions(
   name: string,
   values: ConfigValues<typeof kafkaConfigSpec>,
   passthrough: Record<string, string>,
   env: NodeJS.ProcessEnv,
+  /** Which config this is: a connector from the API gets the gate's refusals and the allowed paths. */
+  policy: ProviderPolicy = TRUSTED_PROVIDERS,
 ): KafkaSourceOptions {
   const topics = values.optionalString('topics');
   const regex = values.optionalString('topics.regex');
@@ -77,7 +84,8 @@ export function kafkaSourceOptions(
     }
     if (!key.startsWith(KAFKA_PREFIX)) continue;
     const property = key.slice(KAFKA_PREFIX.length);
-    if (OWNED.includes(property)) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
+    checkNativeEntry(property, value, () => key);
+    if (nativeNames(property).some((n) => OWNED_NATIVE.includes(n))) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
     base[property] = value;
     baseOrigin.set(property, key);
   }
@@ -96,7 +104,10 @@ export function kafkaSourceOptions(
         origin.set(mapped.property, key);
       }
     }
+    // The gate (names, values, unsafe properties, allowed paths), the stores, then the files read here.
+    gateClientProperties(properties, origin, policy);
     applyStores(properties, origin);
+    inlineClientFiles(properties, origin, policy);
     return { properties, pollMaxRecords };
   };
   const consumer = client('consumer');

@@ -1,12 +1,12 @@
 /**
  * Java key and trust store properties (`ssl.truststore.*`, `ssl.keystore.*`, as `kafka.*` or override keys) turned
- * into what librdkafka takes: a trust store's CAs as `ssl.ca.pem`; a PKCS12 key store as librdkafka's own
- * `ssl.keystore.location`/`.password`; a JKS or PEM key store as `ssl.certificate.pem` and `ssl.key.pem`. The stores
+ * into what librdkafka takes: a trust store's CAs as `ssl.ca.pem`; a key store (JKS, PKCS12 or PEM) as
+ * `ssl.certificate.pem` and `ssl.key.pem`, so librdkafka opens no store file itself. The stores
  * are opened now, so a wrong password is a config error naming the key before anything connects.
  */
 import { ConfigError } from '../common/errors.js';
 import { Secret } from '../common/config/secret.js';
-import { readKeyStore, readTrustStore, type StoreKeys } from '../common/net/key-stores.js';
+import { readKeyStorePem, readTrustStore, type StoreKeys } from '../common/net/key-stores.js';
 
 export type ClientProperties = Record<string, string | number | boolean>;
 
@@ -64,19 +64,12 @@ export function applyStores(properties: ClientProperties, origin: ReadonlyMap<st
       type: key['ssl.keystore.type'],
       keyPassword: secret(properties['ssl.key.password'] === undefined ? undefined : String(properties['ssl.key.password'])),
     };
-    const material = readKeyStore(source);
-    if (material.kind === 'pfx') {
-      // librdkafka reads PKCS12 itself, with one password for the store and its key.
-      properties['ssl.keystore.location'] = material.location;
-      if (material.passphrase) properties['ssl.keystore.password'] = material.passphrase.reveal();
-      delete properties['ssl.key.password'];
-    } else {
-      const pem = material;
-      properties['ssl.certificate.pem'] = pem.cert;
-      properties['ssl.key.pem'] = pem.key.reveal();
-      // The key came out decrypted from a JKS store; a PEM store's key may still need ssl.key.password.
-      if (!/ENCRYPTED/.test(pem.key.reveal())) delete properties['ssl.key.password'];
-    }
+    // Always as PEM text (a PKCS12 store too): librdkafka never opens a store file itself.
+    const pem = readKeyStorePem(source);
+    properties['ssl.certificate.pem'] = pem.cert;
+    properties['ssl.key.pem'] = pem.key.reveal();
+    // The key came out decrypted from a JKS or PKCS12 store; a PEM store's key may still need ssl.key.password.
+    if (!/ENCRYPTED/.test(pem.key.reveal())) delete properties['ssl.key.password'];
   } else if (key['ssl.keystore.password'] !== undefined) {
     throw new ConfigError(keysOf('keystore').location, `is required when ${keysOf('keystore').password} is set`);
   }

@@ -1,6 +1,7 @@
 /** A config sent to the worker's API, checked as Kafka Connect checks one: every problem listed in one 400. */
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
+import { printable } from '../common/errors.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -12,7 +13,7 @@ export function checked(name: string, config: Record<string, unknown>, env: Node
   const withName = { ...config, name };
   const problems = configProblems(withName, env, providers);
   if (problems.length > 0) {
-    const lines = problems.map((p) => (p.key === undefined ? p.message : `${p.key}: ${p.message}`));
+    const lines = problems.map((p) => (p.key === undefined ? p.message : `${printable(p.key)}: ${p.message}`));
     throw new ApiError(400, `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${lines.join('\n')}`);
   }
   return withName;

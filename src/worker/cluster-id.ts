@@ -5,6 +5,7 @@
  * debug logging connects, reads that line, and disconnects. Asked again only until an answer came.
  */
 import rdkafka from 'node-rdkafka';
+import { nativeConfig } from '../source/native-config.js';
 
 export type KafkaClientConfig = Record<string, string | number | boolean>;
 
@@ -13,7 +14,7 @@ const UPDATE = /ClusterId update "[^"]*" -> "([^"]+)"/;
 /** Connects with `config` (bootstrap servers, TLS, SASL) and resolves the cluster id; rejects on timeout or failure. */
 export function fetchClusterId(config: KafkaClientConfig, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const client = new rdkafka.Producer({ ...config, debug: 'generic', event_cb: true, 'client.id': 'kafka-http-sink-worker-cluster-id', log_level: 7 }, {});
+    const client = new rdkafka.Producer(nativeConfig({ ...config, debug: 'generic', event_cb: true, 'client.id': 'kafka-http-sink-worker-cluster-id', log_level: 7 }), {});
     let settled = false;
     const finish = (error: Error | undefined, id?: string): void => {
       if (settled) return;

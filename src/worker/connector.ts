@@ -4,7 +4,7 @@
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
-import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
+import { maskedError, type ProviderPolicy, referenceMask, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { connectorSettings } from '../connector/connector-config.js';
@@ -220,7 +220,7 @@ export class ManagedConnector {
         log: deps.log,
         observer: deps.observer,
         ...(deps.taskEnded ? { taskEnded: deps.taskEnded } : {}),
-        taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${message}`, at: new Date().toISOString() }),
+        taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${this.mask()(message)}`, at: new Date().toISOString() }),
         statisticsIntervalMs: deps.statisticsIntervalMs,
         held: () => this.paused,
       });
@@ -250,9 +250,15 @@ export class ManagedConnector {
     }
   }
 
-  private fail(error: unknown): void {
+  /** What the status, its trace and the status page may show of a text: no value a reference of the config resolved to. */
+  private mask(): (text: string) => string {
+    return referenceMask(this.config, this.deps.env, this.origin === 'api' ? this.deps.providers : TRUSTED_PROVIDERS);
+  }
+
+  private fail(failure: unknown): void {
+    const error = maskedError(failure, this.mask()); // in place: whoever logs it later sees it masked too
     this.currentState = 'FAILED';
-    this.failure = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    this.failure = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : this.mask()(String(error));
     this.lastFailure = { message: this.failure.split('\n')[0]!, at: new Date().toISOString() };
   }
 }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConnectorConfig } from '../../src/connector/connector-config.js';
-import { NO_PROVIDERS, parseProperties, referenceProblems, resolveReferences, TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { NO_PROVIDERS, parseProperties, referenceMask, referenceProblems, resolveReferences, TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
 import { workerOptions } from '../../src/worker/worker-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-'));
@@ -159,5 +159,25 @@ describe('a provider policy (the worker\'s config.providers, for configs sent to
 
     expect(resolveReferences('k', '${env:A}', { A: 'a' }, policy)).toBe('a');
     expect(referenceProblems('${env:B}', policy)).toHaveLength(1);
+  });
+});
+
+describe('referenceMask', () => {
+  it('puts each reference back where a text quotes what it resolved to, whole, trimmed or JSON-escaped, in one pass', () => {
+    const path = join(dir, 'mask.properties');
+    writeFileSync(path, 'token=file-token-77\n');
+    const env = { SINK_A: 'secret-a-77', SINK_Q: ' say "hi"\n', SINK_SHORT: 'env', SINK_NAME: 'SINK' };
+    const config = { a: 'Bearer ${env:SINK_A}', q: '${env:SINK_Q}', f: `\${file:${path}:token}`, s: '${env:SINK_SHORT}', n: '${env:SINK_NAME}', plain: 'secret-a-77-not-a-reference' };
+    const mask = referenceMask(config, env);
+    expect(mask('header Bearer secret-a-77 refused')).toBe('header Bearer ${env:SINK_A} refused');
+    expect(mask('value " say \\"hi\\"\\n" and say "hi"')).toBe('value "${env:SINK_Q}" and ${env:SINK_Q}');
+    expect(mask('file-token-77')).toBe(`\${file:${path}:token}`);
+    // short values only where they stand alone; an inserted reference is never rewritten again
+    expect(mask('env and environment; SINK')).toBe('${env:SINK_SHORT} and environment; ${env:SINK_NAME}');
+    expect(mask('nothing here')).toBe('nothing here');
+  });
+
+  it('resolves only what the policy allows: a refused reference resolved to nothing', () => {
+    expect(referenceMask({ a: '${env:SECRET}' }, { SECRET: 'top-secret' }, NO_PROVIDERS)('top-secret')).toBe('top-secret');
   });
 });

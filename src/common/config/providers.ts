@@ -76,34 +76,88 @@ function refusal(provider: string, body: string, policy: ProviderPolicy): string
   return undefined;
 }
 
-/** Prefixes of keys that pass Kafka client properties through (librdkafka's names after the prefix). */
-const CLIENT_PREFIXES = ['kafka.', 'consumer.override.', 'producer.override.'];
+/**
+ * A function that rewrites a text (an error message, a stack, a status trace) so it quotes no value a reference of
+ * `config` resolved to: each such value (each reference's, and each key's whole resolved value; as resolved, trimmed
+ * and JSON-escaped) is replaced by the reference as written (`${env:NAME}`), so an answer names the key and the
+ * reference, never what it resolved to. A value shorter than 4 characters is replaced only where it stands alone
+ * (not inside a longer word or number), so "must be from 1 to 1000" stays readable.
+ */
+export function referenceMask(config: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, policy: ProviderPolicy = TRUSTED_PROVIDERS): (text: string) => string {
+  const pairs: [resolved: string, reference: string][] = [];
+  const tryResolve = (value: string): string | undefined => {
+    try {
+      return resolveReferences('', value, env, policy);
+    } catch {
+      return undefined; // not allowed or not resolvable: it resolved to nothing anyone could see
+    }
+  };
+  for (const value of Object.values(config)) {
+    if (typeof value !== 'string') continue;
+    const references = [...value.matchAll(REFERENCE)].map((m) => m[0]);
+    if (references.length === 0) continue;
+    for (const reference of [...references, value]) {
+      const resolved = tryResolve(reference);
+      if (resolved === undefined) continue;
+      const forms = [resolved, resolved.trim()].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]);
+      for (const form of new Set(forms)) if (form !== '' && form !== reference) pairs.push([form, reference]);
+    }
+  }
+  if (pairs.length === 0) return (text) => text;
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  const referenceOf = new Map(pairs);
+  // One pass, longest first, so a reference put in is never rewritten again.
+  const alternatives = pairs.map(([resolved]) => {
+    const escaped = resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return resolved.length >= 4 ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
+  });
+  const pattern = new RegExp(alternatives.join('|'), 'gu');
+  return (text) => text.replace(pattern, (found) => referenceOf.get(found) ?? found);
+}
 
-/** librdkafka properties that load code, run commands, read credentials caches or call out: never from the API. */
-const UNSAFE_CLIENT_PROPERTY = /^(plugin\.|ssl\.engine\.|ssl\.providers$|sasl\.kerberos\.|sasl\.oauthbearer\.token\.endpoint\.url$|debug$)/;
+/** Rewrites `error`'s message and stack (in place) with `mask`; returns it. */
+export function maskedError<E>(error: E, mask: (text: string) => string): E {
+  if (error instanceof Error) {
+    error.message = mask(error.message);
+    if (error.stack !== undefined) error.stack = mask(error.stack);
+  }
+  return error;
+}
 
-/** A key whose value is a local path the process would read (a PEM file, a key or trust store, a library). */
-const PATH_KEY = /\.(location|locations|paths?)$/;
+/** A key whose value is a local path the process would read (a PEM file, a key or trust store). */
+export const PATH_KEY = /\.(location|locations|paths?)$/;
 
 /**
- * Why a connector created through the API (or read from the config topic) may not set `key` to `value`, beyond its
- * references: librdkafka properties that load libraries or run commands are refused, and a key naming a local file
- * follows the file provider's rule (allowed only when the worker allows `file`, and only under its allowed paths).
- * Undefined: allowed. The operator's own files (TRUSTED_PROVIDERS) may set anything.
+ * The file `key` may have the process read at `path`, for a connector created through the API (or read from the
+ * config topic): allowed only when the worker allows the file provider, and, with allowed paths, only when the path
+ * as the file system resolves it (symbolic links followed) lies under them. Returns that real path, so what is read
+ * is what was checked; the operator's own files (TRUSTED_PROVIDERS) get `path` back as given. A refusal is a
+ * ConfigError naming the key; it never tells whether something exists outside the allowed paths: a missing file, a
+ * link leading out (to something or to nothing) and an unreadable one all get the same answer.
  */
-export function untrustedKeyProblem(key: string, value: string, policy: ProviderPolicy): string | undefined {
-  if (policy === TRUSTED_PROVIDERS) return undefined;
-  const prefix = CLIENT_PREFIXES.find((p) => key.startsWith(p));
-  const property = prefix === undefined ? key : key.slice(prefix.length);
-  if (prefix !== undefined && UNSAFE_CLIENT_PROPERTY.test(property)) {
-    return `the Kafka client property ${property} may not be set by connectors created through the worker's API (it loads code, runs commands or calls out); put it in a connector file the operator runs`;
+export function allowedFilePath(key: string, path: string, policy: ProviderPolicy): string {
+  if (policy === TRUSTED_PROVIDERS || path === '') return path;
+  if (!policy.providers.has('file')) {
+    return refuse(key, `names a local file, which connectors created through the worker's API may do only when the worker allows the file config provider${policy.setBy ? ` (set by ${policy.setBy.providers})` : ''}`);
   }
-  if (!PATH_KEY.test(property) || value === '') return undefined;
-  const change = policy.setBy ? ` (set by ${policy.setBy.providers})` : '';
-  if (!policy.providers.has('file')) return `names a local file, which connectors created through the worker's API may do only when the worker allows the file config provider${change}`;
-  if (!policy.allowedPaths) return undefined;
-  const refused = pathRefusal(value, policy.allowedPaths);
-  return refused === undefined ? undefined : `may not read ${value}: ${refused}${policy.setBy ? ` (set by ${policy.setBy.allowedPaths})` : ''}`;
+  if (!policy.allowedPaths) return path;
+  const setBy = policy.setBy ? ` (set by ${policy.setBy.allowedPaths})` : '';
+  const refused = pathRefusal(path, policy.allowedPaths);
+  if (refused !== undefined) return refuse(key, `may not read ${path}: ${refused}${setBy}`);
+  let real: string | undefined;
+  try {
+    real = realpathSync(path);
+  } catch {
+    real = undefined;
+  }
+  if (real === undefined || !within(real, policy.allowedPaths.map(realDir))) {
+    return refuse(key, `may not read ${path}: no such file inside the allowed paths ${policy.allowedPaths.join(', ')}${setBy}`);
+  }
+  return real;
+}
+
+function refuse(key: string, message: string): never {
+  throw new ConfigError(key, message);
 }
 
 /** Why `path` may not be read under `allowed` (absolute directories), by its text alone. */

@@ -3,6 +3,7 @@
  * reordered. `write` resolves with the record's partition and offset once the broker acknowledged it.
  */
 import rdkafka from 'node-rdkafka';
+import { nativeConfig } from '../../source/native-config.js';
 import { KafkaError, errorMessage } from '../../common/errors.js';
 
 export class LogProducer {
@@ -11,7 +12,7 @@ export class LogProducer {
   private next = 0;
 
   constructor(kafka: Readonly<Record<string, string>>) {
-    this.producer = new rdkafka.Producer({ ...kafka, dr_cb: true, 'enable.idempotence': true, 'linger.ms': 0 }, { acks: -1 });
+    this.producer = new rdkafka.Producer(nativeConfig({ ...kafka, dr_cb: true, 'enable.idempotence': true, 'linger.ms': 0 }), { acks: -1 });
   }
 
   async connect(): Promise<void> {

@@ -9,6 +9,7 @@
  * stops polling, waits for the one poll in flight, then disconnects, each bounded.
  */
 import rdkafka from 'node-rdkafka';
+import { nativeConfig } from '../../source/native-config.js';
 import { KafkaError, errorMessage } from '../../common/errors.js';
 
 const POLL_MS = 100;
@@ -51,7 +52,7 @@ export class TopicTail {
     private readonly onRecord: (record: TailRecord) => void,
   ) {
     this.consumer = new rdkafka.KafkaConsumer(
-      { ...kafka, 'group.id': `kafka-http-sink-tail-${process.pid}-${Math.random().toString(36).slice(2)}`, 'enable.auto.commit': false, 'enable.partition.eof': true, 'fetch.wait.max.ms': 100 },
+      nativeConfig({ ...kafka, 'group.id': `kafka-http-sink-tail-${process.pid}-${Math.random().toString(36).slice(2)}`, 'enable.auto.commit': false, 'enable.partition.eof': true, 'fetch.wait.max.ms': 100 }),
       { 'auto.offset.reset': 'earliest' },
     );
   }

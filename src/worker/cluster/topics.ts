@@ -3,6 +3,7 @@
  * so that a config topic with several partitions, whose order would not be total, is refused with its name.
  */
 import rdkafka from 'node-rdkafka';
+import { nativeConfig } from '../../source/native-config.js';
 import { ConfigError, KafkaError, errorMessage } from '../../common/errors.js';
 
 export interface InternalTopic {
@@ -16,7 +17,7 @@ export interface InternalTopic {
 
 /** Creates the topic (compacted) if missing; refuses an existing one with the wrong partition count. */
 export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic: InternalTopic): Promise<void> {
-  const admin = rdkafka.AdminClient.create({ ...kafka });
+  const admin = rdkafka.AdminClient.create(nativeConfig({ ...kafka }));
   try {
     await new Promise<void>((resolve, reject) =>
       admin.createTopic(
@@ -36,7 +37,7 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
 }
 
 async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
-  const producer = new rdkafka.Producer({ ...kafka });
+  const producer = new rdkafka.Producer(nativeConfig({ ...kafka }));
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaError(`cannot reach Kafka: ${errorMessage(err)}`, true, err)) : resolve())));
   try {
     const metadata = await new Promise<rdkafka.Metadata>((resolve, reject) =>
