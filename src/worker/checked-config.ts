@@ -1,6 +1,7 @@
 /** A config sent to the worker's API, checked as Kafka Connect checks one: every problem listed in one 400. */
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
+import { connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -8,6 +9,8 @@ import { ApiError } from './api-error.js';
  * reference the worker's `providers` do not allow is a problem of its key, refused before anything is resolved.
  */
 export function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): Record<string, unknown> {
+  const nameProblem = connectorNameProblem(name);
+  if (nameProblem !== undefined) throw new ApiError(400, `Connector name ${nameProblem}`);
   if (config.name !== undefined && config.name !== name) throw new ApiError(400, `Connector name ${String(config.name)} in the config does not match ${name}`);
   const withName = { ...config, name };
   const problems = configProblems(withName, env, providers);
