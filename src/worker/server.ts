@@ -28,6 +28,8 @@ export interface ServerDeps {
   readonly log: Logger;
   /** The address the server is bound to (`WORKER_HOST`). */
   readonly host: string;
+  /** A connector start or stop running longer than this makes `/health` unhealthy (`WORKER_STUCK_TIMEOUT_MS`). */
+  readonly stuckTimeoutMs?: number;
 }
 
 export function createWorkerServer(deps: ServerDeps): Server {
@@ -45,7 +47,7 @@ async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerRespon
   const given = rawPath(req.url ?? '/') ?? url.pathname;
   const path = given.length > 1 ? given.replace(/\/+$/, '') : given;
   const method = req.method ?? 'GET';
-  if (method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy', message: 'the worker is up' });
+  if (method === 'GET' && path === '/health') return health(deps, res);
   if (method === 'GET' && path === '/ready') return ready(deps, res, authorized(deps.auth, req.headers));
   checkSameSite(deps.host, req);
   if (!authorized(deps.auth, req.headers)) throw new ApiError(401, 'Missing or wrong credentials (WORKER_API_TOKEN or WORKER_BASIC_AUTH)');
@@ -95,6 +97,23 @@ function hostnameOf(host: string): string {
   if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
   const colon = host.lastIndexOf(':');
   return colon < 0 ? host : host.slice(0, colon);
+}
+
+/**
+ * Kafka Connect's `/health` (KIP-1017): 200 `healthy`, or 500 `unhealthy` when a connector's start, stop or restart
+ * has run longer than `stuckTimeoutMs` (a stalled worker must not pass a liveness probe). Open to probes, it names
+ * no connector: how many are stuck, and for how long at most.
+ */
+function health(deps: ServerDeps, res: ServerResponse): void {
+  const now = Date.now();
+  const bound = deps.stuckTimeoutMs ?? 120_000;
+  const stuck = deps.api.connectors.list().flatMap((c) => (c.busySince !== undefined && now - c.busySince > bound ? [now - c.busySince] : []));
+  if (stuck.length === 0) return sendJson(res, 200, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' });
+  const longest = Math.round(Math.max(...stuck) / 1000);
+  sendJson(res, 500, {
+    status: 'unhealthy',
+    message: `Worker was unable to handle this request and may be unable to handle other requests. ${stuck.length} connector(s) stuck starting or stopping, the longest for ${longest} s (over WORKER_STUCK_TIMEOUT_MS=${bound})`,
+  });
 }
 
 /**
