@@ -38,6 +38,8 @@ const KAFKA_MOVES: [string, string | undefined][] = [
   ['kafka.sasl.mechanisms', 'PLAIN'],
   ['producer.override.sasl.mechanism', 'PLAIN'],
   ['kafka.sasl.oauthbearer.token.endpoint.url', 'https://idp.attacker.test/token'],
+  ['kafka.sasl.oauthbearer.method', 'oidc'],
+  ['kafka.sasl.oauthbearer.metadata.authentication.type', 'azure_imds'],
 ];
 const HTTP_MOVES: [string, string | undefined][] = [
   ['http.url', 'http://sink.test:8443/ingest/${topic}'], // scheme

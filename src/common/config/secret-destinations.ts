@@ -18,8 +18,8 @@ const KAFKA_PREFIXES = ['kafka.', 'consumer.override.', 'producer.override.'] as
 
 /**
  * librdkafka properties that decide where Kafka secrets go: `metadata.broker.list` and its alias
- * `bootstrap.servers`, `sasl.mechanisms` and its alias `sasl.mechanism`, `security.protocol`, and the OIDC token
- * endpoint that receives `sasl.oauthbearer.client.secret`.
+ * `bootstrap.servers`, `sasl.mechanisms` and its alias `sasl.mechanism`, `security.protocol`, and what says where
+ * an OAUTHBEARER token is asked for (the OIDC token endpoint that receives `sasl.oauthbearer.client.secret`).
  */
 const KAFKA_DESTINATIONS: ReadonlySet<string> = new Set([
   'bootstrap.servers',
@@ -29,6 +29,7 @@ const KAFKA_DESTINATIONS: ReadonlySet<string> = new Set([
   'sasl.mechanisms',
   'sasl.oauthbearer.token.endpoint.url',
   'sasl.oauthbearer.method',
+  'sasl.oauthbearer.metadata.authentication.type',
 ]);
 
 /** Keys that decide where HTTP secrets go: the endpoint, the proxy in front of it, the OAuth2 token endpoint. */
