@@ -44,6 +44,14 @@ export async function workerCommand(args: readonly string[], env: NodeJS.Process
     process.once('SIGTERM', done);
   });
   log.info('stopping the worker: every connector drains and commits');
-  await worker.close();
+  await worker.close(); // bounded by WORKER_STUCK_TIMEOUT_MS
+  if (worker.abandoned().length > 0) {
+    // A connector abandoned while stuck holds a native thread, and the process's exit waits for that thread (for as
+    // long as it blocks): if the process is still alive 1 s from now, it ends as SIGTERM ends an unhandled process.
+    setTimeout(() => {
+      process.removeAllListeners('SIGTERM');
+      process.kill(process.pid, 'SIGTERM');
+    }, 1000).unref();
+  }
   return 0;
 }

@@ -14,6 +14,22 @@ export const pipelineConfigSpec = {
 
 export function connectorName(values: ConfigValues<typeof pipelineConfigSpec>): string {
   const name = values.string('name');
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new ConfigError('name', 'may only contain letters, digits, ".", "_" and "-"');
+  const problem = connectorNameProblem(name);
+  if (problem !== undefined) throw new ConfigError('name', problem);
   return name;
+}
+
+/** The longest connector name: a Kafka topic name's bound (the name also makes the group `connect-<name>`). */
+export const CONNECTOR_NAME_MAX_LENGTH = 249;
+
+/**
+ * Why a connector name cannot be used, or undefined: it must stay one path segment of `/connectors/{name}` that
+ * every client sends as it is (no `/`, no `.` or `..`, which URL parsers remove, no control characters) and fit
+ * in a request line.
+ */
+export function connectorNameProblem(name: string): string | undefined {
+  if (name.length > CONNECTOR_NAME_MAX_LENGTH) return `is ${name.length} characters long; a connector name has at most ${CONNECTOR_NAME_MAX_LENGTH}`;
+  if (name === '.' || name === '..') return `may not be "${name}": URL parsers remove it from /connectors/${name}, so the connector could not be reached`;
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'may only contain letters, digits, ".", "_" and "-" (no "/", spaces or control characters)';
+  return undefined;
 }

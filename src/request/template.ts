@@ -4,6 +4,7 @@
  * (Config-provider references like `${env:X}` hold a colon and are resolved before; templates hold none.)
  */
 import type { SinkRecord } from '../records/record.js';
+import { TransformError } from '../common/errors.js';
 import { jsonText } from '../common/json-text.js';
 
 const PLACEHOLDER = /\$\{([^}:]*)\}/g;
@@ -53,7 +54,33 @@ export function compileUrlTemplate(url: string): Template {
   const authorityEnd = url.indexOf('/', url.indexOf('//') + 2);
   const origin = authorityEnd < 0 ? url : url.slice(0, authorityEnd);
   if (origin.includes('${')) throw new Error('templates may fill only the path and query, never the scheme, host or port');
-  return compileTemplate(url, encodeURIComponent);
+  const template = compileTemplate(url, encodeURIComponent);
+  if (!template.dynamic) return template;
+  const checked = urlTemplates.get(template);
+  if (checked) return checked;
+  const render = (record: SinkRecord): string => {
+    const rendered = template.render(record);
+    const segment = dotSegment(rendered.slice(origin.length));
+    if (segment !== undefined) {
+      throw new TransformError(record, 'http.url', `the URL template renders the path segment "${segment}", which URL parsers resolve to another path of the host; the record is refused`);
+    }
+    return rendered;
+  };
+  const result: Template = { text: template.text, dynamic: true, render };
+  urlTemplates.set(template, result);
+  return result;
+}
+
+/** URL templates with their path check, per compiled template. */
+const urlTemplates = new WeakMap<Template, Template>();
+
+/**
+ * The first `.` or `..` segment of a URL's path (`/a/../b`), also spelled with `%2e` as URL parsers read it; undefined
+ * when there is none. A record value of `..` in `/items/${key}` would otherwise send the request to `/`.
+ */
+export function dotSegment(pathAndQuery: string): string | undefined {
+  const path = pathAndQuery.split(/[?#]/, 1)[0]!;
+  return path.split('/').find((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 }
 
 function reader(field: string): (record: SinkRecord) => string {

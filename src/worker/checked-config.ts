@@ -2,6 +2,7 @@
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { configProblems } from '../connector/config-problems.js';
 import { printable } from '../common/errors.js';
+import { connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -9,6 +10,8 @@ import { ApiError } from './api-error.js';
  * reference the worker's `providers` do not allow is a problem of its key, refused before anything is resolved.
  */
 export function checked(name: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): Record<string, unknown> {
+  const nameProblem = connectorNameProblem(name);
+  if (nameProblem !== undefined) throw new ApiError(400, `Connector name ${nameProblem}`);
   if (config.name !== undefined && config.name !== name) throw new ApiError(400, `Connector name ${String(config.name)} in the config does not match ${name}`);
   const withName = { ...config, name };
   const problems = configProblems(withName, env, providers);

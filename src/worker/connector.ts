@@ -14,6 +14,7 @@ import type { startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
 import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
+import type { TaskBudget } from './task-budget.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
 
@@ -32,6 +33,8 @@ export interface ConnectorDeps {
   readonly startProcesses?: (options: TaskProcessesOptions) => ReturnType<typeof startTaskProcesses>;
   /** Standalone: the most task processes a connector may run; a config asking more fails to start, saying so. */
   readonly tasksMaxCap?: number;
+  /** Standalone: the task processes of all connectors together (`WORKER_TASKS_MAX`). */
+  readonly taskBudget?: TaskBudget;
   /** Cluster mode: this worker's task id of the connector (its rank among the workers running it); default 0. */
   readonly taskId?: () => number;
   /** A task stopped or died (its partitions' lag is no longer its own). */
@@ -88,6 +91,9 @@ export class ManagedConnector {
   get lastError(): { message: string; at: string } | undefined {
     return this.lastFailure;
   }
+
+  /** Runs fewer tasks than asked because of the worker's task budget: says so on the status page; else undefined. */
+  notice: string | undefined;
 
   /** Cluster mode: the tasks of every worker running this connector; undefined when standalone. */
   get clusterTasks(): ConnectorDeps['clusterTasks'] {
@@ -160,8 +166,26 @@ export class ManagedConnector {
     if (this.currentState === 'PAUSED') this.currentState = 'RUNNING';
   }
 
+  /**
+   * Since when the operation under way (a start, stop or restart) has been running; undefined when none is. The
+   * worker's `/health` turns unhealthy when one takes longer than its bound (a start or drain that never ends).
+   */
+  get busySince(): number | undefined {
+    return this.operationStarted;
+  }
+
+  private operationStarted: number | undefined;
+
   private queue(operation: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(operation, operation);
+    const timed = async (): Promise<void> => {
+      this.operationStarted = Date.now();
+      try {
+        await operation();
+      } finally {
+        this.operationStarted = undefined;
+      }
+    };
+    const next = this.chain.then(timed, timed);
     this.chain = next.catch((error: unknown) => {
       this.deps.log.error('connector operation failed', { connector: this.name, error: errorMessage(error) });
     });
@@ -176,6 +200,7 @@ export class ManagedConnector {
     try {
       running = await this.launch();
     } catch (error) {
+      this.deps.taskBudget?.release(this);
       this.fail(error);
       return;
     }
@@ -187,6 +212,7 @@ export class ManagedConnector {
       for (const task of this.taskIds) this.deps.taskEnded?.(task);
       this.lastStats = running.stats();
       this.running = undefined;
+      this.deps.taskBudget?.release(this);
       this.fail(error);
     });
   }
@@ -198,7 +224,15 @@ export class ManagedConnector {
   private tasksToRun(tasksMax: number): number {
     const cap = this.deps.tasksMaxCap ?? tasksMax;
     if (tasksMax > cap) this.deps.log.warn(`tasks.max=${tasksMax}: running ${cap} task processes, the most this worker runs per connector (WORKER_TASKS_MAX_PER_CONNECTOR)`, { connector: this.name });
-    return Math.min(tasksMax, cap);
+    const wanted = Math.min(tasksMax, cap);
+    const granted = this.deps.taskBudget?.take(this, wanted) ?? wanted;
+    this.notice = undefined;
+    if (granted < wanted) {
+      const running = granted === 1 ? '1 task inside the worker' : `${granted} task processes`;
+      this.notice = `tasks.max=${tasksMax}: running ${running}, as the worker runs at most ${this.deps.taskBudget!.total} task processes for all its connectors together (WORKER_TASKS_MAX)`;
+      this.deps.log.warn(this.notice, { connector: this.name });
+    }
+    return granted;
   }
 
   /** One task in this process, or (standalone, `tasks.max` > 1) one process per task. */
@@ -246,6 +280,7 @@ export class ManagedConnector {
       for (const task of this.taskIds) this.deps.taskEnded?.(task);
       this.lastStats = running.stats();
       this.draining = undefined;
+      this.deps.taskBudget?.release(this);
       this.currentState = 'UNASSIGNED';
     }
   }

@@ -5,7 +5,7 @@
  * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
  */
 import type { ProviderPolicy } from '../common/config/providers.js';
-import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
 import type { Connectors } from './connectors.js';
@@ -123,6 +123,8 @@ async function createConnector(context: ApiContext, request: ApiRequest): Promis
   const config = typeof body.config === 'object' && body.config !== null && !Array.isArray(body.config) ? (body.config as Record<string, unknown>) : body;
   const name = body.name ?? config.name;
   if (typeof name !== 'string' || name === '') throw new ApiError(400, 'Connector name is required: {"name": ..., "config": {...}}');
+  const nameProblem = connectorNameProblem(name); // before "already exists": a name from an older version is refused too
+  if (nameProblem !== undefined) throw new ApiError(400, `Connector name ${nameProblem}`);
   const connector = await context.connectors.create(name, config);
   return { status: 201, body: connectorInfo(connector) };
 }

@@ -28,6 +28,8 @@ export interface ServerDeps {
   readonly log: Logger;
   /** The address the server is bound to (`WORKER_HOST`). */
   readonly host: string;
+  /** A connector start or stop running longer than this makes `/health` unhealthy (`WORKER_STUCK_TIMEOUT_MS`). */
+  readonly stuckTimeoutMs?: number;
 }
 
 export function createWorkerServer(deps: ServerDeps): Server {
@@ -42,10 +44,11 @@ export function createWorkerServer(deps: ServerDeps): Server {
 
 async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://worker');
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const given = rawPath(req.url ?? '/') ?? url.pathname;
+  const path = given.length > 1 ? given.replace(/\/+$/, '') : given;
   const method = req.method ?? 'GET';
-  if (method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy', message: 'the worker is up' });
-  if (method === 'GET' && path === '/ready') return ready(deps, res);
+  if (method === 'GET' && path === '/health') return health(deps, res);
+  if (method === 'GET' && path === '/ready') return ready(deps, res, authorized(deps.auth, req.headers));
   checkSameSite(deps.host, req);
   if (!authorized(deps.auth, req.headers)) throw new ApiError(401, 'Missing or wrong credentials (WORKER_API_TOKEN or WORKER_BASIC_AUTH)');
   if (method === 'GET' && path === '/metrics') {
@@ -69,6 +72,16 @@ async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerRespon
   sendJson(res, answer.status, answer.body);
 }
 
+/**
+ * The path as sent, dot segments kept: `new URL` turns `/connectors/%2E%2E` into `/`, so a connector named `..`
+ * (which older versions accepted) could not be reached to be deleted. Undefined for an absolute-form target.
+ */
+function rawPath(target: string): string | undefined {
+  if (!target.startsWith('/')) return undefined;
+  const end = target.search(/[?#]/);
+  return end < 0 ? target : target.slice(0, end);
+}
+
 /** Refuses what another site could make a browser send: a request for a foreign host or from a foreign origin. */
 function checkSameSite(boundHost: string, req: IncomingMessage): void {
   const host = req.headers.host ?? '';
@@ -86,11 +99,31 @@ function hostnameOf(host: string): string {
   return colon < 0 ? host : host.slice(0, colon);
 }
 
-/** Ready: every connector started and none failed (a paused one counts as ready). */
-function ready(deps: ServerDeps, res: ServerResponse): void {
+/**
+ * Kafka Connect's `/health` (KIP-1017): 200 `healthy`, or 500 `unhealthy` when a connector's start, stop or restart
+ * has run longer than `stuckTimeoutMs` (a stalled worker must not pass a liveness probe). Open to probes, it names
+ * no connector: how many are stuck, and for how long at most.
+ */
+function health(deps: ServerDeps, res: ServerResponse): void {
+  const now = Date.now();
+  const bound = deps.stuckTimeoutMs ?? 120_000;
+  const stuck = deps.api.connectors.list().flatMap((c) => (c.busySince !== undefined && now - c.busySince > bound ? [now - c.busySince] : []));
+  if (stuck.length === 0) return sendJson(res, 200, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' });
+  const longest = Math.round(Math.max(...stuck) / 1000);
+  sendJson(res, 500, {
+    status: 'unhealthy',
+    message: `Worker was unable to handle this request and may be unable to handle other requests. ${stuck.length} connector(s) stuck starting or stopping, the longest for ${longest} s (over WORKER_STUCK_TIMEOUT_MS=${bound})`,
+  });
+}
+
+/**
+ * Ready: every connector started and none failed (a paused one counts as ready). Which connectors are not is told
+ * only to a caller with the API's credentials (or to anyone when the API has none): a probe needs no names.
+ */
+function ready(deps: ServerDeps, res: ServerResponse, withDetails: boolean): void {
   const notReady = deps.api.connectors.list().filter((c) => c.state !== 'RUNNING' && c.state !== 'PAUSED');
   if (notReady.length === 0) return sendJson(res, 200, { status: 'ready' });
-  sendJson(res, 503, { status: 'not ready', connectors: Object.fromEntries(notReady.map((c) => [c.name, c.state])) });
+  sendJson(res, 503, { status: 'not ready', ...(withDetails ? { connectors: Object.fromEntries(notReady.map((c) => [c.name, c.state])) } : {}) });
 }
 
 /** The body as JSON; undefined when empty. A body must say `Content-Type: application/json` (Connect answers 415 otherwise). */

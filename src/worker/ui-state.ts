@@ -9,6 +9,8 @@ export interface ConnectorView {
   trace: string | undefined;
   /** The last failure's first line and time, also once a restart cleared it. */
   lastError: { message: string; at: string } | undefined;
+  /** Something the connector runs differently from its config (fewer tasks than `tasks.max`, for the worker's budget). */
+  notice?: string;
   read: number;
   delivered: number;
   failed: number;
@@ -30,6 +32,7 @@ export function uiState(connectors: readonly ManagedConnector[], metrics: Worker
         // The first line only: the page has no room for a stack, and the API's status has the full trace.
         trace: c.trace?.split('\n')[0],
         lastError: latest(c.lastError, t.lastRecordFailure),
+        ...(c.notice === undefined ? {} : { notice: c.notice }),
         read: t.read,
         delivered: t.delivered,
         failed: t.failed,

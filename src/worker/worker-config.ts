@@ -48,6 +48,16 @@ export const workerConfigSpec = {
     format: int(1, 1024),
     default: null,
   },
+  WORKER_TASKS_MAX: {
+    doc: "Most task processes this worker runs for all its connectors together (standalone). A connector starting when the others hold them runs fewer tasks (down to one, inside the worker) and the worker logs a line saying so; no REST client can make it start more. Unset: twice the number of cores.",
+    format: int(1, 4096),
+    default: null,
+  },
+  WORKER_STUCK_TIMEOUT_MS: {
+    doc: "How long a connector's start, stop or restart may take (keep it above the connectors' `shutdown.timeout.ms`). Past it `/health` answers 500 (`unhealthy`, saying how many connectors are stuck), and a stopping worker stops waiting for it: SIGTERM ends the worker within this bound plus 1 s even while a connector is stuck starting (when a blocked native thread would hold the exit, the process ends by SIGTERM's default action).",
+    format: int(100, 3_600_000),
+    default: 120_000,
+  },
   WORKER_CONFIG_PROVIDERS: {
     doc: "Kafka Connect's `config.providers`: the providers (`env`, `file`, comma-separated) that connectors created through the REST API may use in `${provider:...}` references. Unset: none, and such a config is refused with a 400 naming the key (files in the pipelines directory or given to `run` always resolve).",
     format: str(),
@@ -96,6 +106,10 @@ export interface WorkerOptions {
   readonly providers: ProviderPolicy;
   /** Most task processes one connector may run (`tasks.max`, standalone); default the number of cores. */
   readonly tasksMaxPerConnector?: number;
+  /** Most task processes of all connectors together (standalone); default twice the number of cores. */
+  readonly tasksMax?: number;
+  /** A connector operation (start, stop) longer than this makes `/health` unhealthy and is not awaited at close. */
+  readonly stuckTimeoutMs?: number;
   /** Cluster mode (the worker file has `group.id`): config and status topics; undefined runs standalone. */
   readonly cluster?: ClusterOptions;
 }
@@ -116,6 +130,8 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
     auth: authFrom(get('WORKER_API_TOKEN') as string | null, get('WORKER_BASIC_AUTH') as string | null),
     statisticsIntervalMs: Number(get('WORKER_STATISTICS_INTERVAL_MS')),
     tasksMaxPerConnector: (get('WORKER_TASKS_MAX_PER_CONNECTOR') as number | null) ?? availableParallelism(),
+    tasksMax: (get('WORKER_TASKS_MAX') as number | null) ?? 2 * availableParallelism(),
+    stuckTimeoutMs: Number(get('WORKER_STUCK_TIMEOUT_MS')),
     providers: providerPolicy(
       get('WORKER_CONFIG_PROVIDERS') as string | null,
       get('WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS') as string | null,

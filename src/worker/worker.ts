@@ -18,6 +18,7 @@ import { LogLevels } from './log-levels.js';
 import { WorkerMetrics } from './metrics.js';
 import { startRateSampler } from './rates.js';
 import { startTaskProcesses } from './task-processes.js';
+import { TaskBudget } from './task-budget.js';
 import { createWorkerServer } from './server.js';
 import { openCluster } from './cluster/cluster.js';
 import { clusterWorkerId } from './cluster/cluster-config.js';
@@ -28,8 +29,13 @@ export interface Worker {
   /** `http://host:port` of the REST API. */
   readonly url: string;
   readonly connectors: Connectors;
-  /** Stops every connector gracefully, then the server. */
+  /**
+   * Stops every connector gracefully, then the server; a connector still starting or stopping after
+   * WORKER_STUCK_TIMEOUT_MS is abandoned (`abandoned` then names it).
+   */
   close(): Promise<void>;
+  /** The connectors the last `close` gave up waiting for; empty when every one stopped. */
+  abandoned(): readonly string[];
 }
 
 export interface WorkerRunOptions {
@@ -51,6 +57,8 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // Cluster mode: the config topic is read to its end before anything answers (see cluster/cluster.ts).
   const cluster = options.cluster ? await openCluster(options.cluster, log) : undefined;
   const tasksMaxCap = options.tasksMaxPerConnector ?? availableParallelism(); // standalone: task processes per connector
+  const taskBudget = new TaskBudget(options.tasksMax ?? 2 * availableParallelism()); // standalone: of all connectors
+  const stuckTimeoutMs = options.stuckTimeoutMs ?? 120_000;
   const metrics: WorkerMetrics = new WorkerMetrics({
     connectors: () => connectors.list().map((c) => ({ name: c.name, state: c.state, tasks: c.tasks() })),
     ...(cluster ? { clusterTasks: () => connectors.list().flatMap((c) => cluster.tasksOf(c.name).map((t) => ({ connector: c.name, state: t.state }))) } : {}),
@@ -71,7 +79,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         statisticsIntervalMs: options.statisticsIntervalMs,
         start,
         providers: options.providers,
-        ...(cluster ? {} : { tasksMaxCap }),
+        ...(cluster ? {} : { tasksMaxCap, taskBudget }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
         ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
       };
@@ -85,7 +93,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
   const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
-  const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
+  const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host, stuckTimeoutMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -115,12 +123,14 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   connectors.open();
   void api.clusterId(); // looked up in the background, so that `GET /` knows it
   log.info('worker started', { url: `http://${host}:${port}`, ...(cluster ? { workerId: api.workerId } : {}), connectors: connectors.list().map((c) => c.name), stateDir: options.stateDir });
+  let abandoned: readonly string[] = [];
   return {
     url: `http://${host}:${port}`,
     connectors,
+    abandoned: () => abandoned,
     close: async () => {
       rates.close();
-      await connectors.stopAll();
+      abandoned = await stopWithin(connectors, stuckTimeoutMs, log);
       await cluster?.leave();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -159,4 +169,20 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
     }
   }
   return files;
+}
+
+/**
+ * Stops every connector, waiting at most `boundMs` (`WORKER_STUCK_TIMEOUT_MS`): a connector stuck starting (a
+ * native client blocked on a path that never answers) must not keep the worker from exiting.
+ */
+async function stopWithin(connectors: Connectors, boundMs: number, log: Logger): Promise<readonly string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), boundMs)));
+  const busy = connectors.list();
+  const outcome = await Promise.race([connectors.stopAll().then(() => 'stopped' as const), expired]);
+  clearTimeout(timer);
+  if (outcome === 'stopped') return [];
+  const stuck = busy.filter((c) => c.busySince !== undefined).map((c) => c.name);
+  log.error(`stopping the worker: connectors still busy after ${boundMs} ms are abandoned (WORKER_STUCK_TIMEOUT_MS)`, { connectors: stuck });
+  return stuck;
 }

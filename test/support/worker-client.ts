@@ -28,8 +28,8 @@ export async function startTestWorker(
 ): Promise<Worker> {
   // As the README tells a user running the seed: the seed's `${env:SERVER_URL}` may be resolved, nothing else.
   const settings = { WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL' };
-  // tasksMaxPerConnector: the tests of tasks.max=2 pass on a 1-core runner too
-  return startWorker(workerOptions(settings, { port: 0, stateDir: tempStateDir(), pipelinesDir: undefined, statisticsIntervalMs: 500, tasksMaxPerConnector: 8, ...options }), {
+  // tasksMaxPerConnector, tasksMax: the tests of tasks.max=2 pass on a 1-core runner too
+  return startWorker(workerOptions(settings, { port: 0, stateDir: tempStateDir(), pipelinesDir: undefined, statisticsIntervalMs: 500, tasksMaxPerConnector: 8, tasksMax: 16, ...options }), {
     env: { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), ...env },
     log: captured.log,
     rateIntervalMs: 500,

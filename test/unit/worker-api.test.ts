@@ -145,18 +145,16 @@ describe('redaction', () => {
     expect((moved.body as { message: string }).message).toMatch(/^http\.headers\.authorization: is \[redacted\] but http\.url changed: give the secret again, as the destination changed/);
     expect(on.connectors.get('n').config['http.url']).toBe(VALID['http.url']);
 
-    // Any key saying where secrets go counts, added or removed too; a destination URL's own password, unchanged, does not.
+    // Any key saying where a restored secret goes counts, added or removed too (test/unit/secret-destinations.test.ts has every pair).
     const stored = { 'http.url': 'https://u:pw@sink.test/', 'http.headers.authorization': 'Bearer s', 'kafka.sasl.password': 'p', 'kafka.bootstrap.servers': 'k:9092' };
     const back = redactedConfig(stored);
     for (const [key, value] of [
       ['oauth2.access.token.url', 'https://idp.attacker.test/token'],
-      ['value.converter.schema.registry.url', 'https://sr.attacker.test'],
       ['http.proxy.host', 'proxy.attacker.test'],
       ['kafka.bootstrap.servers', 'attacker.test:9092'],
-      ['bootstrap.servers', 'attacker.test:9092'],
       ['http.url', 'https://u:[redacted]@attacker.test/'],
     ]) {
-      expect(() => keepRedactedSecrets({ ...back, [key!]: value }, stored)).toThrow(new ApiError(400, `http.headers.authorization: is [redacted] but ${key} changed: give the secret again, as the destination changed (a stored secret is not sent to a new destination)`));
+      expect(() => keepRedactedSecrets({ ...back, [key!]: value }, stored)).toThrow(new RegExp(`^[a-z.]+: is \\[redacted\\] but ${key!.replaceAll('.', '\\.')} changed: give the secret again, as the destination changed \\(a stored secret is not sent to a new destination\\)$`));
     }
     expect(() => keepRedactedSecrets({ ...back, 'kafka.bootstrap.servers': undefined }, stored)).toThrow(/kafka\.bootstrap\.servers changed/);
     // The secret given again, or no secret restored, or nothing moved: taken.

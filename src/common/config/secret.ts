@@ -1,6 +1,7 @@
 /** A secret config value: prints as [redacted] everywhere (logs, errors, JSON, util.inspect). */
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { decidesDestinationOf, secretFamily } from './secret-destinations.js';
 
 export const REDACTED = '[redacted]';
 
@@ -69,23 +70,17 @@ function redactValue(value: unknown, sensitive: boolean): unknown {
 }
 
 /**
- * Keys that say where a config's secrets are sent: the HTTP endpoint, the OAuth2 token endpoint, the proxy, the
- * schema registries (`key.converter.schema.registry.url`, ...) and the Kafka brokers.
- */
-export function isDestinationKey(key: string): boolean {
-  return /^(http\.url|oauth2\.access\.token\.url|http\.proxy\.host|kafka\.bootstrap\.servers|bootstrap\.servers)$|(^|\.)schema\.registry\.url$/.test(key);
-}
-
-/**
  * A config sent back after it was shown redacted (a PUT of what a GET answered): where a value is exactly what the
  * stored value is shown as, the stored value is kept, so `[redacted]` and `https://user:[redacted]@host` restore
  * the secret they hide.
  *
- * Unless a destination changed (`isDestinationKey`): a `[redacted]` that would restore a secret while, say,
- * `http.url` points somewhere else would send the stored secret to the new host without its sender ever knowing
- * it. That is a ConfigError naming the key: the secret must be given again. (Kafka Connect itself never
- * restores: its REST API shows and takes configs as they are, so a secret is always sent by whoever moves it.) A
- * destination URL's own password, restored unchanged, still goes only to that same host and does not count.
+ * Unless a key that decides where that secret goes changed (secret-destinations.ts: for a Kafka password the
+ * broker list under any of its names and prefixes, the SASL mechanism and protocol; for an HTTP secret the URL, the
+ * proxy and the token URL; for a registry password the registry URLs): a `[redacted]` that would restore a secret
+ * while, say, `http.proxy.port` points somewhere else would send the stored secret to the new host without its
+ * sender ever knowing it. That is a ConfigError naming the key: the secret must be given again. (Kafka Connect
+ * itself never restores: its REST API shows and takes configs as they are, so a secret is always sent by whoever
+ * moves it.) A destination URL's own password, restored, is bound the same way (the URL itself is then unchanged).
  */
 export function restoreRedacted(
   incoming: Record<string, unknown>,
@@ -101,14 +96,16 @@ export function restoreRedacted(
       return [key, hides ? stored[key] : value];
     }),
   );
-  const secretKey = restoredKeys.find((key) => !isDestinationKey(key));
-  if (secretKey === undefined) return restored;
   const asText = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
-  const destinations = new Set([...Object.keys(incoming), ...Object.keys(stored)].filter(isDestinationKey));
-  const changed = [...destinations].find((key) => asText(restored[key]) !== asText(stored[key]));
-  if (changed === undefined) return restored;
-  throw new ConfigError(
-    secretKey,
-    `is ${REDACTED} but ${changed} changed: give the secret again, as the destination changed (a stored secret is not sent to a new destination)`,
-  );
+  const keys = [...new Set([...Object.keys(incoming), ...Object.keys(stored)])];
+  for (const secretKey of restoredKeys) {
+    const family = secretFamily(secretKey);
+    const changed = keys.find((key) => decidesDestinationOf(family, key) && asText(restored[key]) !== asText(stored[key]));
+    if (changed === undefined) continue;
+    throw new ConfigError(
+      secretKey,
+      `is ${REDACTED} but ${changed} changed: give the secret again, as the destination changed (a stored secret is not sent to a new destination)`,
+    );
+  }
+  return restored;
 }
