@@ -15,7 +15,7 @@ import type { SourceStats } from '../source/kafka-source.js';
 import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 
-export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
+export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
 
 export interface ConnectorDeps {
   readonly env: NodeJS.ProcessEnv;
@@ -57,6 +57,8 @@ export class ManagedConnector {
   private chain: Promise<void>;
   /** Deleted, or the worker is closing: no operation may start a pipeline any more. */
   private removed = false;
+  /** Stopped through the API (KIP-875): no task runs, none starts until resumed; the config stays. */
+  stopped = false;
 
   constructor(
     readonly name: string,
@@ -101,10 +103,12 @@ export class ManagedConnector {
 
   /** Every task: those running, else each with the connector's state (none runs: UNASSIGNED, FAILED, or starting). */
   tasks(): TaskView[] {
+    if (this.stopped && !this.running) return [];
     const running = this.running?.tasks();
     if (running) return running.map((t) => (t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
-    return this.taskIds.map((id) => ({ id, state: this.currentState, ...trace, inFlight: 0 }));
+    const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
+    return this.taskIds.map((id) => ({ id, state, ...trace, inFlight: 0 }));
   }
 
   /** Cluster mode: this worker's rank for the connector changed since its task started, so its task id must follow. */
@@ -115,7 +119,7 @@ export class ManagedConnector {
 
   /** `POST .../tasks/{id}/restart`: that task alone when tasks run as processes, else the connector. False: no such task. */
   restartTask(id: number): boolean {
-    if (!this.taskIds.includes(id)) return false;
+    if (this.stopped || !this.taskIds.includes(id)) return false;
     if (!this.running?.restartTask(id)) void this.restart();
     return true;
   }
@@ -150,11 +154,36 @@ export class ManagedConnector {
 
   pause(): void {
     this.paused = true;
+    if (this.stopped) {
+      this.stopped = false; // Connect starts a STOPPED connector paused
+      void this.start();
+      return;
+    }
     this.running?.hold(true);
     if (this.currentState === 'RUNNING') this.currentState = 'PAUSED';
   }
 
+  /** Resolves once every operation queued so far (a stop's drain, a start) settled. */
+  settled(): Promise<void> {
+    return this.queue(() => Promise.resolve());
+  }
+
+  /** `PUT .../stop`: the tasks drain, commit and stop; resolves once they did. The config stays. */
+  halt(): Promise<void> {
+    this.stopped = true;
+    return this.queue(async () => {
+      await this.bringDown();
+      if (this.stopped) this.currentState = 'STOPPED';
+    });
+  }
+
   resume(): void {
+    if (this.stopped) {
+      this.stopped = false;
+      this.paused = false;
+      void this.start();
+      return;
+    }
     this.paused = false;
     this.running?.hold(false);
     if (this.currentState === 'PAUSED') this.currentState = 'RUNNING';
@@ -170,7 +199,8 @@ export class ManagedConnector {
 
   private async bringUp(): Promise<void> {
     if (this.removed || this.running) return;
-    this.currentState = 'UNASSIGNED';
+    this.currentState = this.stopped ? 'STOPPED' : 'UNASSIGNED';
+    if (this.stopped) return;
     this.failure = undefined;
     let running: RunningTasks;
     try {
@@ -246,7 +276,7 @@ export class ManagedConnector {
       for (const task of this.taskIds) this.deps.taskEnded?.(task);
       this.lastStats = running.stats();
       this.draining = undefined;
-      this.currentState = 'UNASSIGNED';
+      this.currentState = this.stopped ? 'STOPPED' : 'UNASSIGNED';
     }
   }
 
