@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { ConfigError } from '../common/errors.js';
 import { connectorSettings } from '../connector/connector-config.js';
 import { loadPipeline, readConnectorFile, resolvePipelinePath } from '../connector/loadPipeline.js';
-import { GroupActiveError, openGroupOffsets, split, type PartitionOffsets } from '../source/group-offsets.js';
+import { GroupActiveError, openGroupOffsets, split } from '../source/group-offsets.js';
 import { planOffsets, type OffsetTarget } from '../source/offset-plan.js';
 
 interface Options {

@@ -36,6 +36,8 @@ export class GroupActiveError extends KafkaError {
 }
 
 const TIMEOUT_MS = 15_000;
+/** How long one poll waits while a commit's answer is awaited. */
+const POLL_MS = 100;
 /** librdkafka's error code for Unknown member (the broker's answer to a commit from outside a non-empty group). */
 const UNKNOWN_MEMBER = 25;
 
@@ -51,6 +53,7 @@ export async function openGroupOffsets(kafka: ClientProperties, groupId: string)
     },
     {},
   );
+  consumer.setDefaultConsumeTimeout(POLL_MS);
   await new Promise<void>((resolve, reject) =>
     consumer.connect({ timeout: TIMEOUT_MS }, (err) => (err ? reject(new KafkaError(`cannot connect to Kafka for the group ${groupId}: ${err.message}`, true, err)) : resolve())),
   );
@@ -89,8 +92,15 @@ export async function openGroupOffsets(kafka: ClientProperties, groupId: string)
     commit: (offsets) =>
       new Promise((resolve, reject) => {
         if (offsets.size === 0) return resolve();
-        const timer = setTimeout(() => reject(new KafkaError(`no answer to the offset commit of the group ${groupId} within ${TIMEOUT_MS} ms`, true)), TIMEOUT_MS);
+        let answered = false;
+        const timer = setTimeout(() => {
+          answered = true;
+          reject(new KafkaError(`no answer to the offset commit of the group ${groupId} within ${TIMEOUT_MS} ms`, true));
+        }, TIMEOUT_MS);
+        // librdkafka hands the commit's answer over while the consumer polls: poll (it is assigned nothing) until then
+        const poll = (): void => void (answered || consumer.consume(1, () => poll()));
         outcomes.push((err, partitions) => {
+          answered = true;
           clearTimeout(timer);
           const failed = err ?? partitions.map((p) => (p as { error?: LibrdKafkaError }).error).find((e) => e);
           if (!failed) return resolve();
@@ -98,7 +108,9 @@ export async function openGroupOffsets(kafka: ClientProperties, groupId: string)
         });
         try {
           consumer.commit([...offsets].map(([id, offset]) => ({ ...split(id), offset })));
+          poll();
         } catch (error) {
+          answered = true;
           outcomes.pop();
           clearTimeout(timer);
           reject(fail('cannot commit the offsets')(error));
