@@ -38,6 +38,8 @@ export interface ConnectorDeps {
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
   readonly providers: ProviderPolicy;
+  /** The winston level this connector's lines pass now (`/admin/loggers`), for its task processes. */
+  readonly logLevel?: () => string;
   /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
   readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
 }
@@ -163,6 +165,11 @@ export class ManagedConnector {
     if (this.currentState === 'RUNNING') this.currentState = 'PAUSED';
   }
 
+  /** `/admin/loggers` changed a level: task processes are told (one in this process follows the worker's filter). */
+  logLevelChanged(level: string): void {
+    this.running?.logLevel?.(level);
+  }
+
   /** Resolves once every operation queued so far (a stop's drain, a start) settled. */
   settled(): Promise<void> {
     return this.queue(() => Promise.resolve());
@@ -253,6 +260,7 @@ export class ManagedConnector {
         taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${message}`, at: new Date().toISOString() }),
         statisticsIntervalMs: deps.statisticsIntervalMs,
         held: () => this.paused,
+        ...(deps.logLevel ? { logLevel: deps.logLevel } : {}),
       });
     }
     if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });
