@@ -154,13 +154,10 @@ export class ManagedConnector {
     return this.stop();
   }
 
-  pause(): void {
+  /** `start`: whether a STOPPED connector starts here now (paused, as Connect does); cluster mode: where it runs. */
+  pause(start = true): void {
     this.paused = true;
-    if (this.stopped) {
-      this.stopped = false; // Connect starts a STOPPED connector paused
-      void this.start();
-      return;
-    }
+    if (this.stopped) return this.unstop(start);
     this.running?.hold(true);
     if (this.currentState === 'RUNNING') this.currentState = 'PAUSED';
   }
@@ -184,16 +181,17 @@ export class ManagedConnector {
     });
   }
 
-  resume(): void {
-    if (this.stopped) {
-      this.stopped = false;
-      this.paused = false;
-      void this.start();
-      return;
-    }
+  resume(start = true): void {
     this.paused = false;
+    if (this.stopped) return this.unstop(start);
     this.running?.hold(false);
     if (this.currentState === 'PAUSED') this.currentState = 'RUNNING';
+  }
+
+  private unstop(start: boolean): void {
+    this.stopped = false;
+    if (this.currentState === 'STOPPED') this.currentState = 'UNASSIGNED';
+    if (start) void this.start();
   }
 
   private queue(operation: () => Promise<void>): Promise<void> {

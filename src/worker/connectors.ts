@@ -170,7 +170,7 @@ export class Connectors {
       this.warnOfRefusedReferences(existing);
       if (this.runsHere(name)) void existing.restart();
     }
-    applyTarget(existing, stored);
+    applyTarget(existing, stored, this.runsHere(name));
   }
 
   private async drain(name: string, connector: ManagedConnector): Promise<void> {
@@ -192,7 +192,7 @@ export class Connectors {
       const found = this.get(name);
       const flags = flagsOf(state);
       await this.persist(name, found.origin === 'api' ? { config: found.config, ...flags } : state === 'STARTED' ? undefined : flags);
-      if (!this.shared) applyTarget(found, flags); // a shared store applied it when read back
+      if (!this.shared) applyTarget(found, flags, this.runsHere(name)); // a shared store applied it when read back
       return { found };
     });
     await connector.found.settled(); // outside `exclusive`: other changes go on while it drains

@@ -31,11 +31,14 @@ export function initialState(value: unknown): TargetState {
   throw new ApiError(400, `initial_state ${JSON.stringify(value)} is not one of RUNNING, PAUSED, STOPPED`);
 }
 
-/** Brings `connector` to `flags` (a stop drains in the background: `connector.settled()` waits for it). */
-export function applyTarget(connector: ManagedConnector, flags: TargetFlags): void {
+/**
+ * Brings `connector` to `flags` (a stop drains in the background: `connector.settled()` waits for it). `here`: whether
+ * it runs on this worker (cluster mode), so a STOPPED one resumed starts.
+ */
+export function applyTarget(connector: ManagedConnector, flags: TargetFlags, here = true): void {
   const state = stateOf(flags);
   if (state === stateOf(connector)) return;
   if (state === 'STOPPED') void connector.halt();
-  else if (state === 'PAUSED') connector.pause();
-  else connector.resume();
+  else if (state === 'PAUSED') connector.pause(here);
+  else connector.resume(here);
 }
