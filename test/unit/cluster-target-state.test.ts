@@ -53,7 +53,7 @@ describe('target-state records', () => {
     expect(connectors.get('a').stopped).toBe(true);
     expect(store.load().get('a')).toMatchObject({ stopped: true });
     await connectors.resume('a');
-    expect(written.at(-1)).toEqual(['target-state-a', '{"state":"STARTED","state.v2":"STARTED"}']);
+    expect(written.at(-1)).toEqual(['target-state-a', '{"state":"STARTED"}']);
     expect(connectors.get('a').stopped).toBe(false);
     expect(connectors.get('a').state).toBe('UNASSIGNED'); // runs on another worker
   });

@@ -211,8 +211,11 @@ function targetOf(entry: TargetFlags): TargetFlags {
   return entry.stopped === true ? { paused: false, stopped: true } : { paused: entry.paused };
 }
 
-/** Connect's target-state record: `state` as workers before 3.5 read it (STOPPED is PAUSED there), `state.v2` exact. */
+/**
+ * Connect's target-state record. STOPPED as Connect 3.5+ writes it: `state` PAUSED for older workers, `state.v2`
+ * STOPPED; the others as `{"state": ...}` alone, which every Connect version reads.
+ */
 function targetStateRecord(flags: TargetFlags): string {
   const state = stateOf(flags);
-  return JSON.stringify({ state: state === 'STOPPED' ? 'PAUSED' : state, 'state.v2': state });
+  return JSON.stringify(state === 'STOPPED' ? { state: 'PAUSED', 'state.v2': state } : { state });
 }
