@@ -115,7 +115,7 @@ export class Connectors {
         return true;
       }
       const same = existing.origin === 'api' && JSON.stringify(existing.config) === JSON.stringify(valid);
-      await this.persist(name, { config: valid, paused: existing.paused, stopped: existing.stopped });
+      await this.persist(name, { config: valid, paused: existing.paused, ...(existing.stopped ? { stopped: true } : {}) });
       // a shared store applied a changed config when it read it back (restarting it where it runs); the same config
       // writes nothing there, so it restarts here, as a PUT always does
       if (!this.shared) {
@@ -185,7 +185,7 @@ export class Connectors {
   pause = (name: string): Promise<void> => this.target(name, 'PAUSED');
   resume = (name: string): Promise<void> => this.target(name, 'STARTED');
 
-  /** `PUT .../pause`, `.../resume`, `.../stop` (KIP-875): saved, then made; resolves once a stop drained and committed. */
+  /** `PUT .../pause`, `.../resume`, `.../stop` (KIP-875): saved, then made; a stop resolves once drained and committed. */
   async target(name: string, state: TargetState): Promise<void> {
     const connector = await this.exclusive(async () => {
       this.refuseWhenStarting();
@@ -195,7 +195,7 @@ export class Connectors {
       if (!this.shared) applyTarget(found, flags, this.runsHere(name)); // a shared store applied it when read back
       return { found };
     });
-    await connector.found.settled(); // outside `exclusive`: other changes go on while it drains
+    if (state === 'STOPPED') await connector.found.settled(); // outside `exclusive`: other changes go on while it drains
   }
 
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
