@@ -17,6 +17,7 @@ Commands:
   run <file|name>    run one connector until Ctrl-C (what \`npm run pipeline\` does)
   worker             run a worker: Kafka Connect REST API, status page, metrics (what \`npm start\` does)
   validate <file>    check a connector file without connecting; lists every problem with its key
+  offsets <file|name> show a connector's committed offsets, or move them (to a time, earliest, latest, by N)
   kafka              start a local single-node Kafka broker (what \`npm run kafka\` does)
   help [command]     this text, or a command's
   worker-task        internal: one task process of a worker's connector (tasks.max > 1); the worker starts it
@@ -53,6 +54,21 @@ Examples:
     -d '${SEED}'
   curl http://127.0.0.1:8083/connectors/iot_measurements_sink/status
   curl -X PUT http://127.0.0.1:8083/connectors/iot_measurements_sink/pause
+`,
+  offsets: `Usage: kafka-http-sink offsets <file|name> [--to-datetime T | --to-earliest | --to-latest | --shift-by N] [--dry-run | --execute]
+
+Shows the committed offsets of a connector's consumer group (connect-<name>), or moves them for every partition of
+its topics, as kafka-consumer-groups --reset-offsets does: the plan is printed, and committed only with --execute
+(--dry-run, the default, commits nothing). Refused while the group has active members: stop the connector first.
+A name is looked up in pipelines/ like run; a name without a file uses KAFKA_BOOTSTRAP_SERVERS and the
+topics its group holds offsets for. --to-datetime takes ISO 8601 (2026-01-31T12:00:00Z; without a zone, local
+time): each partition moves to its first record at or after that time (the log end where none is).
+Exit codes: 0 done (or planned), 1 refused or a Kafka failure, 2 bad arguments or connector file.
+
+Examples:
+  kafka-http-sink offsets iot_measurements_sink
+  kafka-http-sink offsets iot_measurements_sink --to-datetime 2026-01-31T12:00:00Z --dry-run
+  kafka-http-sink offsets ./http_sink.json --shift-by -100 --execute
 `,
   validate: `Usage: kafka-http-sink validate <file>
 

@@ -2,6 +2,7 @@
 import { reportFailure, runFromCommandLine } from './run-command.js';
 import { HELP } from './help.js';
 import { kafkaCommand } from './kafka-command.js';
+import { offsetsCommand } from './offsets-command.js';
 import { validateCommand } from './validate-command.js';
 import { workerCommand } from './worker-command.js';
 import { runWorkerTask } from '../worker/task-process.js';
@@ -23,7 +24,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (command === WORKER_TASK_COMMAND && args.length === 0) return runWorkerTask();
   const help = HELP[command];
   if (help === undefined || command === 'main') {
-    process.stderr.write(`unknown command ${command}; commands: run, worker, validate, kafka (kafka-http-sink --help)\n`);
+    process.stderr.write(`unknown command ${command}; commands: run, worker, validate, offsets, kafka (kafka-http-sink --help)\n`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
@@ -40,6 +41,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         return await validateCommand(args[0]!, env, print);
       case 'worker':
         return await workerCommand(args, env);
+      case 'offsets':
+        return await offsetsCommand(args, env, print);
       case 'kafka':
         if (args.length !== 0) return usage(help);
         return await kafkaCommand(env);

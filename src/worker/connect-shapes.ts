@@ -65,22 +65,15 @@ export function connectorStatus(c: ManagedConnector, workerId: string): Connecto
  */
 function clusterStatus(c: ManagedConnector, tasks: TaskStatus[], workerId: string): ConnectorStatus {
   const states = new Set(tasks.map((t) => t.state));
+  if (c.stopped) return { name: c.name, connector: { state: 'STOPPED', worker_id: workerId }, tasks: [], type: 'sink' };
   const state = c.paused ? 'PAUSED' : states.has('RUNNING') ? 'RUNNING' : states.has('FAILED') ? 'FAILED' : 'UNASSIGNED';
   return { name: c.name, connector: { state, worker_id: tasks[0]?.worker_id ?? workerId }, tasks, type: 'sink' };
 }
 
-export function connectorTasks(c: ManagedConnector): object[] {
-  const config = { ...redactedConfig(c.config), 'task.class': 'kafka-http-sink' };
-  return c.tasks().map((t) => ({ id: { connector: c.name, task: t.id }, config }));
-}
+/** The task class Kafka Connect names for the Aiven HTTP sink's tasks. */
+export const TASK_CLASS = 'io.aiven.kafka.connect.http.HttpSinkTask';
 
-/** Connect 3.5's offsets shape, from the offsets the broker last confirmed as committed. */
-export function connectorOffsets(c: ManagedConnector): object {
-  const committed = c.stats()?.committed ?? new Map<string, number>();
-  return {
-    offsets: [...committed].map(([id, offset]) => {
-      const split = id.lastIndexOf('/');
-      return { partition: { kafka_topic: id.slice(0, split), kafka_partition: Number(id.slice(split + 1)) }, offset: { kafka_offset: offset } };
-    }),
-  };
+export function connectorTasks(c: ManagedConnector): object[] {
+  const config = { ...redactedConfig(c.config), 'task.class': TASK_CLASS };
+  return c.tasks().map((t) => ({ id: { connector: c.name, task: t.id }, config }));
 }

@@ -16,7 +16,7 @@ import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js'
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 import type { TaskBudget } from './task-budget.js';
 
-export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
+export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
 
 export interface ConnectorDeps {
   readonly env: NodeJS.ProcessEnv;
@@ -41,6 +41,8 @@ export interface ConnectorDeps {
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
   readonly providers: ProviderPolicy;
+  /** The winston level this connector's lines pass now (`/admin/loggers`), for its task processes. */
+  readonly logLevel?: () => string;
   /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
   readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
 }
@@ -60,6 +62,8 @@ export class ManagedConnector {
   private chain: Promise<void>;
   /** Deleted, or the worker is closing: no operation may start a pipeline any more. */
   private removed = false;
+  /** Stopped through the API (KIP-875): no task runs, none starts until resumed; the config stays. */
+  stopped = false;
 
   constructor(
     readonly name: string,
@@ -107,10 +111,12 @@ export class ManagedConnector {
 
   /** Every task: those running, else each with the connector's state (none runs: UNASSIGNED, FAILED, or starting). */
   tasks(): TaskView[] {
+    if (this.stopped && !this.running) return [];
     const running = this.running?.tasks();
     if (running) return running.map((t) => (t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
-    return this.taskIds.map((id) => ({ id, state: this.currentState, ...trace, inFlight: 0 }));
+    const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
+    return this.taskIds.map((id) => ({ id, state, ...trace, inFlight: 0 }));
   }
 
   /** Cluster mode: this worker's rank for the connector changed since its task started, so its task id must follow. */
@@ -121,7 +127,7 @@ export class ManagedConnector {
 
   /** `POST .../tasks/{id}/restart`: that task alone when tasks run as processes, else the connector. False: no such task. */
   restartTask(id: number): boolean {
-    if (!this.taskIds.includes(id)) return false;
+    if (this.stopped || !this.taskIds.includes(id)) return false;
     if (!this.running?.restartTask(id)) void this.restart();
     return true;
   }
@@ -154,14 +160,36 @@ export class ManagedConnector {
     return this.stop();
   }
 
-  pause(): void {
+  /** `start`: whether a STOPPED connector starts here now (paused, as Connect does); cluster mode: where it runs. */
+  pause(start = true): void {
     this.paused = true;
+    if (this.stopped) return this.unstop(start);
     this.running?.hold(true);
     if (this.currentState === 'RUNNING') this.currentState = 'PAUSED';
   }
 
-  resume(): void {
+  /** `/admin/loggers` changed a level: task processes are told (one in this process follows the worker's filter). */
+  logLevelChanged(level: string): void {
+    this.running?.logLevel?.(level);
+  }
+
+  /** Resolves once every operation queued so far (a stop's drain, a start) settled. */
+  settled(): Promise<void> {
+    return this.queue(() => Promise.resolve());
+  }
+
+  /** `PUT .../stop`: the tasks drain, commit and stop; resolves once they did. The config stays. */
+  halt(): Promise<void> {
+    this.stopped = true;
+    return this.queue(async () => {
+      await this.bringDown();
+      if (this.stopped) this.currentState = 'STOPPED';
+    });
+  }
+
+  resume(start = true): void {
     this.paused = false;
+    if (this.stopped) return this.unstop(start);
     this.running?.hold(false);
     if (this.currentState === 'PAUSED') this.currentState = 'RUNNING';
   }
@@ -175,6 +203,12 @@ export class ManagedConnector {
   }
 
   private operationStarted: number | undefined;
+
+  private unstop(start: boolean): void {
+    this.stopped = false;
+    if (this.currentState === 'STOPPED') this.currentState = 'UNASSIGNED';
+    if (start) void this.start();
+  }
 
   private queue(operation: () => Promise<void>): Promise<void> {
     const timed = async (): Promise<void> => {
@@ -194,7 +228,8 @@ export class ManagedConnector {
 
   private async bringUp(): Promise<void> {
     if (this.removed || this.running) return;
-    this.currentState = 'UNASSIGNED';
+    this.currentState = this.stopped ? 'STOPPED' : 'UNASSIGNED';
+    if (this.stopped) return;
     this.failure = undefined;
     let running: RunningTasks;
     try {
@@ -257,6 +292,7 @@ export class ManagedConnector {
         taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${this.mask()(message)}`, at: new Date().toISOString() }),
         statisticsIntervalMs: deps.statisticsIntervalMs,
         held: () => this.paused,
+        ...(deps.logLevel ? { logLevel: deps.logLevel } : {}),
       });
     }
     if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });
@@ -281,7 +317,7 @@ export class ManagedConnector {
       this.lastStats = running.stats();
       this.draining = undefined;
       this.deps.taskBudget?.release(this);
-      this.currentState = 'UNASSIGNED';
+      this.currentState = this.stopped ? 'STOPPED' : 'UNASSIGNED';
     }
   }
 

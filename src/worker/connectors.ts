@@ -11,6 +11,7 @@ import { ApiError } from './api-error.js';
 import { checked } from './checked-config.js';
 import { type ConnectorDeps, ManagedConnector } from './connector.js';
 import type { StateStore, StoredConnector } from './state-store.js';
+import { applyTarget, flagsOf, type TargetFlags, type TargetState } from './target-state.js';
 
 export interface ConnectorsOptions {
   readonly store: StateStore;
@@ -73,11 +74,11 @@ export class Connectors {
         this.deletedFiles.add(name);
         continue;
       }
-      this.add(name, kept?.config ?? file.config, file.build, kept?.config ? 'api' : 'file', kept?.paused ?? false, file.file);
+      this.add(name, kept?.config ?? file.config, file.build, kept?.config ? 'api' : 'file', kept ?? { paused: false }, file.file);
     }
     for (const [name, kept] of stored) {
       if (kept.deleted) this.deletedFiles.add(name);
-      if (!this.byName.has(name) && kept.config && !kept.deleted) this.add(name, kept.config, connectorPipeline, 'api', kept.paused);
+      if (!this.byName.has(name) && kept.config && !kept.deleted) this.add(name, kept.config, connectorPipeline, 'api', kept);
     }
     for (const connector of this.byName.values()) if (connector.origin === 'api') this.warnOfRefusedReferences(connector);
     for (const connector of this.byName.values()) this.startIfHere(connector);
@@ -86,15 +87,16 @@ export class Connectors {
   /**
    * `POST /connectors`: a new connector, validated first; refuses an existing name. Resolves once the store has
    * it (cluster mode: written, acknowledged and read back, the connector then made from the record read).
+   * `initial`: its target state from the start (KIP-980): a PAUSED one delivers nothing until resumed.
    */
-  create(name: string, config: Record<string, unknown>): Promise<ManagedConnector> {
+  create(name: string, config: Record<string, unknown>, initial: TargetState = 'STARTED'): Promise<ManagedConnector> {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
       if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
       const valid = checked(name, config, this.options.env, this.options.providers);
-      await this.persist(name, { config: valid, paused: false });
+      await this.persist(name, { config: valid, ...flagsOf(initial) });
       if (this.shared) return this.readBack(name);
-      const connector = this.add(name, valid, connectorPipeline, 'api', false);
+      const connector = this.add(name, valid, connectorPipeline, 'api', flagsOf(initial));
       this.startIfHere(connector);
       return connector;
     });
@@ -109,11 +111,11 @@ export class Connectors {
       if (!existing) {
         await this.persist(name, { config: valid, paused: false });
         if (this.shared) return (this.readBack(name), true);
-        this.startIfHere(this.add(name, valid, connectorPipeline, 'api', false));
+        this.startIfHere(this.add(name, valid, connectorPipeline, 'api', { paused: false }));
         return true;
       }
       const same = existing.origin === 'api' && JSON.stringify(existing.config) === JSON.stringify(valid);
-      await this.persist(name, { config: valid, paused: existing.paused });
+      await this.persist(name, { config: valid, paused: existing.paused, ...(existing.stopped ? { stopped: true } : {}) });
       // a shared store applied a changed config when it read it back (restarting it where it runs); the same config
       // writes nothing there, so it restarts here, as a PUT always does
       if (!this.shared) {
@@ -157,7 +159,7 @@ export class Connectors {
     }
     const config = { ...stored.config, name };
     if (!existing) {
-      const connector = this.add(name, config, connectorPipeline, 'api', stored.paused);
+      const connector = this.add(name, config, connectorPipeline, 'api', stored);
       this.warnOfRefusedReferences(connector);
       this.startIfHere(connector);
       return;
@@ -168,10 +170,7 @@ export class Connectors {
       this.warnOfRefusedReferences(existing);
       if (this.runsHere(name)) void existing.restart();
     }
-    if (existing.paused !== stored.paused) {
-      if (stored.paused) existing.pause();
-      else existing.resume();
-    }
+    applyTarget(existing, stored, this.runsHere(name));
   }
 
   private async drain(name: string, connector: ManagedConnector): Promise<void> {
@@ -183,24 +182,20 @@ export class Connectors {
     await removed;
   }
 
-  pause(name: string): Promise<void> {
-    return this.pausedAs(name, true);
-  }
+  pause = (name: string): Promise<void> => this.target(name, 'PAUSED');
+  resume = (name: string): Promise<void> => this.target(name, 'STARTED');
 
-  resume(name: string): Promise<void> {
-    return this.pausedAs(name, false);
-  }
-
-  private pausedAs(name: string, paused: boolean): Promise<void> {
-    return this.exclusive(async () => {
+  /** `PUT .../pause`, `.../resume`, `.../stop` (KIP-875): saved, then made; a stop resolves once drained and committed. */
+  async target(name: string, state: TargetState): Promise<void> {
+    const connector = await this.exclusive(async () => {
       this.refuseWhenStarting();
-      const connector = this.get(name);
-      const entry = connector.origin === 'api' ? { config: connector.config, paused } : paused ? { paused: true } : undefined;
-      await this.persist(name, entry);
-      if (this.shared) return; // applied when read back
-      if (paused) connector.pause();
-      else connector.resume();
+      const found = this.get(name);
+      const flags = flagsOf(state);
+      await this.persist(name, found.origin === 'api' ? { config: found.config, ...flags } : state === 'STARTED' ? undefined : flags);
+      if (!this.shared) applyTarget(found, flags, this.runsHere(name)); // a shared store applied it when read back
+      return { found };
     });
+    if (state === 'STOPPED') await connector.found.settled(); // outside `exclusive`: other changes go on while it drains
   }
 
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
@@ -245,8 +240,9 @@ export class Connectors {
     if (!this.opened) throw new ApiError(503, 'The worker is starting (reading its connectors and joining its cluster): retry in a moment');
   }
 
-  private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', paused: boolean, file?: string): ManagedConnector {
-    const connector = new ManagedConnector(name, config, build, origin, paused, this.options.deps(name), this.removing.get(name), file);
+  private add(name: string, config: Record<string, unknown>, build: BuildPipeline, origin: 'api' | 'file', target: TargetFlags, file?: string): ManagedConnector {
+    const connector = new ManagedConnector(name, config, build, origin, target.paused, this.options.deps(name), this.removing.get(name), file);
+    connector.stopped = target.stopped === true;
     this.byName.set(name, connector);
     return connector;
   }
@@ -290,8 +286,9 @@ export class Connectors {
     const kept = new Map<string, StoredConnector>();
     for (const name of this.deletedFiles) if (!this.byName.has(name)) kept.set(name, { paused: false, deleted: true });
     for (const c of this.byName.values()) {
-      if (c.origin === 'api') kept.set(c.name, { config: c.config, paused: c.paused });
-      else if (c.paused) kept.set(c.name, { paused: true });
+      const flags = c.stopped ? { paused: false, stopped: true } : { paused: c.paused };
+      if (c.origin === 'api') kept.set(c.name, { config: c.config, ...flags });
+      else if (c.paused || c.stopped) kept.set(c.name, flags);
     }
     return kept;
   }

@@ -3,6 +3,9 @@
  * each connector has a logger `connector.<name>` (the lines carrying `connector=<name>`), unset until a PUT sets
  * it, following `root` meanwhile. A PUT on `connector` sets every connector's. Connect's level names map to
  * winston's: TRACE -> silly, DEBUG -> debug, INFO -> info, WARN -> warn, ERROR and FATAL -> error, OFF -> nothing.
+ * Connect's own logger names are taken too (tools set them): one that is, or is a parent of, the sink task's
+ * (`org.apache.kafka.connect.runtime.WorkerSinkTask`, `io.aiven.kafka.connect.http.HttpSinkTask`) sets every
+ * connector's level; any other is kept and listed, and changes nothing here. Every change reaches task processes.
  */
 import winston from 'winston';
 import type { Logger } from '../common/log.js';
@@ -11,6 +14,10 @@ import { ApiError } from './api-error.js';
 export const ROOT_LOGGER = 'root';
 /** The parent of every connector's logger. */
 export const CONNECTOR_LOGGERS = 'connector';
+/** The Connect loggers a sink task's lines belong to: setting one of them (or a parent) sets every connector's. */
+const SINK_TASK_LOGGERS = ['org.apache.kafka.connect.runtime.WorkerSinkTask', 'io.aiven.kafka.connect.http.HttpSinkTask', 'io.aiven.kafka.connect.http.HttpSinkConnector'];
+/** A Java logger name: dotted identifiers (`$` allowed, as in inner classes). */
+const JAVA_LOGGER = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 const CONNECT_TO_WINSTON: Readonly<Record<string, string>> = { TRACE: 'silly', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', FATAL: 'error', OFF: 'off' };
 const WINSTON_TO_CONNECT: Readonly<Record<string, string>> = { silly: 'TRACE', debug: 'DEBUG', verbose: 'DEBUG', http: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', off: 'OFF' };
@@ -26,12 +33,16 @@ export class LogLevels {
   private rootModified: number | null = null;
   /** Connector name -> its own winston level and when it was set. */
   private readonly levels = new Map<string, { level: string; modified: number }>();
+  /** Connect logger names set through the API: their winston level and when. */
+  private readonly named = new Map<string, { level: string; modified: number }>();
 
   /** Takes over `log`'s level: from now on the lines it writes pass the level of their connector, or root's. */
   constructor(
     private readonly log: Logger,
     /** The connectors now, so the list shows each. */
     private readonly connectorNames: () => readonly string[],
+    /** Called after every change (the worker tells the task processes). */
+    private readonly changed: () => void = () => undefined,
   ) {
     this.rootLevel = log.level;
     const drop = winston.format((info) => (this.passes(info) ? info : false));
@@ -42,6 +53,7 @@ export class LogLevels {
   all(): Record<string, LoggerLevel> {
     const names = new Set([...this.connectorNames(), ...this.levels.keys()]);
     const entries: [string, LoggerLevel][] = [...names].map((name) => [`${CONNECTOR_LOGGERS}.${name}`, this.levelOf(name)]);
+    for (const [name, { level, modified }] of this.named) entries.push([name, { level: WINSTON_TO_CONNECT[level] ?? 'INFO', last_modified: modified }]);
     entries.sort(([a], [b]) => a.localeCompare(b));
     return { [ROOT_LOGGER]: { level: WINSTON_TO_CONNECT[this.rootLevel] ?? 'INFO', last_modified: this.rootModified }, ...Object.fromEntries(entries) };
   }
@@ -49,7 +61,7 @@ export class LogLevels {
   /** `GET /admin/loggers/{name}`; 404 for a logger this worker does not have. */
   get(name: string): LoggerLevel {
     const found = this.all()[name];
-    if (!found) throw new ApiError(404, `Logger ${name} not found; this worker's loggers are ${ROOT_LOGGER} and ${CONNECTOR_LOGGERS}.<connector name>`);
+    if (!found) throw new ApiError(404, `Logger ${name} not found.`);
     return found;
   }
 
@@ -69,6 +81,7 @@ export class LogLevels {
       this.rootLevel = level;
       this.rootModified = now;
       this.levels.clear();
+      for (const n of this.named.keys()) this.named.set(n, { level, modified: now });
     } else if (name === CONNECTOR_LOGGERS) {
       const names = new Set([...this.connectorNames(), ...this.levels.keys()]);
       for (const connector of names) this.levels.set(connector, { level, modified: now });
@@ -76,11 +89,30 @@ export class LogLevels {
     } else if (name.startsWith(`${CONNECTOR_LOGGERS}.`) && name.length > CONNECTOR_LOGGERS.length + 1) {
       this.levels.set(name.slice(CONNECTOR_LOGGERS.length + 1), { level, modified: now });
       changed = [name];
+    } else if (JAVA_LOGGER.test(name) && name.length <= 300) {
+      changed = this.setNamed(name, level, now);
     } else {
-      throw new ApiError(404, `Logger ${name} not found; this worker's loggers are ${ROOT_LOGGER}, ${CONNECTOR_LOGGERS} and ${CONNECTOR_LOGGERS}.<connector name>`);
+      throw new ApiError(404, `Logger ${name} not found; this worker's loggers are ${ROOT_LOGGER}, ${CONNECTOR_LOGGERS}, ${CONNECTOR_LOGGERS}.<connector name> and Java logger names`);
     }
     this.applyMostVerbose();
+    this.changed();
     return changed.sort();
+  }
+
+  /** The winston level of a connector's lines now (its own, else root's): what its task processes log at. */
+  levelFor(connector: string): string {
+    return this.levels.get(connector)?.level ?? this.rootLevel;
+  }
+
+  /** A Connect logger name and those below it that were set; the sink task's or a parent sets every connector's too. */
+  private setNamed(name: string, level: string, now: number): string[] {
+    const below = [...this.named.keys()].filter((n) => n.startsWith(`${name}.`));
+    for (const n of [name, ...below]) this.named.set(n, { level, modified: now });
+    if (this.named.size > 1000) this.named.delete(this.named.keys().next().value!); // bounded: the oldest goes
+    if (SINK_TASK_LOGGERS.some((task) => task === name || task.startsWith(`${name}.`))) {
+      for (const connector of new Set([...this.connectorNames(), ...this.levels.keys()])) this.levels.set(connector, { level, modified: now });
+    }
+    return [name, ...below];
   }
 
   private levelOf(connector: string): LoggerLevel {

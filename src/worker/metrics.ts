@@ -36,7 +36,7 @@ export interface LiveView {
 }
 
 const PREFIX = 'kafka_http_sink_';
-const CONNECTOR_STATES = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED'];
+const CONNECTOR_STATES = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED', 'STOPPED'];
 
 export class WorkerMetrics {
   readonly registry = new Registry();

@@ -7,9 +7,14 @@
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
-import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
+import { flag, none, objectBody, ok, route, type Route } from './api-route.js';
+import { connectorInfo, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
 import type { Connectors } from './connectors.js';
 import type { LogLevels } from './log-levels.js';
+import { LIFECYCLE_ROUTES } from './routes-lifecycle.js';
+import { OFFSETS_ROUTES } from './routes-offsets.js';
+import { PLUGIN_ROUTES } from './routes-plugins.js';
+import { initialState } from './target-state.js';
 import { validateResponse } from './validate-response.js';
 
 export interface ApiContext {
@@ -38,13 +43,7 @@ export interface ApiResponse {
   readonly body?: unknown;
 }
 
-/** `name`: the connector (or plugin, logger) in the path; `task`: a task id in the path, when the route has one. */
-type Handler = (context: ApiContext, request: ApiRequest, name: string, task: string) => ApiResponse | Promise<ApiResponse>;
-
-const PLUGIN = { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' };
-const NAME = '([^/]+)';
-
-const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
+const ROUTES: Route[] = [
   ['GET', /^\/$/, async (c) => ok({ version: c.version, commit: c.version, kafka_cluster_id: await c.clusterId() })],
   ['GET', /^\/connectors$/, listConnectors],
   ['POST', /^\/connectors$/, createConnector],
@@ -59,8 +58,9 @@ const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
   ['PUT', route('/pause'), async (c, _r, name) => (await c.connectors.pause(name), { status: 202 })],
   ['PUT', route('/resume'), async (c, _r, name) => (await c.connectors.resume(name), { status: 202 })],
   ['POST', route('/restart'), restartConnector],
-  ['GET', route('/offsets'), (c, _r, name) => ok(connectorOffsets(c.connectors.get(name)))],
-  ['GET', /^\/connector-plugins$/, (c) => ok([{ ...PLUGIN, version: c.version }])],
+  ...OFFSETS_ROUTES,
+  ...LIFECYCLE_ROUTES,
+  ...PLUGIN_ROUTES,
   ['PUT', /^\/connector-plugins\/([^/]+)\/config\/validate$/, validateConfig],
   ['GET', /^\/admin\/loggers$/, (c) => ok(c.loggers.all())],
   ['GET', /^\/admin\/loggers\/([^/]+)$/, (c, _r, name) => ok(c.loggers.get(name))],
@@ -88,18 +88,6 @@ function decodedName(encoded: string): string {
   }
 }
 
-function route(suffix: string): RegExp {
-  return new RegExp(`^/connectors/${NAME}${suffix.replaceAll('/', '\\/')}$`);
-}
-
-function ok(body: unknown): ApiResponse {
-  return { status: 200, body };
-}
-
-function none(): ApiResponse {
-  return { status: 204 };
-}
-
 function listConnectors(context: ApiContext, request: ApiRequest): ApiResponse {
   const expand = request.query.getAll('expand');
   const connectors = context.connectors.list();
@@ -125,7 +113,7 @@ async function createConnector(context: ApiContext, request: ApiRequest): Promis
   if (typeof name !== 'string' || name === '') throw new ApiError(400, 'Connector name is required: {"name": ..., "config": {...}}');
   const nameProblem = connectorNameProblem(name); // before "already exists": a name from an older version is refused too
   if (nameProblem !== undefined) throw new ApiError(400, `Connector name ${nameProblem}`);
-  const connector = await context.connectors.create(name, config);
+  const connector = await context.connectors.create(name, config, initialState(body.initial_state));
   return { status: 201, body: connectorInfo(connector) };
 }
 
@@ -177,11 +165,6 @@ function restartConnector(context: ApiContext, request: ApiRequest, name: string
   };
 }
 
-/** A boolean query parameter as JAX-RS reads one: true only when it says `true` (any case). */
-function flag(query: URLSearchParams, name: string): boolean {
-  return query.get(name)?.toLowerCase() === 'true';
-}
-
 function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: string): ApiResponse {
   if (pluginClass !== AIVEN_HTTP_SINK_CLASS && pluginClass !== AIVEN_HTTP_SINK_CLASS.split('.').pop()) {
     throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${AIVEN_HTTP_SINK_CLASS}`);
@@ -204,9 +187,4 @@ function setLogLevel(context: ApiContext, request: ApiRequest, name: string): Ap
   const level = objectBody(request.body ?? {}).level;
   const changed = context.loggers.set(name, level);
   return request.query.get('scope')?.toLowerCase() === 'cluster' ? none() : ok(changed);
-}
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'The request body must be a JSON object');
-  return body as Record<string, unknown>;
 }

@@ -28,6 +28,8 @@ export interface RunningTasks {
   stats(): SourceStats;
   /** Pause (true) or resume (false) every task. */
   hold(held: boolean): void;
+  /** Task processes: log at this winston level from now on (in this process the worker's LogLevels filter applies). */
+  logLevel?(level: string): void;
   tasks(): TaskView[];
   /** Restarts one task on its own; false when this connector's tasks restart only together (restart the connector). */
   restartTask(id: number): boolean;

@@ -10,6 +10,8 @@ export interface StoredConnector {
   /** The config of a connector created or changed through the API; absent for a pipeline file's connector. */
   readonly config?: Record<string, unknown>;
   readonly paused: boolean;
+  /** Stopped through the API (Connect's STOPPED target state): no task runs until resumed. */
+  readonly stopped?: boolean;
   /** A pipeline file's connector deleted through the API: it stays deleted at the next start (the file remains). */
   readonly deleted?: boolean;
 }

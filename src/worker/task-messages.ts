@@ -36,9 +36,11 @@ export interface StartMessage {
   readonly policy: PolicyMessage;
   readonly statisticsIntervalMs: number;
   readonly held: boolean;
+  /** The winston level of the connector's lines (`/admin/loggers`); absent: the task's default. */
+  readonly logLevel?: string;
 }
 
-export type ToTask = StartMessage | { readonly type: 'hold'; readonly held: boolean } | { readonly type: 'stop' };
+export type ToTask = StartMessage | { readonly type: 'hold'; readonly held: boolean } | { readonly type: 'log-level'; readonly level: string } | { readonly type: 'stop' };
 
 export interface ReportMessage {
   readonly type: 'report';

@@ -37,7 +37,14 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
       if (!host.connected || !host.send) resolve();
       else host.send(message, undefined, {}, () => resolve());
     });
-  let log = createLogger();
+  const base = createLogger();
+  let log = base;
+  /** `/admin/loggers` on the worker: this task logs at its connector's level ('off': nothing). */
+  const setLevel = (level: unknown): void => {
+    if (typeof level !== 'string' || (level !== 'off' && base.levels[level] === undefined)) return;
+    base.silent = level === 'off';
+    if (level !== 'off') base.level = level;
+  };
   let running: RunningPipeline | undefined;
   /** Whether the worker wants the task paused: the start message's, then each hold's (kept while the pipeline starts). */
   let held = false;
@@ -53,7 +60,9 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
     if (message?.type === 'start' || message?.type === 'hold') {
       held = message.held === true;
       running?.hold(held);
-    } else if (message?.type === 'stop') stop('the worker asked');
+      if (message.type === 'start') setLevel(message.logLevel);
+    } else if (message?.type === 'log-level') setLevel(message.level);
+    else if (message?.type === 'stop') stop('the worker asked');
   });
   host.once('disconnect', () => stop('the worker is gone'));
   host.on('SIGINT', () => stop('SIGINT'));

@@ -43,6 +43,8 @@ export interface TaskProcessesOptions extends RestartBackoffOptions {
   readonly statisticsIntervalMs: number;
   /** Whether the connector is paused now: each (re)start of a task asks, so a restart never starts on a stale state. */
   readonly held: () => boolean;
+  /** The winston level the connector's lines pass now (`/admin/loggers`); each (re)start of a task asks. */
+  readonly logLevel?: () => string;
   /** The command line of a task process (default: this package's `kafka-http-sink worker-task`). */
   readonly command?: readonly string[];
   /** Starts a process (`child_process.spawn`; tests pass a fake). */
@@ -126,7 +128,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     let warned = false;
     task.child = child;
     log.info('task process started', { connector: settings.name, task: task.id, pid: child.pid });
-    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held() };
+    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held(), ...(options.logLevel ? { logLevel: options.logLevel() } : {}) };
     child.send(message, undefined, {}, () => undefined); // a task that cannot be told dies waiting, and is restarted
     child.on('message', (raw: unknown) => {
       if (task.child !== child) return;
@@ -229,6 +231,9 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     stats: () => summed(tasks.map((t) => t.stats)),
     hold: (value) => {
       for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'hold', held: value }, undefined, {}, () => undefined);
+    },
+    logLevel: (level) => {
+      for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'log-level', level }, undefined, {}, () => undefined);
     },
     tasks: () => tasks.map((t): TaskView => ({ id: t.id, state: t.state, ...(t.trace === undefined ? {} : { trace: t.trace }), ...(t.child?.pid === undefined ? {} : { pid: t.child.pid }), inFlight: t.stats?.inFlight ?? 0 })),
     restartTask: (id) => {

@@ -14,7 +14,7 @@ interface ConfigInfo {
     default_value: string | null;
     importance: string;
     documentation: string;
-    group: string;
+    group: string | null;
     width: string;
     display_name: string;
     dependents: string[];
@@ -48,20 +48,25 @@ export function validateResponse(config: Record<string, unknown>, env: NodeJS.Pr
 
 function info(key: string, spec: KeySpec | undefined, group: string, order: number, value: string | undefined, errors: string[]): ConfigInfo {
   return {
-    definition: {
-      name: key,
-      type: typeOf(spec),
-      required: spec?.required === true,
-      default_value: spec?.default === null || spec?.default === undefined ? null : String(spec.default),
-      importance: spec?.required ? 'HIGH' : 'MEDIUM',
-      documentation: spec?.doc ?? '',
-      group,
-      width: 'NONE',
-      display_name: key,
-      dependents: [],
-      order,
-    },
+    definition: configKeyInfo(key, spec, group, order),
     value: { name: key, value: value ?? null, recommended_values: [], errors, visible: true },
+  };
+}
+
+/** Connect's ConfigKeyInfo of one key (`GET /connector-plugins/{plugin}/config` lists them). */
+export function configKeyInfo(key: string, spec: KeySpec | undefined, group: string | null, order: number): ConfigInfo['definition'] {
+  return {
+    name: key,
+    type: typeOf(spec),
+    required: spec?.required === true,
+    default_value: spec?.default === null || spec?.default === undefined ? null : String(spec.default),
+    importance: spec?.required ? 'HIGH' : 'MEDIUM',
+    documentation: spec?.doc ?? '',
+    group,
+    width: 'NONE',
+    display_name: key,
+    dependents: [],
+    order,
   };
 }
 

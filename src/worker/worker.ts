@@ -79,6 +79,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         statisticsIntervalMs: options.statisticsIntervalMs,
         start,
         providers: options.providers,
+        logLevel: () => loggers.levelFor(name),
         ...(cluster ? {} : { tasksMaxCap, taskBudget }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
         ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
@@ -89,7 +90,11 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     held: true, // the API listens first (its port names the worker): changes wait for restore() and the cluster join
   });
   const rates = startRateSampler(() => metrics.allTotals(), run.rateIntervalMs);
-  const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
+  const loggers: LogLevels = new LogLevels(
+    log,
+    () => connectors.list().map((c) => c.name),
+    () => connectors.list().forEach((c) => c.logLevelChanged(loggers.levelFor(c.name))), // task processes too
+  );
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
   const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };

@@ -102,13 +102,32 @@ describe('PUT /admin/loggers/{name}', () => {
     expect(await call('PUT', '/admin/loggers/root?scope=worker', { level: 'INFO' })).toEqual({ status: 200, body: ['connector.a', 'connector.b', 'root'] });
   });
 
-  it('refuses a missing or unknown level with 400, and a logger outside root and connector.* with 404', async () => {
+  it('refuses a missing or unknown level with 400, and a name that is no logger name with 404', async () => {
     const { call } = admin('info');
 
     expect(await call('PUT', '/admin/loggers/root', {})).toEqual({ status: 400, body: expect.stringContaining('"level"') });
     expect(await call('PUT', '/admin/loggers/root', { level: 'LOUD' })).toEqual({ status: 400, body: expect.stringContaining("Invalid log level 'LOUD'") });
-    expect((await call('PUT', '/admin/loggers/org.apache.kafka', { level: 'DEBUG' })).status).toBe(404);
+    expect((await call('PUT', '/admin/loggers/not a logger', { level: 'DEBUG' })).status).toBe(404);
+    expect(await call('GET', '/admin/loggers/com.example.Other')).toEqual({ status: 404, body: 'Logger com.example.Other not found.' });
     expect((await call('DELETE', '/admin/loggers/root')).status).toBe(405);
+  });
+
+  it("takes Connect's logger names as tools set them: the sink task's (or a parent) sets every connector's, others are kept and listed", async () => {
+    const { call, speak, seen } = admin('info');
+
+    expect(await call('PUT', '/admin/loggers/org.apache.kafka.clients.consumer', { level: 'DEBUG' })).toEqual({ status: 200, body: ['org.apache.kafka.clients.consumer'] });
+    speak();
+    expect(seen()).not.toContain('a:debug'); // no line of ours is the Kafka client's
+    expect(await call('PUT', '/admin/loggers/org.apache.kafka.connect.runtime.WorkerSinkTask', { level: 'DEBUG' })).toEqual({ status: 200, body: ['org.apache.kafka.connect.runtime.WorkerSinkTask'] });
+    speak();
+    expect(seen()).toEqual(expect.arrayContaining(['a:debug', 'b:debug']));
+    expect(await call('PUT', '/admin/loggers/org.apache.kafka', { level: 'WARN' })).toEqual({
+      status: 200,
+      body: ['org.apache.kafka', 'org.apache.kafka.clients.consumer', 'org.apache.kafka.connect.runtime.WorkerSinkTask'],
+    });
+    expect((await call('GET', '/admin/loggers')).body).toMatchObject({ 'connector.a': { level: 'WARN' }, 'org.apache.kafka.clients.consumer': { level: 'WARN' } });
+    speak();
+    expect(seen()).not.toContain('a:info');
   });
 });
 

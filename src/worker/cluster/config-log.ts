@@ -8,6 +8,7 @@
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { StateStore, StoredConnector } from '../state-store.js';
+import { stateOf, type TargetFlags } from '../target-state.js';
 import { parseConnectorRecord, parseTargetState } from './config-record.js';
 import type { LogProducer } from './log-producer.js';
 import { type TailRecord, TopicTail } from './topic-tail.js';
@@ -31,7 +32,7 @@ export type ConfigTail = Pick<TopicTail, 'start' | 'readPast' | 'close'>;
 
 export class ConfigLog implements StateStore {
   /** The topic's state as read (configs and target states), updated as records arrive. */
-  private readonly read = new Map<string, { config?: Record<string, unknown>; paused: boolean }>();
+  private readonly read = new Map<string, { config?: Record<string, unknown>; paused: boolean; stopped?: boolean }>();
   /** Per connector, what the topic holds as far as this worker knows (read, or written by it): `save` writes the difference. */
   private readonly written = new Map<string, StoredConnector>();
   private readonly tail: ConfigTail;
@@ -72,7 +73,7 @@ export class ConfigLog implements StateStore {
   /** The connectors whose config the topic holds, with their target state. */
   load(): Map<string, StoredConnector> {
     const connectors = new Map<string, StoredConnector>();
-    for (const [name, entry] of this.read) if (entry.config) connectors.set(name, { config: entry.config, paused: entry.paused });
+    for (const [name, entry] of this.read) if (entry.config) connectors.set(name, { config: entry.config, ...targetOf(entry) });
     return connectors;
   }
 
@@ -102,7 +103,7 @@ export class ConfigLog implements StateStore {
       const records: [string, string | null][] = [];
       if (now?.config) {
         if (JSON.stringify(before?.config) !== JSON.stringify(now.config)) records.push([`connector-${name}`, JSON.stringify(now.config)]);
-        if (!before || before.paused !== now.paused) records.push([`target-state-${name}`, JSON.stringify({ state: now.paused ? 'PAUSED' : 'STARTED' })]);
+        if (!before || stateOf(before) !== stateOf(now)) records.push([`target-state-${name}`, targetStateRecord(now)]);
       } else if (!now && changed !== undefined && before) {
         records.push([`connector-${name}`, null], [`target-state-${name}`, null]);
       } // else a pipeline file's connector: not shared through the cluster
@@ -112,13 +113,13 @@ export class ConfigLog implements StateStore {
         } catch (error) {
           // what the topic holds as far as this worker read it: the next save compares with that
           const read = this.read.get(name);
-          if (read?.config) this.written.set(name, { config: read.config, paused: read.paused });
+          if (read?.config) this.written.set(name, { config: read.config, ...targetOf(read) });
           else this.written.delete(name);
           this.options.log.error('cannot write to the config topic: the change is not shared with the cluster', { topic: this.options.topic, key, error: errorMessage(error) });
           throw new Error(`cannot write ${key} to the config topic ${this.options.topic}: ${errorMessage(error)}`, { cause: error });
         }
       }
-      if (now?.config) this.written.set(name, { config: now.config, paused: now.paused });
+      if (now?.config) this.written.set(name, { config: now.config, ...targetOf(now) });
       else if (!now && changed !== undefined) this.written.delete(name);
     }
   }
@@ -179,9 +180,10 @@ export class ConfigLog implements StateStore {
       const parsed = parseTargetState(record.value);
       if (!parsed.ok) return skip(parsed.problem);
       entry.paused = parsed.paused;
+      entry.stopped = parsed.stopped === true;
     }
     this.read.set(name, entry);
-    if (entry.config) this.changed(name, { config: entry.config, paused: entry.paused });
+    if (entry.config) this.changed(name, { config: entry.config, ...targetOf(entry) });
   }
 
   private changed(name: string, stored: StoredConnector | undefined): void {
@@ -202,4 +204,18 @@ export class ConfigLog implements StateStore {
       this.applying = false;
     }
   }
+}
+
+/** A connector's target state as the store keeps it (`stopped` only when true). */
+function targetOf(entry: TargetFlags): TargetFlags {
+  return entry.stopped === true ? { paused: false, stopped: true } : { paused: entry.paused };
+}
+
+/**
+ * Connect's target-state record. STOPPED as Connect 3.5+ writes it: `state` PAUSED for older workers, `state.v2`
+ * STOPPED; the others as `{"state": ...}` alone, which every Connect version reads.
+ */
+function targetStateRecord(flags: TargetFlags): string {
+  const state = stateOf(flags);
+  return JSON.stringify(state === 'STOPPED' ? { state: 'PAUSED', 'state.v2': state } : { state });
 }

@@ -2,7 +2,8 @@
  * Checks a config-topic record before any worker applies it: one record is read by every worker, so a huge or
  * odd one must not block or crash them all. A `connector-<name>` value must be a JSON object of string, number or
  * boolean values, at most MAX_CONFIG_BYTES long with at most MAX_CONFIG_KEYS keys, whose `name` (if set) is `<name>`;
- * a `target-state-<name>` value must be `{"state":"PAUSED"|"STARTED"}` (Connect's STOPPED is read as paused).
+ * a `target-state-<name>` value must be `{"state":"PAUSED"|"STARTED"}`; Connect 3.5+ adds `"state.v2"`, which
+ * may say STOPPED (KIP-875; `state` then says PAUSED for older workers) and wins when present.
  */
 
 /** Larger connector configs are skipped (Kafka's default max.message.bytes is about 1 MB). */
@@ -36,8 +37,8 @@ export function parseConnectorRecord(name: string, value: string): ParsedConfigR
   return { ok: true, config };
 }
 
-/** Whether a `target-state-<name>` value says paused, or why it is skipped. */
-export function parseTargetState(value: string): { readonly ok: true; readonly paused: boolean } | { readonly ok: false; readonly problem: string } {
+/** Whether a `target-state-<name>` value says paused or stopped, or why it is skipped. */
+export function parseTargetState(value: string): { readonly ok: true; readonly paused: boolean; readonly stopped?: boolean } | { readonly ok: false; readonly problem: string } {
   if (value.length > 1000) return { ok: false, problem: 'larger than 1000 bytes' };
   let parsed: unknown;
   try {
@@ -45,8 +46,10 @@ export function parseTargetState(value: string): { readonly ok: true; readonly p
   } catch {
     return { ok: false, problem: 'not JSON' };
   }
-  const state = typeof parsed === 'object' && parsed !== null ? (parsed as { state?: unknown }).state : undefined;
-  if (state === 'PAUSED' || state === 'STOPPED') return { ok: true, paused: true };
+  const record = typeof parsed === 'object' && parsed !== null ? (parsed as { state?: unknown; 'state.v2'?: unknown }) : {};
+  const state = record['state.v2'] ?? record.state;
+  if (state === 'STOPPED') return { ok: true, paused: false, stopped: true };
+  if (state === 'PAUSED') return { ok: true, paused: true };
   if (state === 'STARTED') return { ok: true, paused: false };
   return { ok: false, problem: 'state is not PAUSED, STOPPED or STARTED' };
 }
