@@ -26,6 +26,8 @@ import { type ProviderPolicy, resolveReferences, untrustedKeyProblem } from '../
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
+import { applyConfluent } from './confluent/apply.js';
+import { inConfluentTerms, isConfluentConfig, translateConfluent } from './confluent/translate.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
 export const CONNECTOR_CONFIG_GROUPS = {
@@ -96,6 +98,8 @@ export interface ConnectorSettings {
   readonly shutdownTimeoutMs: number;
   /** Things the user should know at start (e.g. certificate checks are off). */
   readonly warnings: readonly string[];
+  /** Info lines for the start (e.g. Confluent's licence keys are not used). */
+  readonly notices?: readonly string[];
   /** The config as given, secrets redacted: safe to log or show. */
   readonly redacted: Readonly<Record<string, unknown>>;
 }
@@ -109,8 +113,21 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
   readonly settings: ConnectorSettings;
 }
 
-/** `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). */
+/**
+ * `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). A file naming
+ * Confluent's class is read with Confluent's keys and defaults (./confluent/), translated onto the same settings.
+ */
 export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
+  if (!isConfluentConfig(raw)) return ownSettings(raw, env, providers);
+  const { internal, origin, extras, redacted } = translateConfluent(raw, env, providers, isSensitiveKey);
+  try {
+    return applyConfluent(ownSettings(internal, env, providers), extras, redacted);
+  } catch (error) {
+    throw inConfluentTerms(error, origin);
+  }
+}
+
+function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
