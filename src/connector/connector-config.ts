@@ -27,6 +27,7 @@ import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
 import { applyConfluent } from './confluent/apply.js';
+import { CONFLUENT_KEY_GROUPS, isConfluentSecret } from './confluent/confluent-spec.js';
 import { inConfluentTerms, isConfluentConfig, translateConfluent } from './confluent/translate.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
@@ -47,6 +48,16 @@ export const CONNECTOR_CONFIG_GROUPS = {
   'Reporting topics': reporterConfigSpec,
   Ordering: orderingConfigSpec,
 } satisfies Record<string, ConfigSpec>;
+
+/** What a file under Confluent's class may hold: Kafka Connect's common keys, then Confluent's own (`validate`). */
+export const CONFLUENT_CONFIG_GROUPS: Record<string, ConfigSpec> = {
+  Connector: pipelineConfigSpec,
+  Kafka: kafkaConfigSpec,
+  Converters: converterConfigSpec,
+  'Schema registry': registryConfigSpec,
+  'Errors and dead-letter queue': deadLetterConfigSpec,
+  ...CONFLUENT_KEY_GROUPS,
+};
 
 const SPEC = {
   ...pipelineConfigSpec,
@@ -190,9 +201,9 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   return buildSinkConfig(connectorSettings(raw, env));
 }
 
-/** A key whose value is a secret: marked sensitive in its spec, or named like one (`kafka.sasl.password`). */
+/** A key whose value is a secret: marked sensitive in its spec (ours or Confluent's), or named like one (`kafka.sasl.password`). */
 export function isSensitiveKey(key: string): boolean {
-  return (SPEC as ConfigSpec)[key]?.sensitive === true || isSecretKey(key);
+  return (SPEC as ConfigSpec)[key]?.sensitive === true || isSecretKey(key) || isConfluentSecret(key);
 }
 
 interface Validated {

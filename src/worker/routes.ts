@@ -5,7 +5,7 @@
  * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
  */
 import type { ProviderPolicy } from '../common/config/providers.js';
-import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
 import type { Connectors } from './connectors.js';
@@ -41,7 +41,8 @@ export interface ApiResponse {
 /** `name`: the connector (or plugin, logger) in the path; `task`: a task id in the path, when the route has one. */
 type Handler = (context: ApiContext, request: ApiRequest, name: string, task: string) => ApiResponse | Promise<ApiResponse>;
 
-const PLUGIN = { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' };
+/** The connector classes this worker runs: Aiven's and Confluent's HTTP sinks. */
+const PLUGIN_CLASSES = [AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS];
 const NAME = '([^/]+)';
 
 const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
@@ -60,7 +61,7 @@ const ROUTES: [method: string, path: RegExp, handler: Handler][] = [
   ['PUT', route('/resume'), async (c, _r, name) => (await c.connectors.resume(name), { status: 202 })],
   ['POST', route('/restart'), restartConnector],
   ['GET', route('/offsets'), (c, _r, name) => ok(connectorOffsets(c.connectors.get(name)))],
-  ['GET', /^\/connector-plugins$/, (c) => ok([{ ...PLUGIN, version: c.version }])],
+  ['GET', /^\/connector-plugins$/, (c) => ok(PLUGIN_CLASSES.map((name) => ({ class: name, type: 'sink', version: c.version })))],
   ['PUT', /^\/connector-plugins\/([^/]+)\/config\/validate$/, validateConfig],
   ['GET', /^\/admin\/loggers$/, (c) => ok(c.loggers.all())],
   ['GET', /^\/admin\/loggers\/([^/]+)$/, (c, _r, name) => ok(c.loggers.get(name))],
@@ -181,14 +182,14 @@ function flag(query: URLSearchParams, name: string): boolean {
 }
 
 function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: string): ApiResponse {
-  if (pluginClass !== AIVEN_HTTP_SINK_CLASS && pluginClass !== AIVEN_HTTP_SINK_CLASS.split('.').pop()) {
-    throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${AIVEN_HTTP_SINK_CLASS}`);
-  }
+  // Both classes' simple name is HttpSinkConnector: the body's connector.class tells them apart.
+  const named = PLUGIN_CLASSES.filter((name) => pluginClass === name || pluginClass === name.split('.').pop());
+  if (named.length === 0) throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${PLUGIN_CLASSES.join(' and ')}`);
   const body = objectBody(request.body);
   const given = body['connector.class'];
   // Connect needs connector.class in the body to pick the plugin, and answers 400 without it.
   if (given === undefined || given === '') throw new ApiError(400, 'Connector config must contain connector.class');
-  if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
+  if (!named.includes(String(given)) && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
   return ok(validateResponse(body, context.env, context.providers));

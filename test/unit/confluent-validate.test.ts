@@ -1,0 +1,31 @@
+/** `validate` and the REST validate endpoint answer a Confluent file with Confluent's key list and Confluent's key names. */
+import { describe, expect, it } from '@jest/globals';
+import { configProblems } from '../../src/connector/config-problems.js';
+import { TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { validateResponse } from '../../src/worker/validate-response.js';
+
+const CLASS = 'io.confluent.connect.http.HttpSinkConnector';
+const env = { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' };
+
+describe('validating a Confluent file', () => {
+  it('lists every problem under its Confluent key', () => {
+    const problems = configProblems({ name: 'n', 'connector.class': CLASS, topics: 't', 'request.method': 'GET', 'auth.type': 'DIGEST', 'max.retries': -1 }, env);
+    expect(problems.map((p) => p.key).sort()).toEqual(['auth.type', 'http.api.url', 'max.retries', 'request.method']);
+  });
+
+  it('answers with Confluent\'s class, its key groups and defaults, secrets redacted', () => {
+    const body = validateResponse(
+      { name: 'n', 'connector.class': CLASS, topics: 't', 'http.api.url': 'http://127.0.0.1/x', 'auth.type': 'BASIC', 'connection.user': 'u', 'connection.password': 'pw-123', 'batch.max.size': 'ten' },
+      env,
+      TRUSTED_PROVIDERS,
+    ) as { name: string; error_count: number; groups: string[]; configs: { definition: { name: string; group: string; default_value: string | null; type: string }; value: { value: string | null; errors: string[] } }[] };
+    expect(body.name).toBe(CLASS);
+    expect(body.groups).toEqual(expect.arrayContaining(['Connection', 'Batching', 'Retries', 'Authorization', 'Reporting topics', 'Licence']));
+    const config = (key: string) => body.configs.find((c) => c.definition.name === key)!;
+    expect(config('batch.max.size').value.errors).toHaveLength(1);
+    expect(body.error_count).toBe(1);
+    expect(config('max.retries').definition).toMatchObject({ group: 'Retries', default_value: '10' });
+    expect(config('connection.password')).toMatchObject({ definition: { type: 'PASSWORD' }, value: { value: '[redacted]' } });
+    expect(body.configs.some((c) => c.definition.name === 'http.url')).toBe(false);
+  });
+});
