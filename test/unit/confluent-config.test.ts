@@ -83,6 +83,8 @@ describe('a Confluent connector file', () => {
   it('fails or drops per behavior.on.error', () => {
     expect(settingsOf().post.policy.otherwise).toBe('fail');
     expect(settingsOf({ 'behavior.on.error': 'log' }).post.policy).toMatchObject({ otherwise: 'drop', onError: 'drop' });
+    expect(settingsOf({ 'behavior.on.null.values': 'fail', 'behavior.on.error': 'ignore' }).decode.onNull).toBe('ignore');
+    expect(settingsOf({ 'behavior.on.null.values': 'fail' }).decode.onNull).toBe('fail');
   });
 });
 

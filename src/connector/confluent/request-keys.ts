@@ -12,7 +12,7 @@ export const confluentConnectionKeys = {
   },
   'request.method': { doc: '`POST`, `PUT` or `PATCH` (any case). Tombstones with `behavior.on.null.values=delete` are sent as `DELETE`.', format: str(), default: 'POST' },
   'behavior.on.null.values': {
-    doc: 'A tombstone (null value): `ignore` (skip and commit), `log` (skip, commit, log its coordinates), `delete` (a `DELETE` without body to its URL), `fail` (an error, then `errors.tolerance` decides).',
+    doc: 'A tombstone (null value): `ignore` (skip and commit), `log` (skip, commit, log its coordinates), `delete` (a `DELETE` without body to its URL), `fail` (an error, handled per `behavior.on.error`: `log` and `ignore` skip it, `fail` leaves it to `errors.tolerance`).',
     format: oneOf(['ignore', 'delete', 'log', 'fail']),
     default: 'ignore',
   },

@@ -125,8 +125,11 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   set('retry.backoff.policy', 'retry.backoff.policy', get('retry.backoff.policy') === 'CONSTANT_VALUE' ? 'fixed' : 'exponential_with_jitter');
   set('retry.on.status.codes', 'retry.on.status.codes', confluentStatusCodes(value('retry.on.status.codes')));
   set('http.timeout', 'http.request.timeout.ms', Math.max(1, Math.ceil(Number(get('http.request.timeout.ms')) / 1000)));
-  set('behavior.on.null.values', 'behavior.on.null.values', get('behavior.on.null.values'));
-  if (get('behavior.on.error') !== 'fail') set('behavior.on.status.error', 'behavior.on.error', 'drop');
+  const onError = value('behavior.on.error');
+  // A refused tombstone is an error like any other: with behavior.on.error log or ignore the connector goes on.
+  const onNull = value('behavior.on.null.values') === 'fail' && onError !== 'fail' ? (onError === 'log' ? 'log' : 'ignore') : value('behavior.on.null.values');
+  set('behavior.on.null.values', 'behavior.on.null.values', onNull);
+  if (onError !== 'fail') set('behavior.on.status.error', 'behavior.on.error', 'drop');
 
   if (value('http.proxy.host') !== '') {
     copy('http.proxy.host', 'http.proxy.host');
