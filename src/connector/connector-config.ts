@@ -134,7 +134,7 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   try {
     return applyConfluent(ownSettings(internal, env, providers), extras, redacted);
   } catch (error) {
-    throw inConfluentTerms(error, origin);
+    throw inConfluentTerms(error, origin, Object.keys(SPEC));
   }
 }
 

@@ -73,6 +73,15 @@ describe('a Confluent connector file', () => {
     expect(configErrorOf(() => settingsOf({ 'https.ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256', 'ssl.enabled': 'true' })).key).toBe('https.ssl.cipher.suites');
     expect(configErrorOf(() => settingsOf({ 'https.ssl.provider': 'BC' })).key).toBe('https.ssl.provider');
     expect(configErrorOf(() => settingsOf({ 'bogus.key': 'x' })).key).toBe('bogus.key');
+    expect(configErrorOf(() => settingsOf({ 'http.api.ur': 'x' })).message).toContain('did you mean http.api.url');
+  });
+
+  it('resolves config-provider references in Confluent\'s keys once, and never shows the secret', () => {
+    const s = connectorSettings({ ...base, 'http.api.url': '${env:SERVER_URL}/in', 'auth.type': 'BASIC', 'connection.user': 'u', 'connection.password': '${env:PW}' }, { ...env, SERVER_URL: 'http://127.0.0.1:1', PW: 'p-${x}' });
+    expect(s.request.url).toBe('http://127.0.0.1:1/in');
+    expect(s.post.authorization).toMatchObject({ type: 'basic', username: 'u' });
+    expect((s.post.authorization as { password: { reveal(): string } }).password.reveal()).toBe('p-${x}');
+    expect(JSON.stringify(s.redacted)).not.toContain('p-$');
   });
 
   it('accepts the licence keys and says once that they are not used', () => {

@@ -12,6 +12,7 @@ import { CONFLUENT_SPEC, isConfluentKey, isConfluentSecret } from './confluent-s
 import { type ConfluentExtras, confluentExtras } from './extras.js';
 import { CONFLUENT_HTTP_SINK_CLASS } from './key-spec.js';
 import { confluentHeaders, confluentStatusCodes, oneOfIgnoringCase } from './values.js';
+import { suggestKey } from '../key-suggestion.js';
 
 /** Whether a connector file names Confluent's class. */
 export function isConfluentConfig(raw: unknown): raw is Record<string, unknown> {
@@ -155,9 +156,17 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   return { internal, origin, extras: confluentExtras(get, new Set(Object.keys(given)), families), redacted };
 }
 
-/** A problem found in our keys, named by the Confluent key the user wrote. */
-export function inConfluentTerms(error: unknown, origin: ReadonlyMap<string, string>): unknown {
-  if (!(error instanceof ConfigError) || error.key === undefined || !origin.has(error.key)) return error;
+/**
+ * A problem found in our keys, named by the Confluent key the user wrote; an unknown key gets its suggestion from
+ * Confluent's keys and our extensions (`ownKeys`), never from an Aiven key the class refuses.
+ */
+export function inConfluentTerms(error: unknown, origin: ReadonlyMap<string, string>, ownKeys: readonly string[]): unknown {
+  if (!(error instanceof ConfigError) || error.key === undefined) return error;
+  if (!origin.has(error.key)) {
+    if (!error.message.startsWith(`${error.key}: unknown key`)) return error;
+    const known = [...Object.keys(CONFLUENT_SPEC), ...ownKeys.filter((key) => !(key in WRITTEN))];
+    return new ConfigError(error.key, `unknown key${suggestKey(error.key, known)}; see docs/migrating-from-confluent.md for Confluent's keys`);
+  }
   const ours = error.key;
   const message = error.message.startsWith(`${ours}: `) ? error.message.slice(ours.length + 2) : error.message;
   return new ConfigError(origin.get(ours), message.replaceAll(ours, origin.get(ours)!));
