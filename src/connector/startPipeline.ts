@@ -13,6 +13,7 @@ import { connectDeadLetterProducer } from '../outcomes/dead-letter-producer.js';
 import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-letters.js';
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
+import { createReportTopics } from '../outcomes/report-topics.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
 import { connectorPipeline, type PipelineDefinition } from './definePipeline.js';
 import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
@@ -61,6 +62,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
     const { deadLetter, reporter } = config;
     const reports = reporter.resultTopic ?? reporter.errorTopic;
     if (deadLetter.topic ?? (reporter.producer === undefined ? reports : undefined)) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
+    if (reports !== undefined && reporter.topics !== undefined) await createReportTopics(reporter.admin ?? config.source.producer, reporter.topics);
     if (reports !== undefined && reporter.producer !== undefined) reportProducer = await connectDeadLetterProducer(reporter.producer, undefined, log);
     await source.connect();
   } catch (error) {

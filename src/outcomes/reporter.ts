@@ -9,6 +9,7 @@ import type { DeadLetterMessage, DeadLetterProducer } from './dead-letters.js';
 import type { Delivery } from '../request/request.js';
 import { sourceTopicOf } from '../records/record.js';
 import { type ConfluentReportFormat, confluentReportMessages } from './confluent-reports.js';
+import type { ReportTopic } from './report-topics.js';
 
 export const reporterConfigSpec = {
   'reporter.result.topic.name': {
@@ -32,6 +33,9 @@ export interface ReporterOptions {
   readonly confluent?: ConfluentReportFormat;
   /** librdkafka properties of a producer of the reports' own (another cluster); undefined: the dead-letter producer's. */
   readonly producer?: Record<string, string | number | boolean>;
+  /** Topics to create at start when missing, and the properties of the admin client that creates them. */
+  readonly topics?: readonly ReportTopic[];
+  readonly admin?: Record<string, string | number | boolean>;
 }
 
 export function reporterOptions(values: ConfigValues<typeof reporterConfigSpec>): ReporterOptions {

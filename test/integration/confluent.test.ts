@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readConnectorFile } from '../../src/connector/loadPipeline.js';
 import type { RunningPipeline } from '../../src/connector/startPipeline.js';
-import { produce, readTopic } from '../support/kafka-tools.js';
+import { endOffsets, produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
 import { bootstrap, captureLog, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
@@ -161,7 +161,7 @@ describe('Confluent connector files', () => {
 
   it('retries only the listed statuses, and reports results and errors in Confluent\'s format to the reporter topics', async () => {
     const topic = await freshTopic('cf_report', 1);
-    const success = await freshTopic('cf_success', 1);
+    const success = `cf_success_${topic}`; // created by the connector, with 2 partitions
     const errors = await freshTopic('cf_error', 1);
     await produce(bootstrap(), topic, [{ key: 'a', value: 'flaky' }, { key: 'b', value: 'bad' }, { key: 'c', value: 'good' }]);
     let flaky = 0;
@@ -182,13 +182,16 @@ describe('Confluent connector files', () => {
         'behavior.on.error': 'log',
         'reporter.bootstrap.servers': bootstrap(),
         'reporter.result.topic.name': success,
+        'reporter.result.topic.partitions': '2',
+        'reporter.result.topic.replication.factor': '1',
         'reporter.result.topic.value.format': 'string',
         'reporter.error.topic.name': errors,
       }),
     );
     await eventually(() => committedIs(name, topic, 3), 30_000, 'all three committed');
     expect(receiver.requests.map((r) => r.body.toString())).toEqual(['flaky', 'flaky', 'flaky', 'bad', 'good']);
-    const results = await readTopic(bootstrap(), success, 2);
+    expect((await endOffsets(bootstrap(), success, 2)).reduce((a, b) => a + b, 0)).toBe(2);
+    const results = (await readTopic(bootstrap(), success, 2)).sort((x, y) => Number(x.headers.input_record_offset) - Number(y.headers.input_record_offset));
     expect(results.map((r) => [r.key?.toString(), r.value?.toString(), r.headers.input_record_offset, r.headers.input_record_topic])).toEqual([
       ['"a"', 'made', '0', topic],
       ['"c"', 'fine', '2', topic],

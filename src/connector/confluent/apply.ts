@@ -8,6 +8,7 @@ import { readKeyStorePem, storeKeys } from '../../common/net/key-stores.js';
 import { overrideProperties } from '../../source/client-overrides.js';
 import type { ConnectorSettings } from '../connector-config.js';
 import type { ConfluentExtras } from './extras.js';
+import type { ReportTopic } from '../../outcomes/report-topics.js';
 
 export function applyConfluent(settings: ConnectorSettings, extras: ConfluentExtras, redacted: Record<string, unknown>): ConnectorSettings {
   const { post, http, request, reporter } = settings;
@@ -24,7 +25,13 @@ export function applyConfluent(settings: ConnectorSettings, extras: ConfluentExt
     },
     post: { ...post, authorization, policy: drop ? { ...post.policy, otherwise: 'drop', onError: 'drop' } : post.policy },
     http: extras.tls === undefined ? http : { ...http, transport: { ...http.transport, tls: { ...http.transport.tls, ...tlsOf(extras.tls) } } },
-    reporter: { ...reporter, confluent: extras.report, producer: reporterProducer(settings, extras) },
+    reporter: {
+      ...reporter,
+      confluent: extras.report,
+      producer: reporterProducer(settings, extras.reporterProducer, extras),
+      admin: reporterProducer(settings, extras.reporterAdmin, extras) ?? settings.source.producer,
+      topics: reportTopics(reporter, extras),
+    },
     notices: [...(settings.notices ?? []), ...extras.notices],
     warnings: [...settings.warnings, ...extras.warnings],
     redacted,
@@ -46,12 +53,25 @@ function tlsOf(tls: NonNullable<ConfluentExtras['tls']>): Partial<ConnectorSetti
   return { ...versions, cert: Buffer.from(client.cert), key: client.key };
 }
 
-/** The reports' producer when it differs from the connector's own (another cluster, or `reporter.producer.*`). */
-function reporterProducer(settings: ConnectorSettings, extras: ConfluentExtras): Record<string, string | number | boolean> | undefined {
-  if (extras.reporterBootstrap === undefined && Object.keys(extras.reporterProducer).length === 0) return undefined;
+/** The reporting topics to create when missing, with Confluent's shape keys. */
+function reportTopics(reporter: ConnectorSettings['reporter'], extras: ConfluentExtras): ReportTopic[] {
+  const topics: ReportTopic[] = [];
+  for (const kind of ['result', 'error'] as const) {
+    const name = kind === 'result' ? reporter.resultTopic : reporter.errorTopic;
+    if (name !== undefined) topics.push({ name, key: `reporter.${kind}.topic.name`, ...extras.reportTopics[kind] });
+  }
+  return topics;
+}
+
+/**
+ * The reports' own client properties when they differ from the connector's producer (another cluster, or
+ * `reporter.producer.*` / `reporter.admin.*` given as Java names).
+ */
+function reporterProducer(settings: ConnectorSettings, overrides: Readonly<Record<string, string>>, extras: ConfluentExtras): Record<string, string | number | boolean> | undefined {
+  if (extras.reporterBootstrap === undefined && Object.keys(overrides).length === 0) return undefined;
   const properties: Record<string, string | number | boolean> = { ...settings.source.producer };
   if (extras.reporterBootstrap !== undefined) properties['bootstrap.servers'] = extras.reporterBootstrap;
-  for (const [name, value] of Object.entries(extras.reporterProducer)) {
+  for (const [name, value] of Object.entries(overrides)) {
     for (const mapped of overrideProperties('producer', `producer.override.${name}`, value)) properties[mapped.property] = mapped.value;
   }
   return redactedWhenPrinted(properties);

@@ -15,6 +15,11 @@ export interface ConfluentTlsExtras {
   readonly keyStore?: { readonly location: string; readonly password?: string; readonly type?: string; readonly keyPassword?: string };
 }
 
+export interface TopicShape {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
 export interface ConfluentExtras {
   /** `request.body.format=json`: each record's value rendered as JSON. */
   readonly jsonBody: boolean;
@@ -28,6 +33,10 @@ export interface ConfluentExtras {
   /** `reporter.bootstrap.servers`, and the `reporter.producer.*` keys (Java names, mapped at build time). */
   readonly reporterBootstrap: string | undefined;
   readonly reporterProducer: Readonly<Record<string, string>>;
+  /** `reporter.admin.*` (Java names), for the client that creates the topics. */
+  readonly reporterAdmin: Readonly<Record<string, string>>;
+  /** Partitions and replication factor the reporting topics are created with when missing. */
+  readonly reportTopics: { readonly result: TopicShape; readonly error: TopicShape };
   /** Info lines for the start (licence keys), and warnings. */
   readonly notices: readonly string[];
   readonly warnings: readonly string[];
@@ -54,8 +63,8 @@ export function confluentExtras(get: (key: string) => unknown, present: Readonly
   if (licence.some((key) => present.has(key)) || Object.keys(families).some((key) => key.startsWith('confluent.topic.'))) {
     notices.push('confluent.license and confluent.topic.* are accepted and not used: this sink needs no licence');
   }
-  const unused = Object.keys(families).filter((key) => !key.startsWith('confluent.topic.') && !key.startsWith('reporter.producer.'));
-  if (unused.length > 0) notices.push(`not used (topics are not created by the connector): ${unused.join(', ')}`);
+  const unused = Object.keys(families).filter((key) => /^reporter\.(result|error)\.topic\./.test(key));
+  if (unused.length > 0) notices.push(`not used (only the partitions and replication factor of a reporting topic are set at its creation): ${unused.join(', ')}`);
   const warnings: string[] = [];
   const sslKeys = Object.keys(JCA_DEFAULTS);
   for (const key of sslKeys) if (value(key) !== JCA_DEFAULTS[key]) throw new ConfigError(key, `names a Java (JCA) implementation, which Node's TLS does not have; remove it (default ${JSON.stringify(JCA_DEFAULTS[key])})`);
@@ -66,7 +75,8 @@ export function confluentExtras(get: (key: string) => unknown, present: Readonly
   if (tls === undefined && (get('https.ssl.truststore.location') != null || get('https.ssl.keystore.location') != null)) {
     warnings.push('https.ssl.* key or trust store is set but ssl.enabled is false: it is not used (as Confluent); set ssl.enabled=true to use it');
   }
-  const reporterProducer = Object.fromEntries(Object.entries(families).filter(([key]) => key.startsWith('reporter.producer.')).map(([key, v]) => [key.slice('reporter.producer.'.length), v]));
+  const under = (prefix: string): Record<string, string> => Object.fromEntries(Object.entries(families).filter(([key]) => key.startsWith(prefix)).map(([key, v]) => [key.slice(prefix.length), v]));
+  const shape = (kind: 'result' | 'error'): TopicShape => ({ partitions: Number(get(`reporter.${kind}.topic.partitions`)), replicationFactor: Number(get(`reporter.${kind}.topic.replication.factor`)) });
   return {
     jsonBody: value('request.body.format') === 'json',
     batchKeyPattern: value('batch.key.pattern'),
@@ -80,7 +90,9 @@ export function confluentExtras(get: (key: string) => unknown, present: Readonly
       error: { key: textFormat(get, 'reporter.error.topic.key'), value: textFormat(get, 'reporter.error.topic.value') },
     },
     reporterBootstrap: (get('reporter.bootstrap.servers') as string | null) ?? undefined,
-    reporterProducer,
+    reporterProducer: under('reporter.producer.'),
+    reporterAdmin: under('reporter.admin.'),
+    reportTopics: { result: shape('result'), error: shape('error') },
     notices,
     warnings,
   };

@@ -2,7 +2,7 @@
 import { bool, int, oneOf, str } from '../../common/config/formats.js';
 import type { ConfluentKeyFamily, ConfluentSpec } from './key-spec.js';
 
-const TOPIC_CREATION = 'Topics are not created by the connector: the broker creates them on first write (`auto.create.topics.enable`, with its own partitions and replication), or create them beforehand.';
+const TOPIC_OPTIONS = 'Other topic settings are not applied: only partitions and replication factor are given at creation (the broker\'s defaults for the rest); an info line at start lists such keys.';
 
 function topicKeys<const T extends 'result' | 'error'>(kind: T) {
   const what = kind === 'result' ? 'delivered record' : 'record whose request failed for good';
@@ -13,8 +13,8 @@ function topicKeys<const T extends 'result' | 'error'>(kind: T) {
       format: str(),
       default: `\${connector}-${kind === 'result' ? 'success' : 'error'}`,
     },
-    [`${prefix}.replication.factor`]: { doc: 'Replication factor Confluent creates the topic with.', format: int(-1, 32767), default: 3, differs: TOPIC_CREATION },
-    [`${prefix}.partitions`]: { doc: 'Partitions Confluent creates the topic with.', format: int(1, 100_000), default: 1, differs: TOPIC_CREATION },
+    [`${prefix}.replication.factor`]: { doc: 'Replication factor the topic is created with at start when missing (-1: the broker\'s default); an existing topic is used as it is.', format: int(-1, 32767), default: 3 },
+    [`${prefix}.partitions`]: { doc: 'Partitions the topic is created with at start when missing.', format: int(1, 100_000), default: 1 },
     [`${prefix}.key.format`]: { doc: 'The report\'s key (the input record\'s key as text): `string` (its bytes) or `json` (a JSON string).', format: oneOf(['string', 'json']), default: 'json' },
     [`${prefix}.value.format`]: {
       doc: `The report's value as \`string\` (its bytes) or \`json\` (a JSON string): ${kind === 'result' ? 'the response body' : 'per `report.errors.as`'}.`,
@@ -59,18 +59,17 @@ export const CONFLUENT_KEY_FAMILIES: readonly ConfluentKeyFamily[] = [
   },
   {
     prefix: 'reporter.admin.',
-    doc: 'Admin-client settings Confluent uses to create the topics: accepted and not used.',
-    differs: TOPIC_CREATION,
+    doc: 'Settings of the admin client that creates the reporting topics (security, timeouts), as Java properties; mapped as `producer.override.*` is.',
   },
   {
     prefix: 'reporter.result.topic.',
-    doc: 'Any other key of the result topic\'s creation: accepted and not used.',
-    differs: TOPIC_CREATION,
+    doc: 'Any other setting of the result topic: accepted, not applied, listed in one info line at start.',
+    differs: TOPIC_OPTIONS,
   },
   {
     prefix: 'reporter.error.topic.',
-    doc: 'Any other key of the error topic\'s creation: accepted and not used.',
-    differs: TOPIC_CREATION,
+    doc: 'Any other setting of the error topic: accepted, not applied, listed in one info line at start.',
+    differs: TOPIC_OPTIONS,
   },
   { prefix: 'confluent.topic.', doc: 'Client settings of the licence topic: accepted and not used (no licence is checked).' },
 ];

@@ -17,7 +17,7 @@ export const confluentConnectionKeys = {
     default: 'ignore',
   },
   'behavior.on.error': {
-    doc: 'A request that failed for good (retries spent, or a status not retried): `fail` stops the connector (with `errors.tolerance=all` and a dead-letter topic the records go there instead), `log` logs the error and goes on, `ignore` goes on. The records are reported to the error topic in every case.',
+    doc: 'A request that failed for good (retries spent, or a status not retried): `fail` stops the connector (with `errors.tolerance=all` and a dead-letter topic the records go there instead), `log` logs the error and goes on, `ignore` goes on. The records of a request that failed for good are reported to the error topic whenever the connector goes on.',
     format: oneOf(['fail', 'log', 'ignore']),
     default: 'fail',
     differs: '`ignore` also logs one warning line per failed request (records and error): dropping data without a trace is not offered.',
