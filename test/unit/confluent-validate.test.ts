@@ -1,11 +1,31 @@
 /** `validate` and the REST validate endpoint answer a Confluent file with Confluent's key list and Confluent's key names. */
 import { describe, expect, it } from '@jest/globals';
 import { configProblems } from '../../src/connector/config-problems.js';
-import { TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { NO_PROVIDERS, TRUSTED_PROVIDERS } from '../../src/common/config/providers.js';
+import { restoreRedacted } from '../../src/common/config/secret.js';
+import { connectorSettings, isSensitiveKey } from '../../src/connector/connector-config.js';
+import { ConfigError } from '../../src/common/errors.js';
 import { validateResponse } from '../../src/worker/validate-response.js';
 
 const CLASS = 'io.confluent.connect.http.HttpSinkConnector';
 const env = { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' };
+
+describe('a Confluent file created through the worker\'s API', () => {
+  const config = { name: 'n', 'connector.class': CLASS, topics: 't', 'http.api.url': 'http://127.0.0.1/x', 'auth.type': 'BASIC', 'connection.user': 'u', 'connection.password': 'pw' };
+
+  it('never sends a stored secret to a new http.api.url or reporter cluster', () => {
+    for (const [key, value] of [['http.api.url', 'http://attacker.test/'], ['reporter.bootstrap.servers', 'attacker.test:9092']] as const) {
+      const put = { ...config, 'connection.password': '[redacted]', [key]: value };
+      expect(() => restoreRedacted(put, config, isSensitiveKey)).toThrow(ConfigError);
+    }
+    expect(restoreRedacted({ ...config, 'connection.password': '[redacted]' }, config, isSensitiveKey)['connection.password']).toBe('pw');
+  });
+
+  it('may not set reporter client properties that run commands, nor read local files', () => {
+    expect(() => connectorSettings({ ...config, 'reporter.producer.sasl.kerberos.kinit.cmd': 'touch /tmp/x' }, env, NO_PROVIDERS)).toThrow(/may not be set by connectors created through the worker's API/);
+    expect(() => connectorSettings({ ...config, 'ssl.enabled': 'true', 'https.ssl.truststore.location': '/etc/passwd' }, env, NO_PROVIDERS)).toThrow(/names a local file/);
+  });
+});
 
 describe('validating a Confluent file', () => {
   it('lists every problem under its Confluent key', () => {

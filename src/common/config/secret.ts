@@ -70,10 +70,11 @@ function redactValue(value: unknown, sensitive: boolean): unknown {
 
 /**
  * Keys that say where a config's secrets are sent: the HTTP endpoint, the OAuth2 token endpoint, the proxy, the
- * schema registries (`key.converter.schema.registry.url`, ...) and the Kafka brokers.
+ * schema registries (`key.converter.schema.registry.url`, ...) and the Kafka brokers; under Aiven's names and
+ * Confluent's (`http.api.url`, `oauth2.token.url`, `reporter.bootstrap.servers`).
  */
 export function isDestinationKey(key: string): boolean {
-  return /^(http\.url|oauth2\.access\.token\.url|http\.proxy\.host|kafka\.bootstrap\.servers|bootstrap\.servers)$|(^|\.)schema\.registry\.url$/.test(key);
+  return /^(http\.url|http\.api\.url|oauth2\.access\.token\.url|oauth2\.token\.url|http\.proxy\.host|kafka\.bootstrap\.servers|bootstrap\.servers|reporter\.bootstrap\.servers|reporter\.(producer|admin)\.bootstrap\.servers)$|(^|\.)schema\.registry\.url$/.test(key);
 }
 
 /**

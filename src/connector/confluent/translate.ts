@@ -69,7 +69,7 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new ConfigError(key, 'must be a string, number or boolean');
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
-    const untrusted = providers === undefined ? undefined : untrustedKeyProblem(key, String(resolved), providers);
+    const untrusted = providers === undefined ? undefined : untrustedKeyProblem(clientKey(key), String(resolved), providers);
     if (untrusted !== undefined) throw new ConfigError(key, untrusted);
     if (key in CONFLUENT_SPEC) given[key] = resolved;
     else families[key] = String(resolved);
@@ -154,6 +154,12 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   }
   internal['reporter.response.body.max.bytes'] ??= 1_048_576; // Confluent reports the whole response body
   return { internal, origin, extras: confluentExtras(get, new Set(Object.keys(given)), families), redacted };
+}
+
+/** `reporter.producer.*` / `reporter.admin.*` are Kafka client properties: checked as `producer.override.*` is. */
+function clientKey(key: string): string {
+  const prefix = ['reporter.producer.', 'reporter.admin.'].find((p) => key.startsWith(p));
+  return prefix === undefined ? key : `producer.override.${key.slice(prefix.length)}`;
 }
 
 /**
