@@ -21,7 +21,7 @@ export async function createReportTopics(properties: Readonly<Record<string, str
     for (const topic of topics) {
       await new Promise<void>((resolve, reject) =>
         admin.createTopic({ topic: topic.name, num_partitions: topic.partitions, replication_factor: topic.replicationFactor }, timeoutMs, (err) =>
-          err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(new KafkaError(`cannot create ${topic.key} ${topic.name}: ${err.message}`, false, err)) : resolve(),
+          err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(new KafkaError(`cannot create ${topic.key} ${topic.name} (${topic.partitions} partition(s), replication factor ${topic.replicationFactor}): ${err.message}; create it beforehand, lower the replication factor to the brokers there are, or set ${topic.key} empty to report nothing`, false, err)) : resolve(),
         ),
       );
     }

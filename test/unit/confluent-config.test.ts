@@ -138,3 +138,24 @@ describe('a .properties connector file', () => {
     });
   });
 });
+
+describe('the rest of a Confluent file', () => {
+  it('maps the proxy, and ssl.enabled with an empty endpoint identification to a chain-only check', () => {
+    const proxied = settingsOf({ 'http.proxy.host': '127.0.0.1', 'http.proxy.port': '3128', 'http.proxy.user': 'p', 'http.proxy.password': 'pp' });
+    expect(proxied.http.transport.proxy).toMatchObject({ host: '127.0.0.1', port: 3128, user: 'p' });
+    expect(settingsOf().http.transport.proxy).toBeUndefined();
+    const tls = settingsOf({ 'ssl.enabled': 'true', 'https.ssl.endpoint.identification.algorithm': '', 'https.ssl.enabled.protocols': 'TLSv1.2' }).http.transport.tls;
+    expect(tls).toMatchObject({ checkHost: false, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', rejectUnauthorized: true });
+    expect(settingsOf().http.transport.tls.checkHost).toBeUndefined();
+    expect(configErrorOf(() => settingsOf({ 'ssl.enabled': 'true', 'https.ssl.enabled.protocols': 'TLSv1.1' })).key).toBe('https.ssl.enabled.protocols');
+  });
+
+  it('warns when a trust store is given but ssl.enabled is false, as Confluent then does not read it', () => {
+    expect(settingsOf({ 'https.ssl.truststore.location': '/nowhere.jks' }).warnings).toEqual([expect.stringContaining('ssl.enabled is false')]);
+  });
+
+  it('refuses a regex list whose lengths differ, naming regex.replacements', () => {
+    expect(configErrorOf(() => settingsOf({ 'regex.patterns': 'a~b', 'regex.replacements': 'x' })).key).toBe('regex.replacements');
+    expect(configErrorOf(() => settingsOf({ 'regex.patterns': 'a++', 'regex.replacements': 'x' })).key).toBe('regex.patterns');
+  });
+});

@@ -49,3 +49,17 @@ describe('validating a Confluent file', () => {
     expect(body.configs.some((c) => c.definition.name === 'http.url')).toBe(false);
   });
 });
+
+describe('kafka-http-sink validate on a .properties file', () => {
+  it('lists each problem under its Confluent key', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { validateCommand } = await import('../../src/cli/validate-command.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'cf-validate-')), 'http-sink.properties');
+    writeFileSync(file, `name=HttpSink\nconnector.class=${CLASS}\ntopics=t\nhttp.api.url=http://127.0.0.1/x\nrequest.method=GET\nbatch.max.size=0\n`);
+    const lines: string[] = [];
+    expect(await validateCommand(file, env, (line) => lines.push(line))).toBe(2);
+    expect(lines.slice(0, -1).map((line) => line.slice(file.length + 2).split(':')[0]).sort()).toEqual(['batch.max.size', 'request.method']);
+  });
+});
