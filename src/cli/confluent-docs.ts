@@ -22,7 +22,7 @@ export function renderConfluentTable(): string {
 function defaultText(spec: ConfluentKeySpec): string {
   if (spec.required) return 'required';
   if (spec.default === null) return '—';
-  return spec.default === '' ? '`""`' : `\`${String(spec.default)}\``;
+  return spec.default === '' ? '`""`' : `\`${cell(String(spec.default))}\``;
 }
 
 /** The guide with its generated table rendered afresh. */
