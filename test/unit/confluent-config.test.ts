@@ -37,6 +37,11 @@ describe('a Confluent connector file', () => {
     expect(JSON.stringify(s.redacted)).not.toContain('s3cret');
   });
 
+  it('keeps the Content-Type of `headers` (any case) for a JSON array body', () => {
+    const s = settingsOf({ headers: 'content-type:application/vnd.api+json', 'request.body.format': 'json', 'batch.json.as.array': 'true' });
+    expect(s.request.headers).toEqual({ 'Content-Type': 'application/vnd.api+json' });
+  });
+
   it('refuses a JSON body batched without an array, as Confluent does', () => {
     const error = configErrorOf(() => settingsOf({ 'request.body.format': 'json', 'batch.max.size': '5' }));
     expect(error.key).toBe('batch.json.as.array');

@@ -87,6 +87,12 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   set('http.url', 'http.api.url', raw['http.api.url']);
   set('http.method', 'request.method', oneOfIgnoringCase('request.method', value('request.method'), ['POST', 'PUT', 'PATCH']));
   const headers = { ...confluentHeaders('headers', value('headers'), value('header.separator')), ...confluentHeaders('sensitive.headers', value('sensitive.headers'), value('header.separator')) };
+  // A Content-Type of `headers` is the request's content type: a JSON array body must not replace it with its own.
+  const contentType = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
+  if (contentType !== undefined) {
+    set('http.headers.content.type', 'headers', headers[contentType]);
+    delete headers[contentType];
+  }
   if (Object.keys(headers).length > 0) set('http.headers.additional', 'headers', JSON.stringify(headers));
 
   const auth = oneOfIgnoringCase('auth.type', value('auth.type'), ['NONE', 'BASIC', 'OAUTH2']);
