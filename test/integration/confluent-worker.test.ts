@@ -97,4 +97,22 @@ describe('Confluent TLS keys', () => {
     await eventually(() => committedIs(name, topic, 1), 30_000, 'the record committed');
     expect(receiver.accepted.map((r) => [r.body.toString(), r.clientCertificate])).toEqual([['secure', 'sink-client']]);
   });
+
+  it('https.ssl.cipher.suites (Java names) limits the suites offered: none in common with the endpoint, no request', async () => {
+    const topic = await freshTopic('cf_ciphers', 1);
+    await produce(bootstrap(), topic, [{ key: 'k', value: 'x' }]);
+    const tls = { cert: readFileSync(certs.serverCertFile), key: readFileSync(certs.serverKeyFile), maxVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' };
+    receiver = await startReceiver({ tls });
+    const stores = { 'https.ssl.truststore.location': certs.caFile, 'https.ssl.truststore.type': 'PEM', 'https.ssl.enabled.protocols': 'TLSv1.2', 'max.retries': '0' };
+    running = await runConnector({ name: `cf_ciphers_${topic}`, ...confluentConfig(topic, receiver.url, { 'ssl.enabled': 'true', ...stores, 'https.ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' }) });
+    await expect(running.done).rejects.toThrow(/handshake|cipher|alert/i);
+    running = undefined;
+    expect(receiver.requests).toHaveLength(0);
+    await receiver.close();
+    // The same suite named on both sides: delivered.
+    receiver = await startReceiver({ tls });
+    const name = `cf_ciphers_ok_${topic}`;
+    running = await runConnector({ name, ...confluentConfig(topic, receiver.url, { 'ssl.enabled': 'true', ...stores, 'https.ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' }) });
+    await eventually(() => committedIs(name, topic, 1), 30_000, 'the record committed');
+  });
 });

@@ -75,7 +75,9 @@ describe('a Confluent connector file', () => {
     expect(aiven.message).toContain('http.api.url');
     const jwt = configErrorOf(() => settingsOf({ 'auth.type': 'OAUTH2', 'oauth2.token.url': 'http://127.0.0.1/t', 'oauth2.client.id': 'a', 'oauth2.client.secret': 'b', 'oauth2.jwt.enabled': 'true' }));
     expect(jwt.key).toBe('oauth2.jwt.enabled');
-    expect(configErrorOf(() => settingsOf({ 'https.ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256', 'ssl.enabled': 'true' })).key).toBe('https.ssl.cipher.suites');
+    expect(configErrorOf(() => settingsOf({ 'https.ssl.cipher.suites': 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'ssl.enabled': 'true' })).key).toBe('https.ssl.cipher.suites');
+    const ciphers = settingsOf({ 'https.ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ssl.enabled': 'true' }).http.transport.tls.ciphers;
+    expect(ciphers).toBe('TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256');
     expect(configErrorOf(() => settingsOf({ 'https.ssl.provider': 'BC' })).key).toBe('https.ssl.provider');
     expect(configErrorOf(() => settingsOf({ 'bogus.key': 'x' })).key).toBe('bogus.key');
     expect(configErrorOf(() => settingsOf({ 'http.api.ur': 'x' })).message).toContain('did you mean http.api.url');

@@ -19,7 +19,7 @@ export interface Agents {
 }
 
 /** The endpoint's TLS settings as Node's TLS takes them (agents and undici's connector alike). */
-export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'checkServerIdentity'> {
+export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'checkServerIdentity' | 'ciphers'> {
   return {
     ca: tls.ca,
     cert: tls.cert,
@@ -29,6 +29,7 @@ export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 
     ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
     ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
     ...(tls.checkHost === false ? { checkServerIdentity: () => undefined } : {}),
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
   };
 }
 

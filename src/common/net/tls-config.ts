@@ -54,6 +54,8 @@ export interface TlsOptions {
   readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** false: the certificate chain is verified but not the host name (Confluent's empty endpoint identification). */
   readonly checkHost?: boolean;
+  /** OpenSSL cipher list; undefined: Node's defaults. */
+  readonly ciphers?: string;
 }
 
 export function tlsOptions(values: ConfigValues<typeof tlsConfigSpec>, secret: (key: string) => Secret | undefined): TlsOptions {

@@ -39,7 +39,7 @@ export function applyConfluent(settings: ConnectorSettings, extras: ConfluentExt
 }
 
 function tlsOf(tls: NonNullable<ConfluentExtras['tls']>): Partial<ConnectorSettings['http']['transport']['tls']> {
-  const versions = { minVersion: tls.minVersion, maxVersion: tls.maxVersion, checkHost: tls.checkHost };
+  const versions = { minVersion: tls.minVersion, maxVersion: tls.maxVersion, checkHost: tls.checkHost, ciphers: tls.ciphers };
   const store = tls.keyStore;
   if (store === undefined) return versions;
   const secret = (text: string | undefined): Secret | undefined => (text === undefined ? undefined : new Secret(text));

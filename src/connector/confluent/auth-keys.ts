@@ -67,10 +67,10 @@ export const confluentTlsKeys = {
     differs: 'A list with a gap cannot be expressed (Node takes a lowest and a highest version); TLSv1 and TLSv1.1 are refused (OpenSSL 3 disables them).',
   },
   'https.ssl.cipher.suites': {
-    doc: 'Empty: the defaults of Node\'s TLS. Any other value is refused by name.',
+    doc: 'The cipher suites allowed, Java (IANA) names, comma-separated; empty: the defaults of Node\'s TLS. Each name is translated to OpenSSL\'s.',
     format: str(),
     default: '',
-    differs: 'Java cipher-suite names (`TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`) are not OpenSSL\'s; a list would be half ignored, so it is refused rather than guessed.',
+    differs: 'Only TLS 1.3 suites and the ECDHE/DHE/RSA AES-GCM, AES-SHA2 and ChaCha20 suites have a translation; another name is refused by name rather than silently dropped.',
   },
   'https.ssl.endpoint.identification.algorithm': {
     doc: '`https`: the endpoint\'s host name must match its certificate. Empty: only the certificate chain is checked.',

@@ -6,12 +6,15 @@ import { ConfigError } from '../../common/errors.js';
 import { regexRewrite } from '../../request/regex-rewrite.js';
 import type { ConfluentReportFormat, TextFormat } from '../../outcomes/confluent-reports.js';
 import { confluentHeaders } from './values.js';
+import { openSslCiphers } from './cipher-suites.js';
 
 export interface ConfluentTlsExtras {
   readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
   readonly maxVersion: 'TLSv1.2' | 'TLSv1.3';
   /** false: the host name is not checked against the certificate (the chain still is). */
   readonly checkHost: boolean;
+  /** OpenSSL cipher list; undefined: Node's defaults. */
+  readonly ciphers?: string;
   readonly keyStore?: { readonly location: string; readonly password?: string; readonly type?: string; readonly keyPassword?: string };
 }
 
@@ -68,9 +71,6 @@ export function confluentExtras(get: (key: string) => unknown, present: Readonly
   const warnings: string[] = [];
   const sslKeys = Object.keys(JCA_DEFAULTS);
   for (const key of sslKeys) if (value(key) !== JCA_DEFAULTS[key]) throw new ConfigError(key, `names a Java (JCA) implementation, which Node's TLS does not have; remove it (default ${JSON.stringify(JCA_DEFAULTS[key])})`);
-  if (value('https.ssl.cipher.suites').trim() !== '') {
-    throw new ConfigError('https.ssl.cipher.suites', 'is not supported: Java cipher-suite names are not OpenSSL\'s; remove it (Node\'s TLS defaults apply)');
-  }
   const tls = get('ssl.enabled') === true ? tlsExtras(get) : undefined;
   if (tls === undefined && (get('https.ssl.truststore.location') != null || get('https.ssl.keystore.location') != null)) {
     warnings.push('https.ssl.* key or trust store is set but ssl.enabled is false: it is not used (as Confluent); set ssl.enabled=true to use it');
@@ -121,6 +121,7 @@ function tlsExtras(get: (key: string) => unknown): ConfluentTlsExtras {
     minVersion,
     maxVersion,
     checkHost: String(get('https.ssl.endpoint.identification.algorithm')).trim() !== '' && get('https.host.verifier.enabled') !== false,
+    ciphers: openSslCiphers(String(get('https.ssl.cipher.suites'))),
     keyStore: location ? { location, password: optional('https.ssl.keystore.password'), type: optional('https.ssl.keystore.type'), keyPassword: optional('https.ssl.key.password') } : undefined,
   };
 }
