@@ -2,7 +2,9 @@
  * Confluent connector files on the worker (created through the REST API as Confluent's docs do it) and with
  * Confluent's TLS keys (JKS trust store, PKCS12 key store for mutual TLS).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Worker } from '../../src/worker/worker.js';
 import type { RunningPipeline } from '../../src/connector/startPipeline.js';
@@ -55,6 +57,19 @@ describe('Confluent connectors on the worker', () => {
     const shown = await call(worker.url, 'GET', `/connectors/${name}/config`);
     expect(shown.text).not.toContain('pw-9d2f');
     expect((shown.body as Record<string, string>)['connection.password']).toBe('[redacted]');
+  });
+
+  it('runs a Confluent .properties file from its pipelines directory', async () => {
+    const topic = await freshTopic('cf_worker_file', 1);
+    await produce(bootstrap(), topic, [{ key: 'k', value: 'from-file' }]);
+    receiver = await startReceiver();
+    const dir = mkdtempSync(join(tmpdir(), 'cf-pipelines-'));
+    const name = `cf_worker_file_${topic}`;
+    const lines = Object.entries({ name, ...confluentConfig(topic, `${receiver.url}/in`) }).map(([key, value]) => `${key}=${value}`);
+    writeFileSync(join(dir, 'http-sink.properties'), `# as Confluent's quick start writes it\n${lines.join('\n')}\n`);
+    worker = await startTestWorker({ pipelinesDir: dir });
+    await eventually(() => committedIs(name, topic, 1), 30_000, 'the record committed');
+    expect(receiver.accepted.map((r) => [r.path, r.body.toString()])).toEqual([['/in', 'from-file']]);
   });
 });
 
