@@ -95,7 +95,7 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   }
   if (Object.keys(headers).length > 0) set('http.headers.additional', 'headers', JSON.stringify(headers));
 
-  const auth = oneOfIgnoringCase('auth.type', value('auth.type'), ['NONE', 'BASIC', 'OAUTH2']);
+  const auth = oneOfIgnoringCase('auth.type', value('auth.type'), ['NONE', 'BASIC', 'OAUTH2'], ': no other authentication is implemented (a fixed header goes in sensitive.headers)');
   set('http.authorization.type', 'auth.type', auth.toLowerCase());
   if (auth === 'BASIC') {
     copy('http.basic.auth.username', 'connection.user');

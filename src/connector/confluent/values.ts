@@ -39,9 +39,9 @@ export function confluentStatusCodes(text: string): string {
     .join(',');
 }
 
-/** `value` matched ignoring case against `allowed`, returned as spelled there. */
-export function oneOfIgnoringCase<const W extends string>(key: string, value: string, allowed: readonly W[]): W {
+/** `value` matched ignoring case against `allowed`, returned as spelled there; `why` says why other values are refused. */
+export function oneOfIgnoringCase<const W extends string>(key: string, value: string, allowed: readonly W[], why = ''): W {
   const match = allowed.find((word) => word.toLowerCase() === value.trim().toLowerCase());
-  if (match === undefined) throw new ConfigError(key, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  if (match === undefined) throw new ConfigError(key, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}${why}`);
   return match;
 }
