@@ -30,7 +30,8 @@ Example (the seed's connector, pipelines/iot_measurements_sink.json):
   run: `Usage: kafka-http-sink run <name|file>
 
 Runs one connector until SIGINT/SIGTERM (exit 0). A name is looked up in pipelines/ (<name>.json, .ts, .js);
-anything else is a path to a connector .json (flat, or {"name":..., "config":{...}}) or a pipeline .ts.
+anything else is a path to a connector .json (flat, or {"name":..., "config":{...}}), a Kafka Connect .properties
+file or a pipeline .ts. Aiven's and Confluent's HTTP sink classes are both run (docs/migrating-from-confluent.md).
 Exit codes: 0 stopped cleanly, 1 a delivery or Kafka failure, 2 a bad connector file (one line naming the key).
 
 Examples:
@@ -72,7 +73,7 @@ Examples:
 `,
   validate: `Usage: kafka-http-sink validate <file>
 
-Checks a connector file (.json, or a pipeline .ts) the way \`run\` would, without connecting to anything, and
+Checks a connector file (.json, .properties, or a pipeline .ts) the way \`run\` would, without connecting to anything, and
 lists every problem with its key. \${env:...} and \${file:...} references are resolved, so run it with the
 same environment. Exit codes: 0 valid, 2 invalid or unreadable.
 

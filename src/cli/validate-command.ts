@@ -1,14 +1,13 @@
 /** `kafka-http-sink validate <file>`: every problem of a connector file, each with its key; nothing connects. */
-import { extname } from 'node:path';
 import { configProblems } from '../connector/config-problems.js';
 import { errorMessage } from '../common/errors.js';
-import { loadPipeline, readConnectorFile, resolvePipelinePath } from '../connector/loadPipeline.js';
+import { isConnectorFile, loadPipeline, readConnectorFile, resolvePipelinePath } from '../connector/loadPipeline.js';
 
 export async function validateCommand(target: string, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
   let connector: Record<string, unknown>;
   try {
     const path = resolvePipelinePath(target);
-    connector = extname(path) === '.json' ? readConnectorFile(path) : { ...(await loadPipeline(path)).connector };
+    connector = isConnectorFile(path) ? readConnectorFile(path) : { ...(await loadPipeline(path)).connector };
   } catch (error) {
     out(`${target}: ${errorMessage(error)}`);
     return 2;

@@ -20,6 +20,7 @@ const STAND_INS: Readonly<Record<string, string>> = {
   name: 'validating',
   topics: 'validating',
   'http.url': 'http://127.0.0.1/',
+  'http.api.url': 'http://127.0.0.1/', // Confluent's class
   'http.authorization.type': 'none',
 };
 

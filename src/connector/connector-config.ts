@@ -26,6 +26,9 @@ import { allowedFilePath, maskedError, PATH_KEY, type ProviderPolicy, referenceM
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
+import { applyConfluent } from './confluent/apply.js';
+import { CONFLUENT_KEY_GROUPS, isConfluentSecret } from './confluent/confluent-spec.js';
+import { inConfluentTerms, isConfluentConfig, translateConfluent } from './confluent/translate.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
 export const CONNECTOR_CONFIG_GROUPS = {
@@ -45,6 +48,16 @@ export const CONNECTOR_CONFIG_GROUPS = {
   'Reporting topics': reporterConfigSpec,
   Ordering: orderingConfigSpec,
 } satisfies Record<string, ConfigSpec>;
+
+/** What a file under Confluent's class may hold: Kafka Connect's common keys, then Confluent's own (`validate`). */
+export const CONFLUENT_CONFIG_GROUPS: Record<string, ConfigSpec> = {
+  Connector: pipelineConfigSpec,
+  Kafka: kafkaConfigSpec,
+  Converters: converterConfigSpec,
+  'Schema registry': registryConfigSpec,
+  'Errors and dead-letter queue': deadLetterConfigSpec,
+  ...CONFLUENT_KEY_GROUPS,
+};
 
 const SPEC = {
   ...pipelineConfigSpec,
@@ -96,6 +109,8 @@ export interface ConnectorSettings {
   readonly shutdownTimeoutMs: number;
   /** Things the user should know at start (e.g. certificate checks are off). */
   readonly warnings: readonly string[];
+  /** Info lines for the start (e.g. Confluent's licence keys are not used). */
+  readonly notices?: readonly string[];
   /** The config as given, secrets redacted: safe to log or show. */
   readonly redacted: Readonly<Record<string, unknown>>;
 }
@@ -110,8 +125,10 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
 }
 
 /**
+/**
  * `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). A failure names
- * the key and the reference, never the value a reference resolved to (`referenceMask`).
+ * the key and the reference, never the value a reference resolved to (`referenceMask`). A file naming Confluent's
+ * class is read with Confluent's keys and defaults (./confluent/), translated onto the same settings.
  */
 export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
   try {
@@ -122,6 +139,16 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
 }
 
 function settingsOf(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
+  if (!isConfluentConfig(raw)) return ownSettings(raw, env, providers);
+  const { internal, origin, extras, redacted } = translateConfluent(raw, env, providers, isSensitiveKey);
+  try {
+    return applyConfluent(ownSettings(internal, env, providers), extras, redacted);
+  } catch (error) {
+    throw inConfluentTerms(error, origin, Object.keys(SPEC));
+  }
+}
+
+function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
@@ -184,9 +211,9 @@ export function parseConnectorConfig(raw: unknown, env: NodeJS.ProcessEnv = proc
   return buildSinkConfig(connectorSettings(raw, env));
 }
 
-/** A key whose value is a secret: marked sensitive in its spec, or named like one (`kafka.sasl.password`). */
+/** A key whose value is a secret: marked sensitive in its spec (ours or Confluent's), or named like one (`kafka.sasl.password`). */
 export function isSensitiveKey(key: string): boolean {
-  return (SPEC as ConfigSpec)[key]?.sensitive === true || isSecretKey(key);
+  return (SPEC as ConfigSpec)[key]?.sensitive === true || isSecretKey(key) || isConfluentSecret(key);
 }
 
 interface Validated {

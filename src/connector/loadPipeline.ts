@@ -7,9 +7,10 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../common/errors.js';
 import { definePipeline, type PipelineDefinition } from './definePipeline.js';
+import { parsePropertiesFile } from './properties-file.js';
 
 export function resolvePipelinePath(target: string, pipelinesDir = resolve('pipelines')): string {
-  if (target.includes('/') || target.includes('\\') || /\.(json|ts|js|mjs)$/.test(target)) {
+  if (target.includes('/') || target.includes('\\') || /\.(json|properties|ts|js|mjs)$/.test(target)) {
     const path = isAbsolute(target) ? target : resolve(target);
     if (!existsSync(path)) throw new ConfigError(undefined, `no pipeline file at ${path}`);
     return path;
@@ -22,7 +23,7 @@ export function resolvePipelinePath(target: string, pipelinesDir = resolve('pipe
 }
 
 export async function loadPipeline(path: string): Promise<PipelineDefinition> {
-  if (extname(path) === '.json') return definePipeline({ connector: readConnectorFile(path) });
+  if (isConnectorFile(path)) return definePipeline({ connector: readConnectorFile(path) });
   if (/\.[cm]?ts$/.test(path)) await typeScriptLoader(path);
   const module = (await import(pathToFileURL(path).href)) as { default?: PipelineDefinition };
   const definition = module.default;
@@ -55,11 +56,20 @@ function typeScriptLoader(path: string): Promise<void> {
   return loaderReady;
 }
 
-/** A connector file: flat Kafka Connect keys, or the REST API's `{"name": ..., "config": {...}}` shape. */
+/** A connector file rather than a pipeline module: `.json` or Kafka Connect's `.properties`. */
+export function isConnectorFile(path: string): boolean {
+  return extname(path) === '.json' || extname(path) === '.properties';
+}
+
+/**
+ * A connector file: flat Kafka Connect keys, or the REST API's `{"name": ..., "config": {...}}` shape; or a
+ * `.properties` file as Kafka Connect standalone reads it.
+ */
 export function readConnectorFile(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    parsed = extname(path) === '.properties' ? parsePropertiesFile(text) : JSON.parse(text);
   } catch (error) {
     throw new ConfigError(undefined, `cannot read connector file ${path}: ${(error as Error).message}`);
   }

@@ -13,6 +13,7 @@ import { connectDeadLetterProducer } from '../outcomes/dead-letter-producer.js';
 import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-letters.js';
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
+import { createReportTopics } from '../outcomes/report-topics.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
 import { connectorPipeline, type PipelineDefinition } from './definePipeline.js';
 import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
@@ -56,6 +57,7 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);
+  for (const notice of config.notices ?? []) log.info(notice);
   if (definition.build !== connectorPipeline && config.transforms.chain.length > 0) {
     // A .ts pipeline builds its own chain: the file's transforms run only where it puts applyTransforms().
     log.warn('this pipeline builds its own operator chain: the connector\'s transforms.* run only if it calls applyTransforms(config.transforms, ...)', { transforms: config.transforms.chain.length });
@@ -65,13 +67,18 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
   const source = new KafkaSource(observer ? withStatistics(config.source, options.statisticsIntervalMs ?? 5000) : config.source, log);
   if (observer) source.observe(observer);
   let producer: DeadLetterProducer | undefined;
+  let reportProducer: DeadLetterProducer | undefined; // the reports' own, when they go to another cluster
   try {
     const { deadLetter, reporter } = config;
-    if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
+    const reports = reporter.resultTopic ?? reporter.errorTopic;
+    if (deadLetter.topic ?? (reporter.producer === undefined ? reports : undefined)) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
+    if (reports !== undefined && reporter.topics !== undefined) await createReportTopics(reporter.admin ?? config.source.producer, reporter.topics);
+    if (reports !== undefined && reporter.producer !== undefined) reportProducer = await connectDeadLetterProducer(reporter.producer, undefined, log);
     await source.connect();
   } catch (error) {
     service.close();
     await producer?.close();
+    await reportProducer?.close();
     await source.close();
     throw error;
   }
@@ -79,7 +86,8 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
   const deadLetters = observer ? observeDeadLetters(logged, observer) : logged;
   const send = observer ? observeSend(service.send, observer) : service.send;
   const records$ = observer ? observeRecords(source.records$, observer) : source.records$;
-  const reporter = producer ? createReporter(config.reporter, producer) : undefined;
+  const reports = reportProducer ?? producer;
+  const reporter = reports && (config.reporter.resultTopic ?? config.reporter.errorTopic) ? createReporter(config.reporter, reports) : undefined;
 
   let settle!: (error?: unknown) => void;
   const ended = new Promise<unknown>((resolve) => {
@@ -91,6 +99,7 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
     await source.close();
     service.close();
     await producer?.close();
+    await reportProducer?.close();
     if (error !== undefined) throw error;
   });
   done.catch(() => {});

@@ -8,6 +8,8 @@ import { DeadLetterError, errorMessage } from '../common/errors.js';
 import type { DeadLetterMessage, DeadLetterProducer } from './dead-letters.js';
 import type { Delivery } from '../request/request.js';
 import { sourceTopicOf } from '../records/record.js';
+import { type ConfluentReportFormat, confluentReportMessages } from './confluent-reports.js';
+import type { ReportTopic } from './report-topics.js';
 
 export const reporterConfigSpec = {
   'reporter.result.topic.name': {
@@ -27,6 +29,13 @@ export interface ReporterOptions {
   readonly resultTopic: string | undefined;
   readonly errorTopic: string | undefined;
   readonly bodyMaxChars: number;
+  /** Write Confluent's report records (connector class Confluent's) instead of ours. */
+  readonly confluent?: ConfluentReportFormat;
+  /** librdkafka properties of a producer of the reports' own (another cluster); undefined: the dead-letter producer's. */
+  readonly producer?: Record<string, string | number | boolean>;
+  /** Topics to create at start when missing, and the properties of the admin client that creates them. */
+  readonly topics?: readonly ReportTopic[];
+  readonly admin?: Record<string, string | number | boolean>;
 }
 
 export function reporterOptions(values: ConfigValues<typeof reporterConfigSpec>): ReporterOptions {
@@ -49,7 +58,7 @@ export function createReporter(options: ReporterOptions, producer: DeadLetterPro
       const topic = delivery.outcome === 'delivered' ? options.resultTopic : options.errorTopic;
       if (topic === undefined || producer === undefined) return;
       try {
-        await producer.produce(topic, reportMessages(delivery, options.bodyMaxChars));
+        await producer.produce(topic, options.confluent ? confluentReportMessages(delivery, options.confluent) : reportMessages(delivery, options.bodyMaxChars));
       } catch (error) {
         throw new DeadLetterError(topic, delivery.records, errorMessage(error), error);
       }

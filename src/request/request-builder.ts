@@ -28,7 +28,9 @@ export function buildRequest(records: readonly SinkRecord[], options: RequestOpt
  */
 export function buildRequests(records: readonly SinkRecord[], options: RequestOptions): HttpRequest[] {
   checkBatch(records, options);
-  const dynamic = compileUrlTemplate(options.url).dynamic || options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic);
+  const byHeaders = options.groupByHeaders === true && records.some((record) => record.headers.length > 0);
+  const groupBy = options.groupBy === undefined ? undefined : compileTemplate(options.groupBy);
+  const dynamic = compileUrlTemplate(options.url).dynamic || options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic) || byHeaders || groupBy?.dynamic === true;
   // The common case: one URL and header set, no tombstone: the batch is the request, no grouping per record.
   if (!dynamic && !records.some((record) => record.value === null)) return [buildRequest(records, options)];
   const groups: SinkRecord[][] = [];
@@ -39,7 +41,7 @@ export function buildRequests(records: readonly SinkRecord[], options: RequestOp
       open = new Map();
       continue;
     }
-    const id = dynamic ? JSON.stringify([compileUrlTemplate(options.url).render(record), headersFor(record, options)]) : '';
+    const id = dynamic ? JSON.stringify([compileUrlTemplate(options.url).render(record), headersFor(record, options), groupBy?.render(record), byHeaders ? kafkaHeaders(record) : '']) : '';
     const group = open.get(id);
     if (group) group.push(record);
     else {
@@ -48,6 +50,11 @@ export function buildRequests(records: readonly SinkRecord[], options: RequestOp
     }
   }
   return groups.map((group) => buildRequest(group, options));
+}
+
+/** The record's Kafka headers as text, in order: records whose header values differ are not batched together. */
+function kafkaHeaders(record: SinkRecord): string[] {
+  return record.headers.map((h) => `${h.key}=${h.value.toString('base64')}`);
 }
 
 function checkBatch(records: readonly SinkRecord[], options: RequestOptions): void {
@@ -85,12 +92,12 @@ export function idempotencyKey(records: readonly SinkRecord[]): string {
 }
 
 function bodyOf(records: readonly SinkRecord[], options: RequestOptions): string | Buffer {
-  if (!options.batching) return bodyPart(records[0]!);
+  if (!options.batching) return bodyPart(records[0]!, options);
   switch (options.format ?? 'custom') {
     case 'json_array':
-      return `[${records.map((r) => asJson(r.value)).join(',')}]`;
+      return `[${records.map((r) => rewritten(asJson(r.value), options)).join(',')}]`;
     case 'ndjson':
-      return records.map((r) => `${asJson(r.value)}\n`).join('');
+      return records.map((r) => `${rewritten(asJson(r.value), options)}\n`).join('');
     case 'custom':
       return frame(records, options);
   }
@@ -108,14 +115,23 @@ export function renderValue(value: unknown): string | Buffer {
   return jsonText(value);
 }
 
-/** The record's part of the body: its own bytes while its value is still StringConverter's text of them, else rendered. */
-function bodyPart(record: SinkRecord): string | Buffer {
+/**
+ * The record's part of the body: its own bytes while its value is still StringConverter's text of them, else rendered;
+ * as JSON with `jsonValues`, then through `rewrite` when set.
+ */
+function bodyPart(record: SinkRecord, options: RequestOptions): string | Buffer {
   const { value } = record;
+  if (options.jsonValues === true) return rewritten(asJson(value), options);
+  if (options.rewrite !== undefined) return rewritten(renderValue(value).toString(), options);
   if (typeof value === 'string' && value === record.valueText && record.raw.value !== null) return record.raw.value;
   return renderValue(value);
 }
 
 /** One line of JSON: a string holding JSON text is re-serialised compactly, any other string becomes a JSON string. */
+function rewritten(text: string, options: RequestOptions): string {
+  return options.rewrite === undefined ? text : options.rewrite(text);
+}
+
 function asJson(value: unknown): string {
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
     const text = value.toString();
@@ -132,7 +148,7 @@ function frame(records: readonly SinkRecord[], options: RequestOptions): string 
   const parts = new Array<string | Buffer>(records.length);
   let text = true;
   for (let i = 0; i < records.length; i++) {
-    const part = bodyPart(records[i]!);
+    const part = bodyPart(records[i]!, options);
     parts[i] = part;
     if (typeof part !== 'string') text = false;
   }

@@ -62,6 +62,14 @@ export interface RequestOptions {
   /** Header carrying the idempotency key; undefined: none. */
   readonly idempotencyHeader?: string;
   readonly compression?: 'none' | 'gzip';
+  /** Each record's value rendered as JSON in the body (Confluent's `request.body.format=json`). */
+  readonly jsonValues?: boolean;
+  /** Applied to each record's text before it goes into the body (Confluent's `regex.*`). */
+  readonly rewrite?: (text: string) => string;
+  /** A record template: records that render it differently go in different requests (Confluent's `batch.key.pattern`). */
+  readonly groupBy?: string;
+  /** Records whose Kafka header values differ go in different requests (as Confluent's connector batches). */
+  readonly groupByHeaders?: boolean;
 }
 
 const FORMAT_CONTENT_TYPE: Record<BodyFormat, string | undefined> = { custom: undefined, json_array: 'application/json', ndjson: 'application/x-ndjson' };

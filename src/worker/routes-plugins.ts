@@ -5,7 +5,7 @@
  */
 import type { ConfigSpec } from '../common/config/spec.js';
 import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
-import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { AVRO_CONVERTER, BYTE_ARRAY_CONVERTER, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER, STRING_CONVERTER } from '../decode/converter.js';
 import { PREDICATE_DEFINITIONS } from '../transform/predicates.js';
 import { TRANSFORM_DEFINITIONS } from '../transform/transform-config.js';
@@ -31,6 +31,7 @@ const CONVERTERS = [STRING_CONVERTER, JSON_CONVERTER, BYTE_ARRAY_CONVERTER, AVRO
 /** Connect's order: connectors, transformations, predicates, converters; each by class name. */
 const PLUGINS: readonly Plugin[] = [
   { class: AIVEN_HTTP_SINK_CLASS, type: 'sink' },
+  { class: CONFLUENT_HTTP_SINK_CLASS, type: 'sink' },
   ...TRANSFORM_DEFINITIONS.flatMap((t) => (t.variants ? [`${t.className}$Key`, `${t.className}$Value`] : [t.className]).map((name) => ({ class: name, type: 'transformation' as const, options: t.options })))
     .sort((a, b) => a.class.localeCompare(b.class)),
   ...PREDICATE_DEFINITIONS.map((p) => ({ class: p.className, type: 'predicate' as const, options: p.options })).sort((a, b) => a.class.localeCompare(b.class)),

@@ -5,7 +5,7 @@
  * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
  */
 import type { ProviderPolicy } from '../common/config/providers.js';
-import { AIVEN_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
 import { flag, none, objectBody, ok, route, type Route } from './api-route.js';
 import { connectorInfo, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
@@ -42,6 +42,9 @@ export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
 }
+
+/** The connector classes this worker runs: Aiven's and Confluent's HTTP sinks. */
+const PLUGIN_CLASSES = [AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS];
 
 const ROUTES: Route[] = [
   ['GET', /^\/$/, async (c) => ok({ version: c.version, commit: c.version, kafka_cluster_id: await c.clusterId() })],
@@ -166,14 +169,14 @@ function restartConnector(context: ApiContext, request: ApiRequest, name: string
 }
 
 function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: string): ApiResponse {
-  if (pluginClass !== AIVEN_HTTP_SINK_CLASS && pluginClass !== AIVEN_HTTP_SINK_CLASS.split('.').pop()) {
-    throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${AIVEN_HTTP_SINK_CLASS}`);
-  }
+  // Both classes' simple name is HttpSinkConnector: the body's connector.class tells them apart.
+  const named = PLUGIN_CLASSES.filter((name) => pluginClass === name || pluginClass === name.split('.').pop());
+  if (named.length === 0) throw new ApiError(404, `Unknown connector plugin ${pluginClass}; this worker runs ${PLUGIN_CLASSES.join(' and ')}`);
   const body = objectBody(request.body);
   const given = body['connector.class'];
   // Connect needs connector.class in the body to pick the plugin, and answers 400 without it.
   if (given === undefined || given === '') throw new ApiError(400, 'Connector config must contain connector.class');
-  if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
+  if (!named.includes(String(given)) && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
   return ok(validateResponse(body, context.env, context.providers));

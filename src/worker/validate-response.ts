@@ -1,9 +1,9 @@
 /** `PUT /connector-plugins/{class}/config/validate`: Kafka Connect's ConfigInfos, errors per key from our schema. */
 import { configProblems } from '../connector/config-problems.js';
-import { CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
+import { CONFLUENT_CONFIG_GROUPS, CONNECTOR_CONFIG_GROUPS } from '../connector/connector-config.js';
 import type { KeySpec } from '../common/config/spec.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
-import { AIVEN_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
+import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { redactedConfig } from './connect-shapes.js';
 
 interface ConfigInfo {
@@ -30,7 +30,10 @@ export function validateResponse(config: Record<string, unknown>, env: NodeJS.Pr
   const errorsOf = (key: string): string[] => problems.filter((p) => p.key === key).map((p) => p.message);
   const configs: ConfigInfo[] = [];
   let order = 0;
-  for (const [group, spec] of Object.entries(CONNECTOR_CONFIG_GROUPS)) {
+  // Confluent's class is answered with Confluent's keys (and Kafka Connect's common ones).
+  const confluent = config['connector.class'] === CONFLUENT_HTTP_SINK_CLASS;
+  const groups: Record<string, unknown> = confluent ? CONFLUENT_CONFIG_GROUPS : CONNECTOR_CONFIG_GROUPS;
+  for (const [group, spec] of Object.entries(groups)) {
     for (const [key, s] of Object.entries(spec as Record<string, KeySpec>)) configs.push(info(key, s, group, ++order, shown[key], errorsOf(key)));
   }
   const known = new Set(configs.map((c) => c.definition.name));
@@ -39,9 +42,9 @@ export function validateResponse(config: Record<string, unknown>, env: NodeJS.Pr
   const general = problems.filter((p) => p.key === undefined).map((p) => p.message);
   if (general.length > 0) configs.push(info('(config)', undefined, 'Other', ++order, undefined, general));
   return {
-    name: AIVEN_HTTP_SINK_CLASS,
+    name: confluent ? CONFLUENT_HTTP_SINK_CLASS : AIVEN_HTTP_SINK_CLASS,
     error_count: problems.length,
-    groups: [...Object.keys(CONNECTOR_CONFIG_GROUPS), 'Other'],
+    groups: [...Object.keys(groups), 'Other'],
     configs,
   };
 }

@@ -25,7 +25,7 @@ export const workerConfigSpec = {
     format: str(),
     default: '.worker',
   },
-  WORKER_PIPELINES_DIR: { doc: 'Connector files (`.json`, `.ts`, `.js`) run at start.', format: str(), default: 'pipelines' },
+  WORKER_PIPELINES_DIR: { doc: 'Connector files (`.json`, Kafka Connect `.properties`, `.ts`, `.js`) run at start.', format: str(), default: 'pipelines' },
   WORKER_API_TOKEN: {
     doc: 'When set, every request but `/health` and `/ready` needs `Authorization: Bearer <token>` (or the basic-auth user). Browsers cannot send it: for the status page, set `WORKER_BASIC_AUTH` too.',
     format: str(),

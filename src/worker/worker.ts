@@ -153,7 +153,7 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
   if (dir === undefined) return [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => /\.(json|ts|js)$/.test(f)).sort();
+    names = readdirSync(dir).filter((f) => /\.(json|properties|ts|js)$/.test(f)).sort();
   } catch {
     return [];
   }

@@ -126,7 +126,10 @@ describe('Connect 3.x connector routes', () => {
 
   it('connector-plugins: with connectorsOnly=false the transforms, predicates and converters; each plugin\'s config keys', async () => {
     const { call } = setup();
-    expect((await call('GET', '/connector-plugins')).body).toEqual([{ class: 'io.aiven.kafka.connect.http.HttpSinkConnector', type: 'sink', version: '0.1.0' }]);
+    expect((await call('GET', '/connector-plugins')).body).toEqual([
+      { class: 'io.aiven.kafka.connect.http.HttpSinkConnector', type: 'sink', version: '0.1.0' },
+      { class: 'io.confluent.connect.http.HttpSinkConnector', type: 'sink', version: '0.1.0' },
+    ]);
     const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
     expect(all).toEqual(
       expect.arrayContaining([

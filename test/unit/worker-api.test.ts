@@ -69,7 +69,7 @@ describe('REST routing', () => {
     expect(await answer('GET', '/')).toEqual({ status: 200, body: { version: '0.1.0', commit: '0.1.0', kafka_cluster_id: 'test-cluster' } });
     expect(await answer('GET', '/connectors')).toEqual({ status: 200, body: [] });
     expect(await answer('GET', '/connectors?expand=status')).toEqual({ status: 200, body: {} });
-    expect(await answer('GET', '/connector-plugins')).toEqual({ status: 200, body: [{ class: PLUGIN, type: 'sink', version: '0.1.0' }] });
+    expect(await answer('GET', '/connector-plugins')).toEqual({ status: 200, body: [PLUGIN, 'io.confluent.connect.http.HttpSinkConnector'].map((name) => ({ class: name, type: 'sink', version: '0.1.0' })) });
   });
 
   it('gives 404 for an unknown connector or path and 405 for a wrong method, as {error_code, message}', async () => {

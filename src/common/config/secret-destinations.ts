@@ -13,8 +13,11 @@
  *   proxy host and port and the OAuth2 token URL.
  */
 
-/** Prefixes under which a key goes to librdkafka (the source's `kafka.*` and Kafka Connect's client overrides). */
-const KAFKA_PREFIXES = ['kafka.', 'consumer.override.', 'producer.override.'] as const;
+/**
+ * Prefixes under which a key goes to librdkafka (the source's `kafka.*`, Kafka Connect's client overrides, and
+ * Confluent's reporter clients: `reporter.bootstrap.servers`, `reporter.producer.*`, `reporter.admin.*`).
+ */
+const KAFKA_PREFIXES = ['kafka.', 'consumer.override.', 'producer.override.', 'reporter.producer.', 'reporter.admin.', 'reporter.'] as const;
 
 /**
  * librdkafka properties that decide where Kafka secrets go: `metadata.broker.list` and its alias
@@ -32,8 +35,8 @@ const KAFKA_DESTINATIONS: ReadonlySet<string> = new Set([
   'sasl.oauthbearer.metadata.authentication.type',
 ]);
 
-/** Keys that decide where HTTP secrets go: the endpoint, the proxy in front of it, the OAuth2 token endpoint. */
-const HTTP_DESTINATIONS: ReadonlySet<string> = new Set(['http.url', 'http.proxy.host', 'http.proxy.port', 'oauth2.access.token.url']);
+/** Keys that decide where HTTP secrets go: the endpoint, the proxy in front of it, the OAuth2 token endpoint (Aiven's and Confluent's names). */
+const HTTP_DESTINATIONS: ReadonlySet<string> = new Set(['http.url', 'http.api.url', 'http.proxy.host', 'http.proxy.port', 'oauth2.access.token.url', 'oauth2.token.url']);
 
 const REGISTRY_PREFIX = /^(key|value)\.converter\./;
 const REGISTRY_DESTINATION = /^(key|value)\.converter\.schema\.registry\.url$/;

@@ -19,8 +19,18 @@ export interface Agents {
 }
 
 /** The endpoint's TLS settings as Node's TLS takes them (agents and undici's connector alike). */
-export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized'> {
-  return { ca: tls.ca, cert: tls.cert, key: tls.key?.reveal(), passphrase: tls.passphrase?.reveal(), rejectUnauthorized: tls.rejectUnauthorized };
+export function nodeTlsOptions(tls: TlsOptions): Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'rejectUnauthorized' | 'minVersion' | 'maxVersion' | 'checkServerIdentity' | 'ciphers'> {
+  return {
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key?.reveal(),
+    passphrase: tls.passphrase?.reveal(),
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+    ...(tls.checkHost === false ? { checkServerIdentity: () => undefined } : {}),
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+  };
 }
 
 export function createAgents(transport: TransportOptions, pool: { keepAlive: boolean; maxSockets?: number }): Agents {

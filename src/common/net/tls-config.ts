@@ -49,6 +49,13 @@ export interface TlsOptions {
   readonly passphrase?: Secret;
   /** false only with `http.ssl.trust.all.certs=true`. */
   readonly rejectUnauthorized: boolean;
+  /** Oldest and newest TLS version offered; undefined: Node's defaults. */
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** false: the certificate chain is verified but not the host name (Confluent's empty endpoint identification). */
+  readonly checkHost?: boolean;
+  /** OpenSSL cipher list; undefined: Node's defaults. */
+  readonly ciphers?: string;
 }
 
 export function tlsOptions(values: ConfigValues<typeof tlsConfigSpec>, secret: (key: string) => Secret | undefined): TlsOptions {

@@ -22,6 +22,8 @@ export interface OAuth2Options {
   readonly renewOnStatus: readonly number[];
   /** Refresh this long before the token expires (at most half its lifetime early). */
   readonly refreshMarginMs: number;
+  /** Extra headers of every token request (Confluent's `oauth2.client.headers`); the form's own content type wins. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly fetch: TokenFetch;
   /** Clock, for tests. */
   readonly now?: () => number;
@@ -66,7 +68,8 @@ async function requestToken(options: OAuth2Options, endpoint: string, now: () =>
   const { fields } = options;
   const form = new URLSearchParams({ [fields.grantType]: options.grantType });
   if (options.scope !== undefined) form.set('scope', options.scope);
-  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
+  const extra = Object.entries(options.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type');
+  const headers: Record<string, string> = { accept: 'application/json', ...Object.fromEntries(extra), 'content-type': 'application/x-www-form-urlencoded' };
   if (options.mode === 'HEADER') {
     headers.authorization = basicCredentials(options.clientId, options.clientSecret);
   } else {
