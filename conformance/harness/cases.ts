@@ -5,12 +5,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One record to produce. Text is UTF-8; `keyHex`/`valueHex` give raw bytes (invalid UTF-8); null is a tombstone. */
+/**
+ * One record to produce. `value` is UTF-8 text as written (a JSON document keeps its number text), `valueJson` any
+ * JSON value written with JSON.stringify (handy for envelopes), `valueHex` raw bytes (invalid UTF-8); a null
+ * `value` is a tombstone. The same for the key.
+ */
 export interface CaseRecord {
   partition?: number;
   key?: string | null;
+  keyJson?: unknown;
   keyHex?: string;
   value?: string | null;
+  valueJson?: unknown;
   valueHex?: string;
   /** Kafka headers in order, as [name, UTF-8 text]. */
   headers?: [string, string][];
@@ -22,7 +28,7 @@ export interface ConformanceCase {
   about: string;
   partitions: number;
   /** The connector file, without `name`, `topics` and `http.url` (the suite sets them). */
-  connector: Record<string, string | number | boolean>;
+  connector: Record<string, string | number | boolean | null>;
   records: CaseRecord[];
 }
 
@@ -30,7 +36,7 @@ interface CaseFileEntry {
   name?: string;
   about?: string;
   partitions?: number;
-  connector?: Record<string, string | number | boolean>;
+  connector?: Record<string, string | number | boolean | null>;
   records?: CaseRecord[];
 }
 
@@ -60,7 +66,9 @@ function checkCase(name: string, entry: CaseFileEntry, file: string): Conformanc
   for (const key of ['name', 'topics', 'topics.regex', 'http.url']) if (entry.connector && key in entry.connector) problem(`the suite sets "${key}"; leave it out`);
   for (const [i, r] of (entry.records ?? []).entries()) {
     if ((r.partition ?? 0) >= partitions) problem(`record ${i}: partition ${r.partition} but ${partitions} partition(s)`);
-    if (r.value === undefined && r.valueHex === undefined) problem(`record ${i}: "value" (null for a tombstone) or "valueHex" is required`);
+    if (r.value === undefined && r.valueHex === undefined && r.valueJson === undefined) {
+      problem(`record ${i}: "value" (null for a tombstone), "valueJson" or "valueHex" is required`);
+    }
   }
   return { name, about: entry.about!, partitions, connector: entry.connector ?? {}, records: entry.records! };
 }
@@ -70,7 +78,9 @@ export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-export function recordBytes(text: string | null | undefined, hex: string | undefined): Buffer | null {
+/** The bytes of a record's key or value (null: none). An empty text is produced as null by the client: avoid it. */
+export function recordBytes(text: string | null | undefined, json: unknown, hex: string | undefined): Buffer | null {
   if (hex !== undefined) return Buffer.from(hex, 'hex');
+  if (json !== undefined) return Buffer.from(JSON.stringify(json), 'utf8');
   return text === null || text === undefined ? null : Buffer.from(text, 'utf8');
 }

@@ -12,8 +12,8 @@ export async function produceCases(bootstrap: string, cases: readonly Conformanc
         topicOf(c),
         c.records.map((r) => ({
           partition: r.partition ?? 0,
-          key: recordBytes(r.key, r.keyHex),
-          value: recordBytes(r.value, r.valueHex),
+          key: recordBytes(r.key, r.keyJson, r.keyHex),
+          value: recordBytes(r.value, r.valueJson, r.valueHex),
           headers: r.headers?.map(([name, value]) => ({ [name]: Buffer.from(value, 'utf8') })),
         })),
       );

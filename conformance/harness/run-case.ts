@@ -21,13 +21,17 @@ export function topicOf(c: ConformanceCase): string {
 }
 
 /**
- * The connector file both sides get: the case's keys as strings (as Connect stores them), plus `name`, `topics` and
+ * The connector file both sides get: the case's keys as strings (as Connect stores them; a key set to null in a case
+ * is left out, so a case can drop a default of its file), plus `name`, `topics` and
  * `http.url`. Connect runs the reference class; the URL carries the partitions of each request (our worker renders
  * `${partition}` in the query; the reference connector appends `?p=`).
  */
 export function connectorFile(c: ConformanceCase, side: Side, recorderUrl: string): Record<string, string> {
   const config: Record<string, string> = { 'connector.class': AIVEN_CLASS };
-  for (const [key, value] of Object.entries(c.connector)) config[key] = String(value);
+  for (const [key, value] of Object.entries(c.connector)) {
+    if (value === null) delete config[key];
+    else config[key] = String(value);
+  }
   config.name = `${side.label}-${slug(c.name)}`;
   config.topics = topicOf(c);
   if (side.label === 'connect') {
@@ -39,9 +43,16 @@ export function connectorFile(c: ConformanceCase, side: Side, recorderUrl: strin
   return config;
 }
 
-function firstLine(text: unknown): string {
+/** A REST error message: its first two lines (Connect's validation answer names the problem on the second). */
+function messageLines(text: unknown): string {
   const s = typeof text === 'string' ? text : JSON.stringify(text);
-  return (s ?? '').split('\n')[0]!.slice(0, 300);
+  return (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 300);
+}
+
+/** A failed task's trace: its root cause (the last `Caused by:` line), or its first line. */
+function causeOf(trace: string): string {
+  const causes = trace.split('\n').filter((l) => l.startsWith('Caused by: '));
+  return (causes.length > 0 ? causes[causes.length - 1]!.slice('Caused by: '.length) : trace.split('\n')[0]!).slice(0, 300);
 }
 
 interface StatusBody {
@@ -66,7 +77,7 @@ export async function runCase(side: Side, c: ConformanceCase, recorderUrl: strin
   const created = await rest(side.base, 'POST', '/connectors', { name, config });
   if (created.status >= 400) {
     const message = (created.body as { message?: string } | undefined)?.message ?? created.body;
-    return { kind: 'refused', detail: `${created.status} ${firstLine(message)}` };
+    return { kind: 'refused', detail: `${created.status} ${messageLines(message)}` };
   }
   try {
     return await settle(side, name, endsOf(c), timeoutMs);
@@ -86,7 +97,7 @@ async function settle(side: Side, name: string, ends: number[], timeoutMs: numbe
     if (failed) {
       // A failing worker may still finish a request that was in flight: give it a moment to arrive.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      return { kind: 'failed', detail: firstLine(failed.trace ?? 'FAILED') };
+      return { kind: 'failed', detail: causeOf(failed.trace ?? 'FAILED') };
     }
     if (body?.tasks?.[0]?.state !== 'RUNNING') {
       waiting = `task ${body?.tasks?.[0]?.state ?? 'not started'}`;
