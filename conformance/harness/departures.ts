@@ -11,7 +11,7 @@ export interface Departure {
   case: string;
   kind: 'known' | 'departure';
   reason: string;
-  /** For a departure: our side's first differing request as the table shows it (optional). */
+  /** For a departure: our side's first differing request, as the table or the report file shows it (optional). */
   ours?: string;
 }
 
@@ -43,7 +43,8 @@ export function verdictOf(difference: Difference | undefined, departure: Departu
   }
   if (!departure) return 'differs';
   if (departure.kind === 'known') return 'known';
-  return departure.ours === undefined || departure.ours === difference.ours ? 'departure' : 'departure-mismatch';
+  const asDeclared = departure.ours === undefined || departure.ours === difference.ours || departure.ours === difference.oursFull;
+  return asDeclared ? 'departure' : 'departure-mismatch';
 }
 
 export function failsRun(verdict: Verdict, strict: boolean): boolean {

@@ -45,6 +45,8 @@ export function table(results: readonly CaseResult[], full: boolean): string {
     }
   }
   const identical = results.filter((r) => r.verdict === 'identical' || r.verdict === 'stale-known' || r.verdict === 'stale-departure').length;
-  lines.push('', `${identical}/${results.length} identical`);
+  const count = (...verdicts: Verdict[]): number => results.filter((r) => verdicts.includes(r.verdict)).length;
+  lines.push('', `${identical}/${results.length} identical (${count('known')} known differences, ${count('departure')} declared departures, ` +
+    `${count('differs', 'departure-mismatch', 'stale-departure')} undeclared)`);
   return lines.join('\n') + '\n';
 }
