@@ -8,7 +8,7 @@
  * Exit 1 when a case differs without an entry in conformance/departures.json (CONFORMANCE_STRICT=1: also `known`).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureKafkaJars, startLocalBroker } from '../src/cli/local-broker.js';
@@ -67,6 +67,7 @@ async function main(): Promise<number> {
     stops.unshift(() => connectRecorder.close(), () => ourRecorder.close());
     const [connect, ours] = await Promise.all([startConnect(ROOT, broker.bootstrap), startOurs(ROOT, broker.bootstrap)]);
     stops.unshift(() => connect.stop(), () => ours.stop());
+    const removeLogs = (): void => [connect.dir, ours.dir].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
     say(`broker ${broker.bootstrap}; Connect ${connect.base} (log ${connect.logFile}); ours ${ours.base} (log ${ours.logFile}); ready after ${Math.round((Date.now() - started) / 1000)} s`);
 
     const results = await pool(cases, parallel, async (c): Promise<CaseResult> => {
@@ -97,6 +98,7 @@ async function main(): Promise<number> {
       if (failing.some((r) => r.name.startsWith('generated/'))) say(`generated cases come from seed ${seed}: rerun with --seed ${seed}`);
       return 1;
     }
+    stops.push(async () => removeLogs());
     return 0;
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);

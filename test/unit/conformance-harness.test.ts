@@ -6,6 +6,8 @@ import { compareRuns, showBytes, type SideRun } from '../../conformance/harness/
 import { departureFor, failsRun, verdictOf } from '../../conformance/harness/departures.js';
 import { generateCases } from '../../conformance/harness/generate.js';
 import type { Delivered } from '../../conformance/harness/receivers.js';
+import { connectorFile } from '../../conformance/harness/run-case.js';
+import type { Side } from '../../conformance/harness/sides.js';
 
 const request = (body: string | Buffer, partitions = '0', headers: Record<string, string> = {}): Delivered => ({
   partitions,
@@ -76,6 +78,20 @@ describe('cases', () => {
     expect(cases.length).toBeGreaterThan(100);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     for (const c of cases) expect(c.about.length).toBeGreaterThan(0);
+  });
+
+  it('gives both sides the same connector file but for name, http.url and (on Connect) connector.class', () => {
+    const c = loadCases(join(process.cwd(), 'conformance', 'cases')).find((x) => x.name === 'basics/headers-static')!;
+    const side = (label: Side['label']): Side => ({ label, base: '', logFile: '', dir: '', stop: async () => undefined });
+    const connect = connectorFile(c, side('connect'), 'http://127.0.0.1:1');
+    const ours = connectorFile(c, side('ours'), 'http://127.0.0.1:2');
+    const differing = new Set(['name', 'http.url', 'connector.class']);
+    const rest = (config: Record<string, string>): Record<string, string> =>
+      Object.fromEntries(Object.entries(config).filter(([key]) => !differing.has(key)));
+    expect(rest(connect)).toEqual(rest(ours));
+    expect(rest(ours)['http.headers.authorization']).toBe('Bearer abc');
+    expect(ours['connector.class']).toBe('io.aiven.kafka.connect.http.HttpSinkConnector');
+    expect(ours['http.url']).toBe('http://127.0.0.1:2/basics_headers-static?p=${partition}');
   });
 
   it('generates the same cases from the same seed, and others from another', () => {
