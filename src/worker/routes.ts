@@ -36,6 +36,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** `name`: the connector (or plugin, logger) in the path; `task`: a task id in the path, when the route has one. */

@@ -12,6 +12,8 @@ export interface InternalTopic {
   readonly replicationFactor: number;
   /** Required partition count (1 for the config topic); undefined accepts any. */
   readonly partitions?: number;
+  /** Partitions of a topic created here when any count is accepted (default 1). */
+  readonly created?: number;
 }
 
 /** Creates the topic (compacted) if missing; refuses an existing one with the wrong partition count. */
@@ -20,7 +22,7 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
   try {
     await new Promise<void>((resolve, reject) =>
       admin.createTopic(
-        { topic: topic.name, num_partitions: topic.partitions ?? 1, replication_factor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } },
+        { topic: topic.name, num_partitions: topic.partitions ?? topic.created ?? 1, replication_factor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } },
         30_000,
         (err) => (err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(new KafkaError(`cannot create ${topic.key} ${topic.name}: ${err.message}`, true, err)) : resolve()),
       ),
@@ -35,7 +37,7 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
   }
 }
 
-async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
+export async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
   const producer = new rdkafka.Producer({ ...kafka });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaError(`cannot reach Kafka: ${errorMessage(err)}`, true, err)) : resolve())));
   try {
