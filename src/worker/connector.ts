@@ -103,9 +103,12 @@ export class ManagedConnector {
   /** Every task: those running, else each with the connector's state (none runs: UNASSIGNED, FAILED, or starting). */
   tasks(): TaskView[] {
     const running = this.running?.tasks();
-    if (running) return running.map((t) => (t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
+    // cluster mode: a task whose slot is no longer owned here (revoked, lease lapsed) is not this worker's: it is stopping
+    const owned = this.deps.taskIds?.();
+    const mine = (t: TaskView): TaskView => (owned && !owned.includes(t.id) ? { ...t, state: 'UNASSIGNED' } : t);
+    if (running) return running.map((t) => mine(t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
-    return this.taskIds.map((id) => ({ id, state: this.currentState, ...trace, inFlight: 0 }));
+    return this.taskIds.map((id) => mine({ id, state: this.currentState, ...trace, inFlight: 0 }));
   }
 
   /** Cluster mode: the task ids owned here changed since its tasks started, so the running set must follow. */

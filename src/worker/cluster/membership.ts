@@ -17,6 +17,8 @@ import { KafkaError, errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 
 const POLL_MS = 100;
+const LAPSE_CHECK_MS = 100;
+const RENEW_MS = 1000;
 const IDLE_MS = 50;
 const CLOSE_MS = 10_000;
 /** The lease ends this long before the earliest moment the coordinator could expire the session. */
@@ -48,6 +50,8 @@ export class Membership {
   private closing = false;
   private polling: Promise<void> = Promise.resolve();
   private renewTimer: NodeJS.Timeout | undefined;
+  /** When the last renewal was sent. */
+  private renewedAt = 0;
   /** The commit in flight: when it was sent. */
   private committing: number | undefined;
   /** The lease held when last looked at (so a lapse is acted on once). */
@@ -87,17 +91,23 @@ export class Membership {
     );
     consumer.on('event.error', (error: LibrdKafkaError) => {
       if (error.code === INVALID_SESSION_TIMEOUT) options.log.error('the broker refuses the worker file\'s session.timeout.ms (outside its group.min.session.timeout.ms .. group.max.session.timeout.ms, 6000 .. 1800000 by default): this worker cannot join its cluster', { sessionTimeoutMs: options.sessionTimeoutMs });
-      else options.log.warn('workers\' group client error', { groupId: options.groupId, error: error.message });
+      else if (this.firstTime(error.message)) options.log.warn('workers\' group client error (each one logged once a minute at most)', { groupId: options.groupId, error: error.message });
     });
     consumer.setDefaultConsumeTimeout(POLL_MS);
     consumer.subscribe([options.topic]);
     this.poll();
-    this.renewTimer = setInterval(() => this.renew(), Math.min(1000, options.heartbeatIntervalMs));
+    // every LAPSE_CHECK_MS: a lapsed lease stops the tasks at once (a process waking from SIGSTOP runs its timers first
+    // thing); every RENEW_MS at most: a commit renews the lease
+    this.renewTimer = setInterval(() => {
+      this.checkLapse();
+      if (this.now() - this.renewedAt >= Math.min(RENEW_MS, options.heartbeatIntervalMs)) this.renew();
+    }, LAPSE_CHECK_MS);
     this.renewTimer.unref();
   }
 
   /** The slots this worker owns now: those the group assigned, while the lease holds; none otherwise. */
   owned(): ReadonlySet<number> {
+    this.checkLapse();
     return this.leaseHolds() ? this.assigned : new Set();
   }
 
@@ -109,6 +119,17 @@ export class Membership {
   /** Joined: the group assigned this worker its slots (maybe none) and, if it owns any, the lease holds. */
   joined(): boolean {
     return this.inGroup && (this.assigned.size === 0 || this.leaseHolds());
+  }
+
+  /** When each client error was last logged: a broker down for a while says so once a minute, not many times a second. */
+  private readonly logged = new Map<string, number>();
+
+  private firstTime(message: string): boolean {
+    const last = this.logged.get(message);
+    if (last !== undefined && this.now() - last < 60_000) return false;
+    if (this.logged.size > 100) this.logged.clear();
+    this.logged.set(message, this.now());
+    return true;
   }
 
   private leaseHolds(): boolean {
@@ -133,7 +154,7 @@ export class Membership {
     if (err.code === rdkafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
       for (const slot of slots) this.assigned.add(slot);
       this.inGroup = true;
-      this.options.log.info('task slots assigned by the workers\' group', { added: slots, owned: [...this.assigned].sort((a, b) => a - b) });
+      this.options.log[slots.length > 0 ? 'info' : 'debug']('task slots assigned by the workers\' group', { added: slots, owned: [...this.assigned].sort((a, b) => a - b) });
       this.call(() => (cooperative ? this.consumer.incrementalAssign(assignment) : this.consumer.assign(assignment)));
       this.renew(); // the new slots start once the coordinator proves the membership (at once when the lease holds)
       if (this.assigned.size === 0) this.settle();
@@ -167,6 +188,7 @@ export class Membership {
     if (this.closing || this.assigned.size === 0) return;
     if (this.committing !== undefined && this.now() - this.committing < this.leaseMs) return; // one at a time (a lost answer frees the slot)
     this.committing = this.now();
+    this.renewedAt = this.committing;
     this.call(() => this.consumer.commit([...this.assigned].map((partition) => ({ topic: this.options.topic, partition, offset: 0 }))));
   }
 
