@@ -44,7 +44,7 @@ export const workerConfigSpec = {
     default: 5000,
   },
   WORKER_TASKS_MAX_PER_CONNECTOR: {
-    doc: "Most task processes this worker runs for one connector (standalone). `tasks.max` is a maximum, as in Kafka Connect: a connector asking more runs this many tasks, and the worker logs a line saying so. Unset: the number of cores (`os.availableParallelism()`). Cluster mode runs one task per connector per worker, so it does not apply there.",
+    doc: "Most task processes this worker runs for one connector (standalone). `tasks.max` is a maximum, as in Kafka Connect: a connector asking more runs this many tasks, and the worker logs a line saying so. Unset: the number of cores (`os.availableParallelism()`). It does not apply in cluster mode, where tasks run inside the workers that own their task slots.",
     format: int(1, 1024),
     default: null,
   },
