@@ -10,6 +10,7 @@ import { createTopic, produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
+import { TopicTail } from '../../src/worker/cluster/topic-tail.js';
 import { providerPolicy } from '../../src/worker/worker-config.js';
 import { bootstrap, type CapturedLog, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { call, startTestWorker } from '../support/worker-client.js';
@@ -220,6 +221,23 @@ describe('worker cluster', () => {
     for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 15_000, `${w.url} ready`);
     const running = await Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`).state === 'RUNNING'));
     expect(running.filter(Boolean)).toHaveLength(1);
+  });
+
+  // issue 24: a status reader whose consume failed said nothing, and its worker saw its peers as dead
+  it('logs a consume error of an internal topic\'s reader, once, naming the topic', async () => {
+    const topic = await freshTopic('tail_errors', 1);
+    const { log, lines } = captureLog();
+    const tail = new TopicTail({ 'bootstrap.servers': bootstrap() }, topic, log, () => undefined);
+    await tail.start(1);
+    // the reader's consumer goes away under it: every poll from now on fails
+    const consumer = (tail as unknown as { consumer: rdkafka.KafkaConsumer }).consumer;
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    await eventually(() => lines.some((l) => l.includes('cannot read an internal topic')), 5000, 'the consume error logged');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // several more failed polls
+    const logged = lines.filter((l) => l.includes('cannot read an internal topic'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'warn', topic });
+    await tail.close();
   });
 });
 

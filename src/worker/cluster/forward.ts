@@ -42,11 +42,19 @@ export function configWrite(method: string, path: string): boolean {
   return method === 'PUT' && /^\/connectors\/[^/]+\/(config|pause|resume)$/.test(path);
 }
 
-export function forwarder(leadership: Leadership, log: Logger, fetchImpl: typeof fetch = fetch): Forward {
+export interface ForwarderOptions {
+  /** How long a follower looks for a leader before it answers 409 (default LEADER_WAIT_MS). */
+  readonly leaderWaitMs?: number;
+  /** The HTTP client (tests pass a scripted one). */
+  readonly fetch?: typeof fetch;
+}
+
+export function forwarder(leadership: Leadership, log: Logger, options: ForwarderOptions = {}): Forward {
+  const fetchImpl = options.fetch ?? fetch;
   return async (request) => {
     if (!configWrite(request.method, request.path)) return undefined;
-    // until LEADER_WAIT_MS: a leader record may be stale (slot 0 moving) and the worker it names answers "not the leader"
-    const deadline = Date.now() + LEADER_WAIT_MS;
+    // until the wait ends: a leader record may be stale (slot 0 moving) and the worker it names answers "not the leader"
+    const deadline = Date.now() + (options.leaderWaitMs ?? LEADER_WAIT_MS);
     for (;;) {
       if (leadership.isLeader()) {
         await leadership.readConfigsToEnd().catch((error: unknown) => {

@@ -15,6 +15,7 @@
 import rdkafka, { type LibrdKafkaError, type TopicPartition } from 'node-rdkafka';
 import { KafkaError, errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
+import { Lease } from './lease.js';
 
 const POLL_MS = 100;
 const LAPSE_CHECK_MS = 100;
@@ -45,7 +46,6 @@ export class Membership {
   private readonly consumer: rdkafka.KafkaConsumer;
   /** The slots the group gave this worker (whatever the lease says). */
   private readonly assigned = new Set<number>();
-  private leaseUntil = 0;
   private inGroup = false;
   private closing = false;
   private polling: Promise<void> = Promise.resolve();
@@ -54,13 +54,13 @@ export class Membership {
   private renewedAt = 0;
   /** The commit in flight: when it was sent. */
   private committing: number | undefined;
-  /** The lease held when last looked at (so a lapse is acted on once). */
-  private holding = false;
+  private readonly lease: Lease;
   private settle!: () => void;
   /** Resolves once the group first assigned this worker its slots and the coordinator proved the membership. */
   readonly settled = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(private readonly options: MembershipOptions) {
+    this.lease = new Lease(options.sessionTimeoutMs - options.heartbeatIntervalMs - LEASE_MARGIN_MS, (holding) => this.leaseChanged(holding));
     this.consumer = new rdkafka.KafkaConsumer(
       {
         ...options.kafka,
@@ -80,7 +80,7 @@ export class Membership {
 
   /** The lease: how long a coordinator's proof of membership counts. */
   get leaseMs(): number {
-    return this.options.sessionTimeoutMs - this.options.heartbeatIntervalMs - LEASE_MARGIN_MS;
+    return this.lease.ms;
   }
 
   /** Connects and joins the group (the assignment follows in the background; `owned()` is empty until then). */
@@ -133,14 +133,18 @@ export class Membership {
   }
 
   private leaseHolds(): boolean {
-    return this.now() < this.leaseUntil;
+    return this.lease.holds(this.now());
   }
 
-  /** On the renew timer: a lease that lapsed since it was last seen holding stops the tasks (`changed`). */
+  /** A lease that lapsed since it was last seen holding stops the tasks (`changed`), once. */
   private checkLapse(): void {
-    if (!this.holding || this.leaseHolds()) return;
-    this.holding = false;
-    if (this.assigned.size > 0) this.options.log.warn('cluster lease lapsed: no proof from the group coordinator that this worker is still a member; its tasks stop until there is one', { slots: [...this.assigned], leaseMs: this.leaseMs });
+    this.lease.check(this.now());
+  }
+
+  /** The lease started holding (the slots' tasks may start) or lapsed (they stop). */
+  private leaseChanged(holding: boolean): void {
+    if (holding) this.settle();
+    else if (this.assigned.size > 0) this.options.log.warn('cluster lease lapsed: no proof from the group coordinator that this worker is still a member; its tasks stop until there is one', { slots: [...this.assigned], leaseMs: this.leaseMs });
     this.options.changed();
   }
 
@@ -204,11 +208,7 @@ export class Membership {
   }
 
   private prove(at: number): void {
-    this.leaseUntil = Math.max(this.leaseUntil, at + this.leaseMs);
-    if (this.holding || !this.leaseHolds()) return;
-    this.holding = true;
-    this.settle();
-    this.options.changed();
+    this.lease.prove(at, this.now());
   }
 
   /** One poll (it serves librdkafka's rebalance callbacks), then the next, until close. */
@@ -228,7 +228,7 @@ export class Membership {
     this.settle();
     clearInterval(this.renewTimer);
     this.assigned.clear();
-    this.leaseUntil = 0;
+    this.lease.end();
     await within(this.polling, POLL_MS * 5);
     if (!this.consumer.isConnected()) return;
     await within(new Promise<void>((resolve) => this.consumer.disconnect(() => resolve())), CLOSE_MS);
