@@ -37,7 +37,22 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
   }
 }
 
+/**
+ * The topic's partition count. A topic created a moment ago may show none in the metadata yet (seen under load):
+ * asked again for up to METADATA_WAIT_MS before 0 is believed.
+ */
 export async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
+  const deadline = Date.now() + METADATA_WAIT_MS;
+  for (;;) {
+    const found = await partitionsNow(kafka, name);
+    if (found > 0 || Date.now() >= deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const METADATA_WAIT_MS = 5000;
+
+async function partitionsNow(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
   const producer = new rdkafka.Producer({ ...kafka });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaError(`cannot reach Kafka: ${errorMessage(err)}`, true, err)) : resolve())));
   try {
