@@ -49,5 +49,6 @@ describe('clusterOptions', () => {
     expect(() => clusterOptions({ ...keys, 'config.storage.topic': '' })).toThrow(/config\.storage\.topic: is required with group\.id/);
     expect(() => clusterOptions({ ...keys, 'status.storage.replication.factor': '-1' })).toThrow(/status\.storage\.replication\.factor: must be a positive integer/);
     expect(() => clusterOptions({ ...keys, 'heartbeat.interval.ms': '5000', 'session.timeout.ms': '6000' })).toThrow(/heartbeat\.interval\.ms: must be at most a third of session\.timeout\.ms/);
+    expect(() => clusterOptions({ ...keys, 'rebalance.timeout.ms': '5000' })).toThrow(/rebalance\.timeout\.ms: must be at least session\.timeout\.ms/);
   });
 });

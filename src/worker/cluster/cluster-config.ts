@@ -49,6 +49,7 @@ export function clusterOptions(properties: Readonly<Record<string, string>>, env
     return value;
   };
   if (positive('heartbeat.interval.ms', 3000) * 3 > positive('session.timeout.ms', 10_000)) throw new ConfigError('heartbeat.interval.ms', 'must be at most a third of session.timeout.ms, as Kafka advises (a worker\'s hold on its task slots lasts session.timeout.ms - heartbeat.interval.ms - 0.5 s past each proof)');
+  if (positive('rebalance.timeout.ms', 60_000) < positive('session.timeout.ms', 10_000)) throw new ConfigError('rebalance.timeout.ms', 'must be at least session.timeout.ms (librdkafka\'s max.poll.interval.ms, which it sets, may not be shorter than the session)');
   const advertisedPort = properties['rest.advertised.port'];
   const kafka = Object.fromEntries(Object.entries(properties).filter(([key]) => /^(security\.protocol|sasl\.|ssl\.)/.test(key)));
   return {
