@@ -14,7 +14,7 @@ export const pipelineConfigSpec = {
     format: oneOf([AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS]),
     default: AIVEN_HTTP_SINK_CLASS,
   },
-  'tasks.max': { doc: 'How many tasks run the connector: `run` starts this many processes, each with its own consumer in the group `connect-<name>`, so the partitions (and the work) are spread over the cores; a task that dies is restarted with backoff (1 s doubling to 60 s) while the others take its partitions. The worker does the same for its connectors (one process per task, restarted with the same backoff; `tasks.max=1` runs inside the worker); a worker cluster runs one task per connector per worker, on `tasks.max` workers.', format: int(1, 1024), default: 1 },
+  'tasks.max': { doc: 'How many tasks run the connector: `run` starts this many processes, each with its own consumer in the group `connect-<name>`, so the partitions (and the work) are spread over the cores; a task that dies is restarted with backoff (1 s doubling to 60 s) while the others take its partitions. The worker does the same for its connectors (one process per task, restarted with the same backoff; `tasks.max=1` runs inside the worker); a worker cluster runs `min(tasks.max, task.slots)` tasks, spread over its workers by their task slots (docs/cluster.md).', format: int(1, 1024), default: 1 },
   'shutdown.timeout.ms': { doc: 'On SIGINT/SIGTERM, how long in-flight requests may take to finish before they are abandoned (and re-sent after a restart).', format: int(0, 600_000), default: 30_000 },
 } satisfies ConfigSpec;
 

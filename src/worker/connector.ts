@@ -1,6 +1,7 @@
 /**
  * One connector in the worker: its config as given, whether it should be paused, and the tasks running it (one
- * pipeline in this process, or with `tasks.max` > 1 in a standalone worker one process per task).
+ * pipeline in this process, in cluster mode one per task whose slot this worker owns, or with `tasks.max` > 1 in
+ * a standalone worker one process per task).
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
@@ -10,9 +11,9 @@ import type { Logger } from '../common/log.js';
 import { connectorSettings } from '../connector/connector-config.js';
 import { type BuildPipeline, connectorPipeline } from '../connector/definePipeline.js';
 import type { PipelineObserver } from '../connector/observe.js';
-import type { startPipeline } from '../connector/startPipeline.js';
+import type { RunningPipeline, startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
-import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
+import { inProcessTasks, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 import type { TaskBudget } from './task-budget.js';
 
@@ -35,8 +36,8 @@ export interface ConnectorDeps {
   readonly tasksMaxCap?: number;
   /** Standalone: the task processes of all connectors together (`WORKER_TASKS_MAX`). */
   readonly taskBudget?: TaskBudget;
-  /** Cluster mode: this worker's task id of the connector (its rank among the workers running it); default 0. */
-  readonly taskId?: () => number;
+  /** Cluster mode: the connector's task ids whose slots this worker owns now (it runs exactly those); default [0]. */
+  readonly taskIds?: () => number[];
   /** A task stopped or died (its partitions' lag is no longer its own). */
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
@@ -113,16 +114,19 @@ export class ManagedConnector {
   tasks(): TaskView[] {
     if (this.stopped && !this.running) return [];
     const running = this.running?.tasks();
-    if (running) return running.map((t) => (t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
+    // cluster mode: a task whose slot is no longer owned here (revoked, lease lapsed) is not this worker's: it is stopping
+    const owned = this.deps.taskIds?.();
+    const mine = (t: TaskView): TaskView => (owned && !owned.includes(t.id) ? { ...t, state: 'UNASSIGNED' } : t);
+    if (running) return running.map((t) => mine(t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
     const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
-    return this.taskIds.map((id) => ({ id, state, ...trace, inFlight: 0 }));
+    return this.taskIds.map((id) => mine({ id, state, ...trace, inFlight: 0 }));
   }
 
-  /** Cluster mode: this worker's rank for the connector changed since its task started, so its task id must follow. */
+  /** Cluster mode: the task ids owned here changed since its tasks started, so the running set must follow. */
   taskMoved(): boolean {
-    const { taskId } = this.deps;
-    return taskId !== undefined && (this.currentState === 'RUNNING' || this.currentState === 'PAUSED') && !this.taskIds.includes(taskId());
+    const { taskIds } = this.deps;
+    return taskIds !== undefined && (this.currentState === 'RUNNING' || this.currentState === 'PAUSED') && taskIds().join() !== this.taskIds.join();
   }
 
   /** `POST .../tasks/{id}/restart`: that task alone when tasks run as processes, else the connector. False: no such task. */
@@ -230,6 +234,7 @@ export class ManagedConnector {
     if (this.removed || this.running) return;
     this.currentState = this.stopped ? 'STOPPED' : 'UNASSIGNED';
     if (this.stopped) return;
+    if (this.deps.taskIds?.().length === 0) return; // cluster mode: its slots moved away meanwhile
     this.failure = undefined;
     let running: RunningTasks;
     try {
@@ -296,13 +301,22 @@ export class ManagedConnector {
       });
     }
     if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });
-    const taskId = deps.taskId?.() ?? 0;
-    this.taskIds = [taskId];
-    const running = await deps.start(
-      { connector: this.config, build: this.build },
-      { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers },
-    );
-    return inProcess(running, taskId);
+    const ids = deps.taskIds?.() ?? [0];
+    this.taskIds = ids;
+    const started: { running: RunningPipeline; taskId: number }[] = [];
+    try {
+      for (const taskId of ids) {
+        const running = await deps.start(
+          { connector: this.config, build: this.build },
+          { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers },
+        );
+        started.push({ running, taskId });
+      }
+    } catch (error) {
+      await Promise.allSettled(started.map((p) => p.running.stop())); // none of them may run on unseen
+      throw error;
+    }
+    return inProcessTasks(started);
   }
 
   private async bringDown(): Promise<void> {

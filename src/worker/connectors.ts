@@ -22,7 +22,7 @@ export interface ConnectorsOptions {
   readonly deps: (name: string) => ConnectorDeps;
   /** Called when a connector is deleted (its metrics go). */
   readonly onDelete?: (name: string) => void;
-  /** Cluster mode: whether this worker runs the connector now (see cluster/assignment.ts); default every one. */
+  /** Cluster mode: whether this worker runs tasks of the connector now (see cluster/assignment.ts); default every one. */
   readonly runsHere?: (name: string) => boolean;
   /** Changes through the API answer 503 until `open()` (the worker restored its connectors and joined its cluster). */
   readonly held?: boolean;
@@ -212,15 +212,17 @@ export class Connectors {
     }
   }
 
-  /** Cluster mode: starts the connectors assigned here that do not run, stops those that moved elsewhere. */
-  reassign(): void {
-    if (this.closing) return;
+  /** Cluster mode: starts what is owned here, stops what is not (even mid-start), restarts where the tasks owned changed. */
+  reassign(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    const operations: Promise<void>[] = [];
     for (const connector of this.byName.values()) {
       const here = this.runsHere(connector.name);
       if (here && connector.state === 'UNASSIGNED') void connector.start();
-      else if (!here && (connector.state === 'RUNNING' || connector.state === 'PAUSED')) void connector.stop();
-      else if (here && connector.taskMoved()) void connector.restart(); // a join or death changed its rank: the task id follows
+      else if (!here) operations.push(connector.stop()); // nothing to do when none runs
+      else if (connector.taskMoved()) operations.push(connector.restart()); // its slots here changed: the tasks follow
     }
+    return Promise.all(operations).then(() => undefined);
   }
 
   private runsHere(name: string): boolean {
@@ -259,10 +261,7 @@ export class Connectors {
     return run;
   }
 
-  /**
-   * Saves the worker's view with `name` as `entry` (undefined: gone), before anything changes here: a save that
-   * fails is a 500 naming the connector and the cause, and leaves this worker as the store has it.
-   */
+  /** Saves the view with `name` as `entry` (undefined: gone) first; a failed save is a 500 naming the cause, nothing changed here. */
   private async persist(name: string, entry: StoredConnector | undefined): Promise<void> {
     const view = this.storedView();
     if (entry) view.set(name, entry);

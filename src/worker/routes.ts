@@ -41,6 +41,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The connector classes this worker runs: Aiven's and Confluent's HTTP sinks. */

@@ -1,6 +1,6 @@
 /**
- * A connector's tasks as the worker runs them, whichever way: one pipeline in this process (`tasks.max=1`, and
- * cluster mode, where each worker runs one task of a connector), or one process per task (task-processes.ts).
+ * A connector's tasks as the worker runs them, whichever way: pipelines in this process (`tasks.max=1`, and
+ * cluster mode: one per task whose slot this worker owns), or one process per task (task-processes.ts).
  */
 import type { RunningPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
@@ -49,5 +49,41 @@ export function inProcess(running: RunningPipeline, taskId: number): RunningTask
     hold: (held) => running.hold(held),
     tasks: () => [{ id: taskId, state: 'RUNNING', inFlight: running.stats().inFlight }],
     restartTask: () => false,
+  };
+}
+
+/** Several pipelines in this process, one per task id (cluster mode: the tasks whose slots this worker owns). */
+export function inProcessTasks(pipelines: readonly { running: RunningPipeline; taskId: number }[]): RunningTasks {
+  if (pipelines.length === 1) return inProcess(pipelines[0]!.running, pipelines[0]!.taskId);
+  return {
+    get rdkafka() {
+      return pipelines[0]?.running.config.source.rdkafka ?? {};
+    },
+    // one task failing fails the connector here: the others stop with it (none keeps running unseen)
+    done: Promise.all(pipelines.map((p) => p.running.done)).then(
+      () => undefined,
+      async (error: unknown) => {
+        await Promise.allSettled(pipelines.map((p) => p.running.stop()));
+        throw error;
+      },
+    ),
+    stop: async () => void (await Promise.all(pipelines.map((p) => p.running.stop()))),
+    stats: () => summedStats(pipelines.map((p) => p.running.stats())),
+    hold: (held) => pipelines.forEach((p) => p.running.hold(held)),
+    tasks: () => pipelines.map((p) => ({ id: p.taskId, state: 'RUNNING', inFlight: p.running.stats().inFlight })),
+    restartTask: () => false,
+  };
+}
+
+/** Tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one). */
+export function summedStats(all: readonly SourceStats[]): SourceStats {
+  const committed = new Map<string, number>();
+  for (const stats of all) for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
+  return {
+    consumed: all.reduce((n, s) => n + s.consumed, 0),
+    inFlight: all.reduce((n, s) => n + s.inFlight, 0),
+    commits: all.reduce((n, s) => n + s.commits, 0),
+    paused: all.length > 0 && all.every((s) => s.paused),
+    committed,
   };
 }

@@ -11,6 +11,7 @@ import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { ApiError, errorBody } from './api-error.js';
 import { authorized } from './api-auth.js';
+import type { Forward } from './cluster/forward.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { RateSampler } from './rates.js';
 import { type ApiContext, handleApi } from './routes.js';
@@ -30,6 +31,10 @@ export interface ServerDeps {
   readonly host: string;
   /** A connector start or stop running longer than this makes `/health` unhealthy (`WORKER_STUCK_TIMEOUT_MS`). */
   readonly stuckTimeoutMs?: number;
+  /** Cluster mode: config writes reach the leader (cluster/forward.ts). */
+  readonly forward?: Forward;
+  /** Cluster mode: what this worker is responsible for and has not done yet (undefined: ready). */
+  readonly notReady?: () => Record<string, string> | undefined;
 }
 
 export function createWorkerServer(deps: ServerDeps): Server {
@@ -63,13 +68,14 @@ async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerRespon
   }
   if (method === 'GET' && path === '/ui/state') return sendJson(res, 200, uiState(deps.api.connectors.list(), deps.metrics, deps.rates));
   const body = await readJson(req);
-  const answer = await handleApi(deps.api, { method, path, query: url.searchParams, body });
+  const forwarded = await deps.forward?.({ method, path, search: url.search, body, headers: req.headers });
+  const answer = forwarded ?? (await handleApi(deps.api, { method, path, query: url.searchParams, body }));
   if (answer.body === undefined) {
-    res.writeHead(answer.status);
+    res.writeHead(answer.status, answer.headers);
     res.end();
     return;
   }
-  sendJson(res, answer.status, answer.body);
+  sendJson(res, answer.status, answer.body, answer.headers);
 }
 
 /**
@@ -117,13 +123,19 @@ function health(deps: ServerDeps, res: ServerResponse): void {
 }
 
 /**
- * Ready: every connector started and none failed (a paused one counts as ready). Which connectors are not is told
- * only to a caller with the API's credentials (or to anyone when the API has none): a probe needs no names.
+ * Ready: every connector started and none failed (a paused or stopped one counts as ready). A cluster worker answers
+ * for what it is responsible for: joined its group, configs read, the tasks of its own slots started. Which connectors
+ * are not ready is told only to a caller with the API's credentials (or to anyone when the API has none).
  */
 function ready(deps: ServerDeps, res: ServerResponse, withDetails: boolean): void {
-  const notReady = deps.api.connectors.list().filter((c) => c.state !== 'RUNNING' && c.state !== 'PAUSED');
-  if (notReady.length === 0) return sendJson(res, 200, { status: 'ready' });
-  sendJson(res, 503, { status: 'not ready', ...(withDetails ? { connectors: Object.fromEntries(notReady.map((c) => [c.name, c.state])) } : {}) });
+  const waiting = deps.notReady ? deps.notReady() : standaloneNotReady(deps);
+  if (waiting === undefined) return sendJson(res, 200, { status: 'ready' });
+  sendJson(res, 503, { status: 'not ready', ...(withDetails ? { connectors: waiting } : {}) });
+}
+
+function standaloneNotReady(deps: ServerDeps): Record<string, string> | undefined {
+  const notReady = deps.api.connectors.list().filter((c) => c.state !== 'RUNNING' && c.state !== 'PAUSED' && c.state !== 'STOPPED');
+  return notReady.length === 0 ? undefined : Object.fromEntries(notReady.map((c) => [c.name, c.state]));
 }
 
 /** The body as JSON; undefined when empty. A body must say `Content-Type: application/json` (Connect answers 415 otherwise). */

@@ -44,7 +44,7 @@ export const workerConfigSpec = {
     default: 5000,
   },
   WORKER_TASKS_MAX_PER_CONNECTOR: {
-    doc: "Most task processes this worker runs for one connector (standalone). `tasks.max` is a maximum, as in Kafka Connect: a connector asking more runs this many tasks, and the worker logs a line saying so. Unset: the number of cores (`os.availableParallelism()`). Cluster mode runs one task per connector per worker, so it does not apply there.",
+    doc: "Most task processes this worker runs for one connector (standalone). `tasks.max` is a maximum, as in Kafka Connect: a connector asking more runs this many tasks, and the worker logs a line saying so. Unset: the number of cores (`os.availableParallelism()`). It does not apply in cluster mode, where tasks run inside the workers that own their task slots.",
     format: int(1, 1024),
     default: null,
   },
@@ -170,7 +170,7 @@ export function fromListeners(properties: Readonly<Record<string, string>>): Rec
 }
 
 /** Worker-file keys read elsewhere: cluster mode's (cluster-config.ts), the security keys, and `listeners`. */
-const MEANINGFUL = /^(group\.id|bootstrap\.servers|(config|status|offset)\.storage\.(topic|replication\.factor)|heartbeat\.interval\.ms|session\.timeout\.ms|rest\.advertised\.(host\.name|port)|listeners|security\.protocol|sasl\..+|ssl\..+)$/;
+const MEANINGFUL = /^(group\.id|bootstrap\.servers|(config|status|offset)\.storage\.(topic|replication\.factor)|heartbeat\.interval\.ms|session\.timeout\.ms|rebalance\.timeout\.ms|task\.slots(\.topic)?|rest\.advertised\.(host\.name|port)|listeners|security\.protocol|sasl\..+|ssl\..+)$/;
 
 /** Kafka Connect worker keys that mean nothing here, and why (the worker starts; each is logged as a warning). */
 const IGNORED: readonly [RegExp, string][] = [
@@ -179,7 +179,7 @@ const IGNORED: readonly [RegExp, string][] = [
   [/^offset\.flush\.(interval|timeout)\.ms$/, 'set offset.flush.interval.ms in each connector config (sinks commit per connector)'],
   [/^(offset|status)\.storage\.partitions$/, 'sinks keep offsets in the consumer group connect-<name>; the status topic is created with one partition'],
   [/^(consumer|producer|admin)\..+$/, 'client overrides go in each connector config (kafka.* keys)'],
-  [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|rebalance\.timeout\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|connector\.client\.config\.override\.policy|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (tasks are assigned by the cluster's heartbeats, see the README)"],
+  [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|connector\.client\.config\.override\.policy|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (task slots are assigned by the workers' group on Kafka's coordinator, see docs/cluster.md)"],
 ];
 
 /**

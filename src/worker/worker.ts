@@ -22,6 +22,7 @@ import { TaskBudget } from './task-budget.js';
 import { createWorkerServer } from './server.js';
 import { openCluster } from './cluster/cluster.js';
 import { clusterWorkerId } from './cluster/cluster-config.js';
+import { forwarder } from './cluster/forward.js';
 import { fileStateStore } from './state-store.js';
 import type { WorkerOptions } from './worker-config.js';
 
@@ -81,8 +82,8 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         providers: options.providers,
         logLevel: () => loggers.levelFor(name),
         ...(cluster ? {} : { tasksMaxCap, taskBudget }),
-        // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
-        ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
+        // standalone: tasks.max > 1 runs one process per task; cluster mode: the tasks whose slots this worker owns
+        ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskIds: () => cluster.taskIdsOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
       };
     },
     onDelete: (name) => metrics.forget(name),
@@ -98,7 +99,9 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
   const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
-  const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host, stuckTimeoutMs });
+  const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => cluster.store.readToEnd() };
+  const clusterDeps = cluster && leadership ? { forward: forwarder(leadership, log), notReady: cluster.notReady } : {};
+  const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host, stuckTimeoutMs, ...clusterDeps });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -1,69 +1,40 @@
 /**
- * Three worker processes share one `group.id` (cluster mode: config and status topics on the broker). A connector
- * created on worker 1 runs on the cluster while records flow; worker 2 is SIGKILLed, worker 4 joins, the connector
- * is paused and resumed through worker 3, deleted and re-created through worker 1. Nothing may be lost, first
- * arrivals keep partition order, duplicates stay within the members' in-flight windows, every worker reports the
- * same task states within the session timeout, and the config topic never holds the secret the config references.
+ * Three worker processes share one `group.id` on a broker of their own. Two creates of one connector name reach two
+ * workers at once; records flow; one worker is SIGKILLed, another SIGSTOPped for longer than the group's session
+ * timeout and then continued (a zombie that must not run the tasks it no longer owns); the broker restarts; the
+ * connector is paused and resumed. Asserted: one 201 and one 409; every record delivered (lost 0), first arrivals
+ * in partition order, duplicates within the members' in-flight windows; at every sampled moment each task has at
+ * most one worker that says it runs it (each worker asked for its own tasks), and after each fault every task
+ * runs again on a live worker; the config topic never holds the secret the config references.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { freePort, type LocalBroker, startLocalBroker } from '../../src/cli/local-broker.js';
 import { connectProducer, createTopic, readTopic } from '../support/kafka-tools.js';
-import { bootstrap, eventually } from '../support/harness.js';
+import { eventually } from '../support/harness.js';
 import { call } from '../support/worker-client.js';
+import { children, doubleOwners, sampleOwnership, spawnWorker, tasksRunning, type WorkerProcess } from './support/cluster-kit.js';
 import { expectDelivered, FULL, sleep, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 
 const PARTITIONS = 6;
+const TASKS = 3;
 const COUNT = FULL ? 60_000 : 20_000;
 const MAX_IN_FLIGHT = 300;
-const SESSION_TIMEOUT_MS = 3000;
+/** The workers' group: the broker's smallest session (group.min.session.timeout.ms), a third of it between heartbeats. */
+const SESSION_TIMEOUT_MS = 6000;
+const LIMIT_MS = FULL ? 900_000 : 400_000;
 const SECRET = `token-${randomBytes(6).toString('hex')}`;
 
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-}
-
-const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** `kafka-http-sink worker <file>` as a child process; resolves with its REST URL once it listens. */
-async function spawnWorker(properties: Record<string, string>, env: Record<string, string>): Promise<WorkerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'cluster-worker-'));
-  const file = join(dir, 'worker.properties');
-  writeFileSync(file, Object.entries({ ...properties, 'rest.port': '0' }).map(([k, v]) => `${k}=${v}`).join('\n'));
-  const child = spawn(process.execPath, ['bin/kafka-http-sink.mjs', 'worker', file, '--no-pipelines', '--state-dir', join(dir, 'state')], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const limit = setTimeout(() => child.kill('SIGKILL'), FULL ? 900_000 : 300_000);
-  child.on('exit', () => clearTimeout(limit));
-  let stdout = '';
-  let stderr = '';
-  const logFile = process.env.FAULT_LOG_DIR ? join(process.env.FAULT_LOG_DIR, `worker-${child.pid}.log`) : undefined;
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (logFile) appendFileSync(logFile, chunk);
-  });
-  for (let waited = 0; ; waited += 50) {
-    const url = /worker listening on (http:\/\/\S+) /.exec(stdout)?.[1];
-    if (url) return { child, url, output: () => stderr };
-    if (waited > 60_000 || child.exitCode !== null) throw new Error(`the worker did not start; it said:\n${stderr}`);
-    await sleep(50);
-  }
-}
-
 /** Appends `count` id records over the partitions (ids continue `produced`'s sequences). */
-async function produceMore(produced: { byPartition: string[][]; total: number }, topic: string, count: number): Promise<void> {
-  const producer = await connectProducer(bootstrap());
+async function produceMore(bootstrap: string, produced: { byPartition: string[][]; total: number }, topic: string, count: number): Promise<void> {
+  const producer = await connectProducer(bootstrap);
   try {
     const records = [];
     for (let i = 0; i < count; i++) {
@@ -79,153 +50,158 @@ async function produceMore(produced: { byPartition: string[][]; total: number },
   }
 }
 
-interface Status {
-  connector: { state: string };
-  tasks: { id: number; state: string; worker_id: string }[];
+/** The tasks each worker says it runs itself (its metrics); a worker that does not answer runs none as far as we know. */
+async function ownTasks(workers: readonly WorkerProcess[], name: string): Promise<number[][]> {
+  return Promise.all(
+    workers.map(async (w) => {
+      try {
+        return tasksRunning((await call(w.url, 'GET', '/metrics')).text, name);
+      } catch {
+        return [];
+      }
+    }),
+  );
 }
 
-async function statusOn(url: string, name: string): Promise<Status | undefined> {
-  try {
-    const answer = await call(url, 'GET', `/connectors/${name}/status`);
-    return answer.status === 200 ? (answer.body as Status) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `kafka_http_sink_records_in_flight` of `connector` on one worker, by its `task` label (empty when it runs none). */
-async function inFlightOn(url: string, connector: string): Promise<Map<string, number>> {
-  const text = (await call(url, 'GET', '/metrics')).text;
-  const pattern = new RegExp(`^kafka_http_sink_records_in_flight\\{connector="${connector}",task="(\\d+)"\\} (\\d+)$`, 'gm');
-  return new Map([...text.matchAll(pattern)].map((m) => [m[1]!, Number(m[2])]));
-}
-
-/**
- * Waits until every worker answers the same task list, in which the live workers hold `tasks` tasks, all `state`,
- * and a dead worker's task (if still listed) is UNASSIGNED, never RUNNING; returns how long that took (ms).
- */
-async function statusAgrees(workers: readonly WorkerProcess[], name: string, state: string, tasks: number): Promise<number> {
+/** Waits until the live workers run every task of the connector exactly once between them; returns how long it took. */
+async function everyTaskRuns(workers: readonly WorkerProcess[], name: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  const live = new Set(workers.map((w) => new URL(w.url).host));
-  let last = '';
+  let last: number[][] = [];
   try {
     await eventually(
       async () => {
-        const views = await Promise.all(workers.map(async (w) => JSON.stringify((await statusOn(w.url, name))?.tasks ?? null)));
-        last = views.join('\n');
-        const seen = JSON.parse(views[0]!) as Status['tasks'] | null;
-        if (seen === null || !views.every((v) => v === views[0])) return false;
-        const held = seen.filter((t) => live.has(t.worker_id));
-        return held.length === tasks && held.every((t) => t.state === state) && seen.every((t) => live.has(t.worker_id) || t.state === 'UNASSIGNED');
+        last = await ownTasks(workers, name);
+        return last.flat().sort().join() === Array.from({ length: TASKS }, (_, t) => t).join();
       },
-      SESSION_TIMEOUT_MS + 12_000,
-      `every worker to show ${tasks} task(s) ${state} on live workers`,
+      timeoutMs,
+      `the live workers to run tasks 0..${TASKS - 1} once each`,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last views:\n${last}`);
+    throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
   }
   return Date.now() - started;
 }
 
 describe('faults: a cluster of worker processes', () => {
-  it('kill, join, pause/resume and delete/re-create across workers: nothing lost, order kept, status agrees', async () => {
+  it('two creates at once, SIGKILL, SIGSTOP past the session, a broker restart: one owner per task, nothing lost', async () => {
     const startedAt = Date.now();
     const id = randomBytes(4).toString('hex');
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'cluster-broker-'));
+    let broker: LocalBroker = await startLocalBroker({ port, dataDir });
+    const bootstrap = broker.bootstrap;
     const topic = `cluster_workers_${id}`;
     const name = `cluster_workers_${id}`;
-    await createTopic(bootstrap(), topic, PARTITIONS);
+    await createTopic(bootstrap, topic, PARTITIONS);
     const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
     const properties = {
       'group.id': `workers-${id}`,
-      'bootstrap.servers': bootstrap(),
+      'bootstrap.servers': bootstrap,
       'config.storage.topic': `connect-configs-${id}`,
       'status.storage.topic': `connect-status-${id}`,
       'offset.storage.topic': `connect-offsets-${id}`,
       'config.storage.replication.factor': '1',
       'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '300',
+      'heartbeat.interval.ms': '1000',
       'session.timeout.ms': String(SESSION_TIMEOUT_MS),
+      'rebalance.timeout.ms': '20000',
+      'task.slots': '6',
     };
-    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap(), SERVER_URL: sink.receiver.url, API_TOKEN: SECRET, WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL|API_TOKEN' };
+    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap, SERVER_URL: sink.receiver.url, API_TOKEN: SECRET, WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL|API_TOKEN' };
     const seed = JSON.parse(readFileSync('pipelines/iot_measurements_sink.json', 'utf8')) as Record<string, unknown>;
     const connector = {
       ...seed,
       name,
       topics: topic,
-      'tasks.max': '3',
+      'tasks.max': String(TASKS),
       'http.headers.additional': 'X-Api-Token:${env:API_TOKEN}',
       'batching.enabled': 'true',
       'batch.max.size': '50',
       'max.in.flight.records': String(MAX_IN_FLIGHT),
       'offset.flush.interval.ms': '200',
-      // the killed worker's consumer holds its partitions until its group session times out: the broker's minimum
+      // a killed or stopped worker's task consumers hold their partitions until their own session times out
       'kafka.session.timeout.ms': '6000',
       'kafka.heartbeat.interval.ms': '1000',
     };
     const produced: { byPartition: string[][]; total: number } = { byPartition: Array.from({ length: PARTITIONS }, () => []), total: 0 };
-    const agreement: number[] = [];
+    const settled: Record<string, number> = {};
 
-    const [w1, w2, w3] = await Promise.all([spawnWorker(properties, env), spawnWorker(properties, env), spawnWorker(properties, env)]);
-    expect((await call(w1.url, 'POST', '/connectors', connector)).status).toBe(201);
-    agreement.push(await statusAgrees([w1, w2, w3], name, 'RUNNING', 3));
+    const workers = await Promise.all([spawnWorker(properties, env, LIMIT_MS), spawnWorker(properties, env, LIMIT_MS), spawnWorker(properties, env, LIMIT_MS)]);
+    const [w1, w2, w3] = workers as [WorkerProcess, WorkerProcess, WorkerProcess];
+    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 30_000, `${w.url} ready`);
+    const sampler = sampleOwnership(() => workers, name);
+
+    // two creates of one name at once, on two workers: one wins, the other is told it exists
+    const creates = await Promise.all([w1, w3].map((w, i) => call(w.url, 'POST', '/connectors', { ...connector, 'batch.max.size': String(50 + i) })));
+    expect(creates.map((a) => a.status).sort()).toEqual([201, 409]);
+    settled.created = await everyTaskRuns(workers, name, 30_000);
 
     const step = Math.floor(COUNT / 4);
-    await produceMore(produced, topic, step);
+    await produceMore(bootstrap, produced, topic, step);
     await eventually(() => sink.uniqueCount() >= step / 10, 60_000, 'the first records');
-    // mid-flow for worker 2: it holds records read and not yet committed when it dies
-    await eventually(async () => [...(await inFlightOn(w2.url, name)).values()].some((n) => n > 0), 30_000, 'records in flight on worker 2');
-    // its metrics carry its task id: its rank among the workers running the connector, as the status shows it
-    const w2Task = (await statusOn(w2.url, name))?.tasks.find((t) => t.worker_id === new URL(w2.url).host)?.id;
-    expect([...(await inFlightOn(w2.url, name)).keys()]).toEqual([String(w2Task)]);
+    // SIGKILL a worker that runs a task, mid-flow
+    const [victim] = (await ownTasks(workers, name)).flatMap((tasks, i) => (tasks.length > 0 && workers[i] !== w1 ? [workers[i]!] : []));
+    const killed = victim ?? w2;
     const deliveredAtKill = sink.uniqueCount();
-    w2.child.kill('SIGKILL');
-    expect(deliveredAtKill).toBeLessThan(produced.total);
-    await produceMore(produced, topic, step);
-    // worker 2's heartbeat stops: its task goes UNASSIGNED, then only the live workers' tasks remain RUNNING
-    agreement.push(await statusAgrees([w1, w3], name, 'RUNNING', 2));
+    killed.child.kill('SIGKILL');
+    const alive = workers.filter((w) => w !== killed);
+    await produceMore(bootstrap, produced, topic, step);
+    settled.afterKill = await everyTaskRuns(alive, name, SESSION_TIMEOUT_MS + 30_000);
 
-    const w4 = await spawnWorker(properties, env);
-    agreement.push(await statusAgrees([w1, w3, w4], name, 'RUNNING', 3));
-    await produceMore(produced, topic, step);
+    // SIGSTOP a live worker that runs a task for longer than the session; its tasks move; then it wakes up
+    const owners = await ownTasks(alive, name);
+    const sleeper = alive.find((_, i) => owners[i]!.length > 0) ?? alive[0]!;
+    const awake = alive.filter((w) => w !== sleeper);
+    sleeper.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    await produceMore(bootstrap, produced, topic, step);
+    settled.afterStop = await everyTaskRuns(awake, name, SESSION_TIMEOUT_MS + 30_000);
+    await sleep(Math.max(0, stoppedAt + SESSION_TIMEOUT_MS + 4000 - Date.now()));
+    sleeper.child.kill('SIGCONT');
+    settled.afterWake = await everyTaskRuns(alive, name, 30_000);
 
-    expect((await call(w3.url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
-    agreement.push(await statusAgrees([w1, w3, w4], name, 'PAUSED', 3));
-    await sleep(500); // requests already sent finish
+    // the broker restarts under the cluster
+    await broker.stop();
+    await sleep(3000);
+    broker = await startLocalBroker({ port, dataDir });
+    await produceMore(bootstrap, produced, topic, COUNT - produced.total);
+    settled.afterBrokerRestart = await everyTaskRuns(alive, name, 90_000);
+
+    // pause and resume through the worker that slept: nothing is delivered while paused
+    expect((await call(sleeper.url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
+    await eventually(async () => (await ownTasks(alive, name)).flat().length === TASKS && (await call(w1.url, 'GET', `/connectors/${name}/status`)).text.includes('"PAUSED"'), 30_000, 'paused');
+    await sleep(1000); // requests already sent finish
     const paused = sink.uniqueCount();
     await sleep(1500);
-    expect({ deliveredWhilePaused: sink.uniqueCount() - paused, left: produced.total - paused > 0 }).toEqual({ deliveredWhilePaused: 0, left: true });
-    expect((await call(w3.url, 'PUT', `/connectors/${name}/resume`)).status).toBe(202);
-    agreement.push(await statusAgrees([w1, w3, w4], name, 'RUNNING', 3));
+    expect(sink.uniqueCount() - paused).toBe(0);
+    expect((await call(awake[0]!.url, 'PUT', `/connectors/${name}/resume`)).status).toBe(202);
 
-    expect((await call(w1.url, 'DELETE', `/connectors/${name}`)).status).toBe(204);
-    await eventually(async () => (await Promise.all([w1, w3, w4].map((w) => call(w.url, 'GET', `/connectors/${name}`)))).every((a) => a.status === 404), 15_000, 'deleted on every worker');
-    await produceMore(produced, topic, COUNT - produced.total);
-    expect((await call(w1.url, 'POST', '/connectors', connector)).status).toBe(201);
-    agreement.push(await statusAgrees([w1, w3, w4], name, 'RUNNING', 3));
-
-    const committed = { name, topic, partitions: PARTITIONS, count: COUNT };
-    await waitForDelivery(sink, COUNT, committed, FULL ? 600_000 : 120_000);
+    const committed = { name, topic, partitions: PARTITIONS, count: COUNT, bootstrap };
+    await waitForDelivery(sink, COUNT, committed, FULL ? 600_000 : 180_000);
+    const samples = (await sampler.stop()).filter((s) => !(s.worker === sleeper.url && s.sentAt < stoppedAt && s.receivedAt > stoppedAt)); // asked before the stop: its claim may date from then
+    const sleeperAfterWake = samples.filter((s) => s.worker === sleeper.url && s.sentAt > stoppedAt);
 
     // The config topic, read with a plain consumer: the reference is there, the secret it resolves to never.
-    const configRecords = await readTopic(bootstrap(), `connect-configs-${id}`, 1);
-    const configText = configRecords.map((r) => `${r.key?.toString()}=${r.value?.toString()}`).join('\n');
+    const configText = (await readTopic(bootstrap, `connect-configs-${id}`, 1)).map((r) => `${r.key?.toString()}=${r.value?.toString()}`).join('\n');
     expect(configText).toContain('${env:API_TOKEN}');
     expect(configText).not.toContain(SECRET);
     expect(sink.receiver.accepted.some((r) => r.headers['x-api-token'] === SECRET)).toBe(true);
 
-    // Each membership change (the kill, the join, the delete's graceful stop) can make every member that loses
-    // partitions re-send its uncommitted window (< 2 x max.in.flight.records, see test/faults/cluster.test.ts).
-    const maxDuplicates = 3 * 3 * 2 * MAX_IN_FLIGHT;
-    for (const w of [w1, w3, w4]) w.child.kill('SIGTERM');
-    await Promise.all([w1, w3, w4].map((w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(undefined) : w.child.once('exit', resolve)))));
+    for (const w of alive) w.child.kill('SIGTERM');
+    await Promise.all(alive.map((w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(undefined) : w.child.once('exit', resolve)))));
+    // Each fault (kill, stop, wake, broker restart) can make every task that loses its partitions re-send its
+    // uncommitted window (< 2 x max.in.flight.records, see test/faults/cluster.test.ts).
+    const maxDuplicates = 4 * TASKS * 2 * MAX_IN_FLIGHT;
     await expectDelivered(verdict(produced, sink.ids), {
       scenario: 'cluster-workers',
       startedAt,
       maxDuplicates,
       committed,
-      extra: `statusAgreedWithinMs=${Math.max(...agreement)} deliveredAtKill=${deliveredAtKill}`,
+      extra: `samples=${samples.length} sleeperSamplesAfterWake=${sleeperAfterWake.length} settledMs=${JSON.stringify(settled)} deliveredAtKill=${deliveredAtKill}`,
     });
-    expect(Math.max(...agreement)).toBeLessThanOrEqual(SESSION_TIMEOUT_MS + 12_000);
+    expect(doubleOwners(samples)).toEqual([]);
+    expect(sleeperAfterWake.length).toBeGreaterThan(0); // the zombie was asked, and answered
     await sink.receiver.close();
-  }, FULL ? 900_000 : 300_000);
+    await broker.stop();
+  }, LIMIT_MS);
 });

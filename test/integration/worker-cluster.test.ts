@@ -10,6 +10,7 @@ import { createTopic, produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
+import { TopicTail } from '../../src/worker/cluster/topic-tail.js';
 import { providerPolicy } from '../../src/worker/worker-config.js';
 import { bootstrap, type CapturedLog, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { call, startTestWorker } from '../support/worker-client.js';
@@ -20,7 +21,7 @@ function seedConnector(name: string, topic: string): Record<string, unknown> {
   return { ...seed, name, topics: topic };
 }
 
-/** Worker-file keys of one cluster (fresh topics unless given), with short heartbeats so the test runs fast. */
+/** Worker-file keys of one cluster (fresh topics unless given), with the shortest session the broker allows so the test runs fast. */
 function clusterKeys(id: string, configTopic = `connect-configs-${id}`): Record<string, string> {
   return {
     'group.id': `cluster-${id}`,
@@ -30,8 +31,10 @@ function clusterKeys(id: string, configTopic = `connect-configs-${id}`): Record<
     'offset.storage.topic': `connect-offsets-${id}`,
     'config.storage.replication.factor': '1',
     'status.storage.replication.factor': '1',
-    'heartbeat.interval.ms': '300',
-    'session.timeout.ms': '3000',
+    'heartbeat.interval.ms': '1000',
+    'session.timeout.ms': '6000',
+    'rebalance.timeout.ms': '10000',
+    'task.slots': '8',
   };
 }
 
@@ -151,7 +154,7 @@ describe('worker cluster', () => {
     const topic = await freshTopic('cluster_restart', 1);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(`running_${id}`, topic))).status).toBe(201);
-    expect((await call(w2!.url, 'POST', '/connectors', seedConnector(`paused_${id}`, topic))).status).toBe(201);
+    expect(await call(w2!.url, 'POST', '/connectors', seedConnector(`paused_${id}`, topic))).toMatchObject({ status: 201 });
     await eventually(async () => ((await call(w1!.url, 'GET', '/connectors')).body as string[]).length === 2, 10_000, 'both connectors on worker 1');
     expect((await call(w1!.url, 'PUT', `/connectors/paused_${id}/pause`)).status).toBe(202);
     await eventually(async () => (await statusOf(w2!.url, `paused_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused on worker 2');
@@ -166,26 +169,75 @@ describe('worker cluster', () => {
   });
 
   // review of issue 15, HIGH 1: a worker that cannot resolve a config's reference used to drop it, then its next
-  // REST save wrote tombstones for it, deleting the connector from the whole cluster
-  it('keeps a connector a worker cannot resolve when that worker saves another one', async () => {
+  // REST save wrote tombstones for it, deleting the connector from the whole cluster. Saves are the leader's now:
+  // the connector is created while a worker that resolves it leads, then one that cannot becomes the leader.
+  it('keeps a connector the leader cannot resolve when it saves another one', async () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_env', 1);
     const w1 = await startClusterWorker(clusterKeys(id));
-    const w2 = await startClusterWorker(clusterKeys(id), {}); // no SERVER_URL here
     const shared = `shared_${id}`;
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(shared, topic))).status).toBe(201);
+    const w2 = await startClusterWorker(clusterKeys(id), {}); // no SERVER_URL here
     await eventually(async () => ((await call(w2.url, 'GET', '/connectors')).body as string[]).includes(shared), 10_000, 'worker 2 lists the connector it cannot resolve');
+    await w1.close(); // worker 2 alone: it leads
+    workers.splice(workers.indexOf(w1), 1);
     const local = { ...seedConnector(`local_${id}`, topic), 'http.url': receiver.url };
-    expect((await call(w2.url, 'POST', '/connectors', local)).status).toBe(201);
-    await eventually(async () => ((await call(w1.url, 'GET', '/connectors')).body as string[]).includes(`local_${id}`), 10_000, 'worker 1 lists the new connector');
-    // a later change through worker 1, once seen by worker 2, follows every record worker 2 wrote for its save
-    expect((await call(w1.url, 'PUT', `/connectors/local_${id}/pause`)).status).toBe(202);
+    expect(await call(w2.url, 'POST', '/connectors', local)).toMatchObject({ status: 201 });
+    expect((await call(w2.url, 'PUT', `/connectors/local_${id}/pause`)).status).toBe(202);
     await eventually(async () => (await statusOf(w2.url, `local_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused seen on worker 2');
-    expect((await call(w1.url, 'GET', '/connectors')).body).toEqual([`local_${id}`, shared]);
     expect((await call(w2.url, 'GET', '/connectors')).body).toEqual([`local_${id}`, shared]);
     const records = await readTopic(bootstrap(), `connect-configs-${id}`, 5);
     expect(records.filter((r) => r.value === null || r.value === undefined).map((r) => r.key?.toString())).toEqual([]);
+  });
+
+  // issue 24: two workers that took the same new name at once both answered 201 (the last write won)
+  it('gives one 201 and one 409 to two creates of one name sent at once to two workers', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster_race', 1);
+    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    for (const round of [1, 2, 3]) {
+      const name = `race_${round}_${id}`;
+      const answers = await Promise.all([w1, w2].map((w, i) => call(w.url, 'POST', '/connectors', { ...seedConnector(name, topic), 'batch.max.size': String(10 + i) })));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)?.body).toMatchObject({ message: `Connector ${name} already exists` });
+      // the 201's config is the one every worker holds
+      const winner = answers.findIndex((a) => a.status === 201);
+      for (const w of [w1, w2]) {
+        await eventually(async () => (await call(w.url, 'GET', `/connectors/${name}/config`)).status === 200, 10_000, `${name} on ${w.url}`);
+        expect(((await call(w.url, 'GET', `/connectors/${name}/config`)).body as Record<string, string>)['batch.max.size']).toBe(String(10 + winner));
+      }
+    }
+  });
+
+  // issue 24: /ready answered 503 forever on a worker that did not run every connector
+  it('answers /ready 200 on every worker once each started the tasks of its own slots', async () => {
+    const id = randomBytes(4).toString('hex');
+    receiver = await startReceiver();
+    const topic = await freshTopic('cluster_ready', 1);
+    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    expect((await call(w1.url, 'POST', '/connectors', seedConnector(`one_task_${id}`, topic))).status).toBe(201); // tasks.max=1: one worker runs it
+    for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 15_000, `${w.url} ready`);
+    const running = await Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`).state === 'RUNNING'));
+    expect(running.filter(Boolean)).toHaveLength(1);
+  });
+
+  // issue 24: a status reader whose consume failed said nothing, and its worker saw its peers as dead
+  it('logs a consume error of an internal topic\'s reader, once, naming the topic', async () => {
+    const topic = await freshTopic('tail_errors', 1);
+    const { log, lines } = captureLog();
+    const tail = new TopicTail({ 'bootstrap.servers': bootstrap() }, topic, log, () => undefined);
+    await tail.start(1);
+    // the reader's consumer goes away under it: every poll from now on fails
+    const consumer = (tail as unknown as { consumer: rdkafka.KafkaConsumer }).consumer;
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    await eventually(() => lines.some((l) => l.includes('cannot read an internal topic')), 5000, 'the consume error logged');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // several more failed polls
+    const logged = lines.filter((l) => l.includes('cannot read an internal topic'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'warn', topic });
+    await tail.close();
   });
 });
 

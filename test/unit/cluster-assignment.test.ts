@@ -1,37 +1,28 @@
-/** Cluster mode's pure parts: which workers run a connector (rendezvous hashing) and the worker-file keys. */
+/** Cluster mode's pure parts: which task slots hold a connector's tasks, and the worker-file keys. */
 import { describe, expect, it } from '@jest/globals';
-import { assignedWorkers, tasksMaxOf } from '../../src/worker/cluster/assignment.js';
+import { slotOf, tasksInSlots, tasksMaxOf } from '../../src/worker/cluster/assignment.js';
 import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
 
-const workers = ['10.0.0.1:8083', '10.0.0.2:8083', '10.0.0.3:8083', '10.0.0.4:8083'];
-
-describe('assignedWorkers', () => {
-  it('gives every worker the same answer whatever order it lists the live workers in', () => {
-    const one = assignedWorkers('iot', workers, 2);
-    expect(one).toHaveLength(2);
-    expect(assignedWorkers('iot', [...workers].reverse(), 2)).toEqual(one);
+describe('task slots', () => {
+  it('puts a connector\'s tasks in consecutive slots, the same on every worker', () => {
+    const first = slotOf('iot', 0, 32);
+    expect([1, 2].map((t) => slotOf('iot', t, 32))).toEqual([(first + 1) % 32, (first + 2) % 32]);
+    expect(slotOf('iot', 0, 32)).toBe(first);
   });
 
-  it('caps the workers at tasks.max and at the live workers', () => {
-    expect(assignedWorkers('iot', workers, 1)).toHaveLength(1);
-    expect(assignedWorkers('iot', workers.slice(0, 2), 5)).toHaveLength(2);
-  });
-
-  it('moves a connector only when a worker running it dies, to the next in its ranking', () => {
-    const names = Array.from({ length: 200 }, (_, i) => `connector-${i}`);
-    let moved = 0;
-    for (const name of names) {
-      const before = assignedWorkers(name, workers, 1)[0]!;
-      const after = assignedWorkers(name, workers.filter((w) => w !== workers[1]), 1)[0]!;
-      if (before !== workers[1]) expect(after).toBe(before);
-      else {
-        moved += 1;
-        expect(after).toBe(assignedWorkers(name, workers, 2)[1]);
-      }
+  it('runs each task on exactly one of the workers that share the slots between them', () => {
+    const slots = 8;
+    const owners = [new Set([0, 3, 6]), new Set([1, 4, 7]), new Set([2, 5])];
+    for (const name of ['a', 'b', 'connector-with-dashes', 'x'.repeat(200)]) {
+      const held = owners.flatMap((owned) => tasksInSlots(name, 5, owned, slots));
+      expect(held.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
     }
-    // spread: each of the 4 workers holds some of the 200 connectors
-    expect(moved).toBeGreaterThan(20);
-    expect(moved).toBeLessThan(100);
+  });
+
+  it('runs at most one task of a connector per slot: tasks.max is a maximum', () => {
+    const all = new Set(Array.from({ length: 4 }, (_, i) => i));
+    expect(tasksInSlots('iot', 10, all, 4)).toEqual([0, 1, 2, 3]);
+    expect(tasksInSlots('iot', 1, new Set(), 4)).toEqual([]);
   });
 
   it('reads tasks.max, defaulting to 1', () => {
@@ -51,10 +42,13 @@ describe('clusterOptions', () => {
   it('reads Connect distributed keys', () => {
     const options = clusterOptions({ ...keys, 'config.storage.replication.factor': '1', 'rest.advertised.host.name': 'w1', 'rest.advertised.port': '9000' });
     expect(options).toMatchObject({ groupId: 'g', configTopic: 'c', statusTopic: 's', configReplicationFactor: 1, statusReplicationFactor: 3, advertisedUrl: { host: 'w1', port: 9000 } });
+    expect(options).toMatchObject({ slotsTopic: 'c-task-slots', slots: 32, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3000, rebalanceTimeoutMs: 60_000 });
   });
 
   it('names the missing or bad key', () => {
     expect(() => clusterOptions({ ...keys, 'config.storage.topic': '' })).toThrow(/config\.storage\.topic: is required with group\.id/);
     expect(() => clusterOptions({ ...keys, 'status.storage.replication.factor': '-1' })).toThrow(/status\.storage\.replication\.factor: must be a positive integer/);
+    expect(() => clusterOptions({ ...keys, 'heartbeat.interval.ms': '5000', 'session.timeout.ms': '6000' })).toThrow(/heartbeat\.interval\.ms: must be at most a third of session\.timeout\.ms/);
+    expect(() => clusterOptions({ ...keys, 'rebalance.timeout.ms': '5000' })).toThrow(/rebalance\.timeout\.ms: must be at least session\.timeout\.ms/);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { NO_PROVIDERS } from '../../src/common/config/providers.js';
 import { createLogger } from '../../src/common/log.js';
 import { configProblems, MAX_PROBLEMS } from '../../src/connector/config-problems.js';
-import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
+import { startPipeline } from '../../src/connector/startPipeline.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { clusterWorkerId } from '../../src/worker/cluster/cluster-config.js';
 import { ConfigLog } from '../../src/worker/cluster/config-log.js';
@@ -214,17 +214,40 @@ describe('status topic values (review MEDIUM 5 and 8)', () => {
   const SESSION = 1000;
   const at = (key: string, value: unknown, offset = 0): TailRecord => ({ key, value: value === undefined ? undefined : JSON.stringify(value), partition: 0, offset });
 
-  it('refuses a task whose worker_id is not a string or not the key\'s, and /status keeps answering', () => {
+  it('refuses a task whose worker_id is not a string or whose key names another task, and /status keeps answering', () => {
     const view = new StatusView('me:1', SESSION);
     view.apply(at('worker-w:2', { worker_id: 'w:2', at: 100 }), 100, true);
-    expect(() => view.apply(at('status-task-c-w:2', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 7 }), 100, true)).toThrow('worker_id');
-    expect(() => view.apply(at('status-task-c-w:2', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 'me:1' }), 100, true)).toThrow('does not match the key');
-    expect(() => view.apply(at('status-task-c-w:2', { connector: 'c', id: -1, state: 'RUNNING', worker_id: 'w:2' }), 100, true)).toThrow('id');
-    view.apply(at('status-task-c-w:2', { connector: 'c', id: 0, state: 'FAILED', worker_id: 'w:2', trace: 'x'.repeat(100_000 - 100) }), 100, true);
-    const tasks = view.tasksOf('c', 100);
+    expect(() => view.apply(at('status-task-c-0', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 7 }), 100, true)).toThrow('worker_id');
+    expect(() => view.apply(at('status-task-c-0', { connector: 'c', id: 1, state: 'RUNNING', worker_id: 'w:2' }), 100, true)).toThrow('does not match the key');
+    expect(() => view.apply(at('status-task-c-0', { connector: 'd', id: 0, state: 'RUNNING', worker_id: 'w:2' }), 100, true)).toThrow('does not match the key');
+    expect(() => view.apply(at('status-task-c--1', { connector: 'c', id: -1, state: 'RUNNING', worker_id: 'w:2' }), 100, true)).toThrow('id');
+    view.apply(at('status-task-c-0', { connector: 'c', id: 0, state: 'FAILED', worker_id: 'w:2', trace: 'x'.repeat(100_000 - 100) }), 100, true);
+    const tasks = view.tasksOf('c', 1, 100);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ id: 0, state: 'FAILED', worker_id: 'w:2' });
     expect(tasks[0]!.trace!.length).toBeLessThanOrEqual(16_384);
+  });
+
+  it('shows each task as its last owner published it, a silent owner\'s as UNASSIGNED, and only tasks below tasks.max', () => {
+    const view = new StatusView('me:1', SESSION);
+    view.apply(at('worker-w:2', { worker_id: 'w:2', at: 0 }), 0, true);
+    view.apply(at('worker-w:3', { worker_id: 'w:3', at: 0 }), 0, true);
+    view.apply(at('status-task-c-0', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 'w:2' }), 0, true);
+    view.apply(at('status-task-c-1', { connector: 'c', id: 1, state: 'RUNNING', worker_id: 'w:2' }), 0, true);
+    view.apply(at('status-task-c-0', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 'w:3' }), 0, true); // the slot moved
+    expect(view.tasksOf('c', 2, 10).map((t) => `${t.id}:${t.worker_id}`)).toEqual(['0:w:3', '1:w:2']);
+    expect(view.tasksOf('c', 1, 10)).toHaveLength(1);
+    view.apply(at('worker-w:2', { worker_id: 'w:2', at: 900 }), 900, true);
+    expect(view.tasksOf('c', 2, SESSION + 10).map((t) => t.state)).toEqual(['UNASSIGNED', 'RUNNING']);
+  });
+
+  it('reads the leader record and refuses one whose url is not http://host:port', () => {
+    const view = new StatusView('me:1', SESSION);
+    view.apply(at('leader', { worker_id: 'w:2', url: 'http://w:2' }), 0, true);
+    expect(view.leader()).toEqual({ worker_id: 'w:2', url: 'http://w:2' });
+    expect(() => view.apply(at('leader', { worker_id: 'w:2', url: 'http://user@evil/x' }), 0, true)).toThrow('url');
+    expect(() => view.apply(at('leader', { worker_id: 'w:2', url: 'file:///etc/passwd' }), 0, true)).toThrow('url');
+    expect(view.leader()).toEqual({ worker_id: 'w:2', url: 'http://w:2' });
   });
 
   it('never trusts a heartbeat time in the future: live for one session after it arrived, not forever', () => {
@@ -239,41 +262,10 @@ describe('status topic values (review MEDIUM 5 and 8)', () => {
   it('forgets workers silent for more than PRUNE_SESSIONS session timeouts, with their tasks', () => {
     const view = new StatusView('me:1', SESSION);
     view.apply(at('worker-w:2', { worker_id: 'w:2', at: 0 }), 0, true);
-    view.apply(at('status-task-c-w:2', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 'w:2' }), 0, true);
+    view.apply(at('status-task-c-0', { connector: 'c', id: 0, state: 'RUNNING', worker_id: 'w:2' }), 0, true);
     view.prune(SESSION * PRUNE_SESSIONS - 1);
-    expect(view.tasksOf('c', SESSION * PRUNE_SESSIONS - 1)).toEqual([{ id: 0, state: 'UNASSIGNED', worker_id: 'w:2' }]);
+    expect(view.tasksOf('c', 1, SESSION * PRUNE_SESSIONS - 1)).toEqual([{ id: 0, state: 'UNASSIGNED', worker_id: 'w:2' }]);
     view.prune(SESSION * PRUNE_SESSIONS + 1);
-    expect(view.tasksOf('c', SESSION * PRUNE_SESSIONS + 1)).toEqual([]);
-  });
-});
-
-describe('a worker whose rank for a connector changes (review of the task processes, low 6)', () => {
-  it('restarts its task under the new id, so dead-letter headers and metrics name the task the status names', async () => {
-    let rank = 1;
-    const started: number[] = [];
-    const start = (async (_definition, options) => {
-      started.push(options?.taskId ?? -1);
-      return { config: { source: { rdkafka: {} } }, done: new Promise(() => undefined), stop: async () => undefined, stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }), hold: () => undefined } as unknown as RunningPipeline;
-    }) as typeof startPipeline;
-    const connectors = new Connectors({
-      store: { load: () => new Map(), save: async () => undefined },
-      env: {},
-      providers: NO_PROVIDERS,
-      log,
-      runsHere: () => true,
-      deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start, providers: NO_PROVIDERS, taskId: () => rank }),
-    });
-    connectors.restore([]);
-    await connectors.create('c', { ...VALID });
-    for (let i = 0; i < 100 && connectors.get('c').state !== 'RUNNING'; i++) await tick(5);
-    connectors.reassign();
-    await tick(20);
-    expect(started).toEqual([1]); // same rank: nothing restarts
-
-    rank = 0; // a worker with a lower rank died
-    connectors.reassign();
-    for (let i = 0; i < 100 && started.length < 2; i++) await tick(5);
-    expect(started).toEqual([1, 0]);
-    expect(connectors.get('c').tasks().map((t) => t.id)).toEqual([0]);
+    expect(view.tasksOf('c', 1, SESSION * PRUNE_SESSIONS + 1)).toEqual([]);
   });
 });

@@ -1,22 +1,24 @@
 /**
- * Which workers run a connector: rendezvous (highest random weight) hashing. Every worker ranks the live workers
- * by a hash of (connector name, worker id) and the first `tasks.max` run it; the rank is the task id. Each
- * worker computes this alone from the same inputs (the heartbeats it read), so the cluster converges after a join
- * or a death without any vote, and a change moves only the connectors whose top `tasks.max` changed.
+ * Which task slots run a connector's tasks. The workers' group assigns the slots (the partitions of the slots topic,
+ * see membership.ts); task `t` of connector `c` lives in slot `(hash(c) + t) mod slots`, so every worker maps a
+ * task to the same slot from the config alone, a connector's tasks sit in consecutive slots (which the assignor
+ * spreads over the workers), and the owner of a slot runs the tasks mapped to it.
  */
 import { createHash } from 'node:crypto';
 
-function weight(connector: string, worker: string): string {
-  return createHash('sha256').update(connector).update('\u0000').update(worker).digest('hex');
+/** The slot that holds task `task` of `connector`. */
+export function slotOf(connector: string, task: number, slots: number): number {
+  const base = createHash('sha256').update(connector).digest().readUInt32BE(0);
+  return (base + task) % slots;
 }
 
-/** The workers that run `connector`, in task-id order. */
-export function assignedWorkers(connector: string, liveWorkers: readonly string[], tasksMax: number): string[] {
-  return [...new Set(liveWorkers)]
-    .map((worker) => ({ worker, weight: weight(connector, worker) }))
-    .sort((a, b) => (a.weight < b.weight ? 1 : a.weight > b.weight ? -1 : a.worker.localeCompare(b.worker)))
-    .slice(0, Math.max(1, tasksMax))
-    .map((w) => w.worker);
+/**
+ * The task ids of `connector` whose slot is in `owned`, in id order. A cluster runs `min(tasks.max, slots)` tasks
+ * of a connector (`tasks.max` is a maximum, as in Connect), so no slot holds two tasks of one connector.
+ */
+export function tasksInSlots(connector: string, tasksMax: number, owned: ReadonlySet<number>, slots: number): number[] {
+  const tasks = Math.min(Math.max(1, tasksMax), slots);
+  return Array.from({ length: Math.max(0, tasks) }, (_, task) => task).filter((task) => owned.has(slotOf(connector, task, slots)));
 }
 
 /** A connector's `tasks.max` (default 1, as in Connect). */

@@ -13,10 +13,16 @@ export interface ClusterOptions {
   readonly statusTopic: string;
   readonly configReplicationFactor: number;
   readonly statusReplicationFactor: number;
-  /** How often a worker publishes its heartbeat and its tasks' states (ms). */
+  /** The workers' group: librdkafka's `heartbeat.interval.ms`; also how often the status topic is written (ms). */
   readonly heartbeatIntervalMs: number;
-  /** A worker whose last heartbeat is older than this is gone: its tasks show UNASSIGNED and others take its work (ms). */
+  /** The workers' group: a worker the group coordinator has not heard from for this long is out, its task slots move (ms). */
   readonly sessionTimeoutMs: number;
+  /** Connect's `rebalance.timeout.ms`: how long the group waits for a member to rejoin (librdkafka's `max.poll.interval.ms`). */
+  readonly rebalanceTimeoutMs: number;
+  /** The topic whose partitions are the task slots the group assigns (`task.slots.topic`, default `<config topic>-task-slots`). */
+  readonly slotsTopic: string;
+  /** Its partition count when this worker creates it (`task.slots`); an existing topic's count wins. */
+  readonly slots: number;
   /** `rest.advertised.host.name:rest.advertised.port` when set: the worker_id others see. */
   readonly advertisedUrl?: { host?: string; port?: number };
   /** librdkafka settings for the cluster's own clients (security keys the worker maps). */
@@ -42,6 +48,8 @@ export function clusterOptions(properties: Readonly<Record<string, string>>, env
     if (!Number.isInteger(value) || value < 1) throw new ConfigError(key, `must be a positive integer, got ${text}`);
     return value;
   };
+  if (positive('heartbeat.interval.ms', 3000) * 3 > positive('session.timeout.ms', 10_000)) throw new ConfigError('heartbeat.interval.ms', 'must be at most a third of session.timeout.ms, as Kafka advises (a worker\'s hold on its task slots lasts session.timeout.ms - heartbeat.interval.ms - 0.5 s past each proof)');
+  if (positive('rebalance.timeout.ms', 60_000) < positive('session.timeout.ms', 10_000)) throw new ConfigError('rebalance.timeout.ms', 'must be at least session.timeout.ms (librdkafka\'s max.poll.interval.ms, which it sets, may not be shorter than the session)');
   const advertisedPort = properties['rest.advertised.port'];
   const kafka = Object.fromEntries(Object.entries(properties).filter(([key]) => /^(security\.protocol|sasl\.|ssl\.)/.test(key)));
   return {
@@ -53,6 +61,9 @@ export function clusterOptions(properties: Readonly<Record<string, string>>, env
     statusReplicationFactor: positive('status.storage.replication.factor', 3),
     heartbeatIntervalMs: positive('heartbeat.interval.ms', 3000),
     sessionTimeoutMs: positive('session.timeout.ms', 10_000),
+    rebalanceTimeoutMs: positive('rebalance.timeout.ms', 60_000),
+    slotsTopic: properties['task.slots.topic'] || `${required('config.storage.topic')}-task-slots`,
+    slots: positive('task.slots', 32),
     advertisedUrl:
       properties['rest.advertised.host.name'] || advertisedPort
         ? { host: properties['rest.advertised.host.name'], port: advertisedPort ? positive('rest.advertised.port', 0) : undefined }

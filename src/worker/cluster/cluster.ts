@@ -1,39 +1,49 @@
 /**
- * Cluster mode (a worker file with `group.id`): the config topic replaces the state file, the status topic
- * carries heartbeats and task states, and every few seconds each worker recomputes which connectors it runs
- * (assignment.ts) from the live workers. Kafka is the only coordination: records in one order, consumer groups.
+ * Cluster mode (a worker file with `group.id`): the config topic replaces the state file; the workers' group on
+ * Kafka's coordinator (membership.ts) decides who is alive, which task slots each worker owns and who leads (the
+ * owner of slot 0); each worker runs exactly the tasks in its slots (assignment.ts). The status topic carries task
+ * states and the leader's address for display and forwarding only.
  */
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { TaskStatus } from '../connect-shapes.js';
 import type { Connectors } from '../connectors.js';
-import { assignedWorkers, tasksMaxOf } from './assignment.js';
+import { tasksInSlots, tasksMaxOf } from './assignment.js';
 import type { ClusterOptions } from './cluster-config.js';
 import { ConfigLog } from './config-log.js';
 import { LogProducer } from './log-producer.js';
+import { Membership } from './membership.js';
 import { type PublishedTask, StatusLog } from './status-log.js';
-import { ensureTopic } from './topics.js';
+import { ensureTopic, partitionCount } from './topics.js';
 
 export interface Cluster {
   /** The worker's state store: the config topic, read to its end. */
   readonly store: ConfigLog;
-  /** Whether this worker runs `name` now. */
+  /** Whether this worker runs tasks of `name` now. */
   runsHere(name: string): boolean;
-  /** Every worker's task of `name`. */
+  /** The task ids of `name` whose slots this worker owns now. */
+  taskIdsOf(name: string): number[];
+  /** Every task of `name` across the cluster, as the status topic shows them. */
   tasksOf(name: string): TaskStatus[];
-  /** This worker's task id of `name`: its rank among the workers running it (0 when it runs none). */
-  taskIdOf(name: string): number;
-  /** Once the REST API listens: follows the status topic, applies config changes to `connectors`, publishes. */
+  /** Whether this worker leads the cluster now (it owns slot 0, its lease holds). */
+  isLeader(): boolean;
+  /** The leader's REST URL as last published (undefined while unknown, or when it names this worker). */
+  leaderUrl(): string | undefined;
+  /** Why this worker is not ready (not joined, or its own tasks not all started); undefined when it is. */
+  notReady(): Record<string, string> | undefined;
+  /** Once the REST API listens: follows the topics, joins the workers' group, publishes. */
   join(workerId: string, connectors: Connectors): Promise<void>;
-  /** After the connectors stopped: removes this worker's heartbeat and tasks, closes the clients. */
+  /** After the connectors stopped: leaves the group and the status topic, closes the clients. */
   leave(): Promise<void>;
 }
 
-/** Creates or checks both topics and reads the config topic to its end, before the worker answers anything. */
+/** Creates or checks the topics and reads the config topic to its end, before the worker answers anything. */
 export async function openCluster(options: ClusterOptions, log: Logger): Promise<Cluster> {
   const kafka = { 'bootstrap.servers': options.bootstrapServers, ...options.kafka };
   await ensureTopic(kafka, { name: options.configTopic, key: 'config.storage.topic', replicationFactor: options.configReplicationFactor, partitions: 1 });
   await ensureTopic(kafka, { name: options.statusTopic, key: 'status.storage.topic', replicationFactor: options.statusReplicationFactor });
+  await ensureTopic(kafka, { name: options.slotsTopic, key: 'task.slots.topic', replicationFactor: options.configReplicationFactor, created: options.slots });
+  const slots = await partitionCount(kafka, options.slotsTopic); // an existing topic's count: every worker maps tasks alike
   const producer = new LogProducer(kafka);
   const store = new ConfigLog({ kafka, topic: options.configTopic, producer, log });
   try {
@@ -46,6 +56,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
     throw error;
   }
   let status: StatusLog | undefined;
+  let membership: Membership | undefined;
   let self = '';
   let connectors: Connectors | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -53,30 +64,47 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
   /** True while a tick runs: a slow broker skips ticks instead of queueing them. */
   let inFlight = false;
 
-  const workersOf = (name: string): string[] => {
-    const config = connectors?.has(name) ? connectors.get(name).config : {};
-    return assignedWorkers(name, status?.liveWorkers() ?? [self], tasksMaxOf(config));
-  };
-  const runsHere = (name: string): boolean => status !== undefined && workersOf(name).includes(self);
+  const tasksOfConfig = (name: string): number => (connectors?.has(name) ? tasksMaxOf(connectors.get(name).config) : 1);
+  const taskIdsOf = (name: string): number[] => (membership ? tasksInSlots(name, tasksOfConfig(name), membership.owned(), slots) : []);
+  const reassign = (): Promise<void> => connectors?.reassign() ?? Promise.resolve();
 
-  /** Reassigns, then publishes the heartbeat and what runs here. */
+  /** Starts and stops what the slots say, then publishes the heartbeat, this worker's tasks and, when leading, the leader record. */
   const tick = async (): Promise<void> => {
-    if (!connectors || !status) return;
-    connectors.reassign();
-    const states = new Map<string, PublishedTask | undefined>();
+    if (!connectors || !status || !membership) return;
+    void reassign();
+    const tasks = new Map<string, PublishedTask[]>();
     for (const c of connectors.list()) {
-      const rank = workersOf(c.name).indexOf(self);
-      const active = rank >= 0 || c.state === 'RUNNING' || c.state === 'PAUSED';
-      states.set(c.name, active ? { id: Math.max(rank, 0), state: c.state, worker_id: self, ...(c.state === 'FAILED' && c.trace ? { trace: c.trace } : {}) } : undefined);
+      const ids = taskIdsOf(c.name);
+      if (ids.length === 0) continue;
+      tasks.set(c.name, c.tasks().filter((t) => ids.includes(t.id)).map((t) => ({ id: t.id, state: t.state, worker_id: self, ...(t.state === 'FAILED' && t.trace ? { trace: t.trace } : {}) })));
     }
-    await withinMs(status.publish(states), options.sessionTimeoutMs); // a write that takes longer is late anyway
+    await withinMs(status.publish(tasks, membership.isLeader() ? `http://${self}` : undefined), options.sessionTimeoutMs); // a write that takes longer is late anyway
+  };
+
+  const publishSoon = (): void => {
+    if (inFlight) return;
+    inFlight = true;
+    ticking = tick()
+      .catch((error: unknown) => void log.warn('cluster status publication failed', { error: errorMessage(error) }))
+      .finally(() => (inFlight = false));
   };
 
   return {
     store,
-    runsHere,
-    tasksOf: (name) => status?.tasksOf(name) ?? [],
-    taskIdOf: (name) => Math.max(workersOf(name).indexOf(self), 0),
+    runsHere: (name) => taskIdsOf(name).length > 0,
+    taskIdsOf,
+    tasksOf: (name) => status?.tasksOf(name, Math.min(tasksOfConfig(name), slots)) ?? [],
+    isLeader: () => membership?.isLeader() ?? false,
+    leaderUrl: () => {
+      const leader = status?.leader();
+      return leader && leader.worker_id !== self ? leader.url : undefined;
+    },
+    notReady: () => {
+      if (!membership?.joined()) return { cluster: 'not joined: the workers\' group has not assigned this worker its task slots yet' };
+      if (!membership.isLeader() && status?.leader() === undefined) return { cluster: 'no leader known yet: config changes cannot be forwarded' };
+      const waiting = (connectors?.list() ?? []).filter((c) => taskIdsOf(c.name).length > 0 && (!['RUNNING', 'PAUSED'].includes(c.state) || c.taskMoved()));
+      return waiting.length === 0 ? undefined : Object.fromEntries(waiting.map((c) => [c.name, c.state]));
+    },
     join: async (workerId, all) => {
       self = workerId;
       connectors = all;
@@ -84,14 +112,24 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       await status.start(); // on failure the worker calls leave(), which closes it
       // config records read since the store started (restore() loaded the rest) are applied now, then each as read
       store.follow((name, stored) => all.applyStored(name, stored));
-      await tick();
-      timer = setInterval(() => {
-        if (inFlight) return;
-        inFlight = true;
-        ticking = tick()
-          .catch((error: unknown) => void log.warn('cluster heartbeat failed', { error: errorMessage(error) }))
-          .finally(() => (inFlight = false));
-      }, options.heartbeatIntervalMs);
+      membership = new Membership({
+        kafka,
+        groupId: options.groupId,
+        topic: options.slotsTopic,
+        sessionTimeoutMs: options.sessionTimeoutMs,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+        log,
+        beforeRevoke: reassign, // the revoked slots are no longer owned: their tasks stop, then the partitions go
+        changed: () => {
+          void reassign();
+          publishSoon(); // a new leader says so at once: followers forward to it
+        },
+      });
+      await membership.start();
+      // the first assignment, bounded: a worker that cannot join yet still serves reads (and /ready says why)
+      await withinMs(membership.settled, options.sessionTimeoutMs + options.heartbeatIntervalMs);
+      timer = setInterval(publishSoon, options.heartbeatIntervalMs);
       timer.unref();
     },
     leave: async () => {
@@ -99,6 +137,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       // each step bounded: a broker gone must not keep the worker from exiting; the step that hung is logged
       await bounded(ticking, 'last heartbeat', log);
       await bounded(status?.leave() ?? Promise.resolve(), 'leaving the status topic', log);
+      await bounded(membership?.close() ?? Promise.resolve(), 'leaving the workers\' group', log);
       await bounded(store.flushed(), 'config writes', log);
       await bounded(store.close(), 'closing the config reader', log);
       await bounded(producer.close(), 'closing the producer', log);

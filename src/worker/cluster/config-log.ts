@@ -28,7 +28,7 @@ export const WRITE_TIMEOUT_MS = 30_000;
 export type ConfigChange = (name: string, stored: StoredConnector | undefined) => void;
 
 /** What the config log needs of its reader (tests pass a scripted one). */
-export type ConfigTail = Pick<TopicTail, 'start' | 'readPast' | 'close'>;
+export type ConfigTail = Pick<TopicTail, 'start' | 'readPast' | 'close'> & Partial<Pick<TopicTail, 'readToEnd'>>;
 
 export class ConfigLog implements StateStore {
   /** The topic's state as read (configs and target states), updated as records arrive. */
@@ -52,7 +52,12 @@ export class ConfigLog implements StateStore {
     tail?: (onRecord: (record: TailRecord) => void) => ConfigTail,
   ) {
     const onRecord = (record: TailRecord): void => this.apply(record);
-    this.tail = tail ? tail(onRecord) : new TopicTail(options.kafka, options.topic, onRecord);
+    this.tail = tail ? tail(onRecord) : new TopicTail(options.kafka, options.topic, options.log, onRecord);
+  }
+
+  /** Resolves once every record the topic holds now was read and applied here (the leader, before it takes a change). */
+  async readToEnd(): Promise<void> {
+    await this.tail.readToEnd?.(this.options.writeTimeoutMs ?? WRITE_TIMEOUT_MS);
   }
 
   /** Reads the topic to its end; then follows it (changes read from now on wait for `follow`). */

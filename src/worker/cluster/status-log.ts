@@ -1,8 +1,9 @@
 /**
- * The status topic (compacted): each worker publishes a heartbeat (`worker-<id>`, the time) and the state of the
- * tasks it runs (`status-task-<connector>-<worker id>`: task id, state, trace, worker_id), and reads everyone's.
- * Its view answers `GET /connectors/{name}/status` the same on every worker; a worker whose heartbeat is older
- * than the session timeout is gone: its tasks show UNASSIGNED (unless a live worker now holds the same task id).
+ * The status topic (compacted), for display and for finding the leader; it decides nothing about who runs what.
+ * Each worker publishes a heartbeat (`worker-<id>`, the time), the state of the tasks it runs
+ * (`status-task-<connector>-<task id>`: id, state, trace, worker_id), and while it owns slot 0 the leader record
+ * (`leader`: its worker_id and REST URL); it reads everyone's. Its view answers `GET /connectors/{name}/status` the
+ * same on every worker; a task whose worker's heartbeat is older than the session timeout shows UNASSIGNED.
  */
 import { errorMessage } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
@@ -25,15 +26,15 @@ export interface StatusLogOptions {
 
 export class StatusLog {
   private readonly view: StatusView;
-  /** What this worker last published per connector (null: a tombstone), so unchanged states are not rewritten. */
-  private readonly published = new Map<string, string | null>();
+  /** What this worker last published per task key, so unchanged states are not rewritten. */
+  private readonly published = new Map<string, string>();
   private readonly tail: TopicTail;
   /** Set once the topic was read to its end: later heartbeats count from their arrival here. */
   private caughtUp = false;
 
   constructor(private readonly options: StatusLogOptions) {
     this.view = new StatusView(options.workerId, options.sessionTimeoutMs);
-    this.tail = new TopicTail(options.kafka, options.topic, (record) => {
+    this.tail = new TopicTail(options.kafka, options.topic, options.log, (record) => {
       try {
         this.view.apply(record, this.now(), this.caughtUp);
       } catch (error) {
@@ -56,25 +57,37 @@ export class StatusLog {
     return this.view.liveWorkers(this.now());
   }
 
-  /** Every task of `connector` across the cluster, as Connect's status shows them. */
-  tasksOf(connector: string): TaskStatus[] {
-    return this.view.tasksOf(connector, this.now());
+  /** Tasks 0..count-1 of `connector` across the cluster, as Connect's status shows them. */
+  tasksOf(connector: string, count: number): TaskStatus[] {
+    return this.view.tasksOf(connector, count, this.now());
   }
 
-  /** Publishes the heartbeat, and each connector's task state where it changed (undefined: this worker runs none). */
-  async publish(states: ReadonlyMap<string, PublishedTask | undefined>): Promise<void> {
+  /** The last leader record read (its worker may be gone since: a forward to it then fails). */
+  leader(): { worker_id: string; url: string } | undefined {
+    return this.view.leader();
+  }
+
+  /**
+   * Publishes the heartbeat, the leader record when `leaderUrl` is given, and each task this worker runs where its
+   * state changed or the topic shows another worker for it (a late write of its previous owner is corrected).
+   */
+  async publish(tasks: ReadonlyMap<string, readonly PublishedTask[]>, leaderUrl?: string): Promise<void> {
     const { producer, topic, workerId } = this.options;
     this.view.prune(this.now());
     const writes: Promise<unknown>[] = [producer.write(topic, `worker-${workerId}`, JSON.stringify({ worker_id: workerId, at: Date.now() }))];
-    const names = new Set([...states.keys(), ...this.published.keys()]);
-    for (const name of names) {
-      const task = states.get(name);
-      const value = task ? JSON.stringify({ connector: name, ...task }) : null;
-      if (this.published.get(name) === value || (value === null && !this.published.has(name))) continue;
-      if (value === null) this.published.delete(name);
-      else this.published.set(name, value);
-      writes.push(producer.write(topic, `status-task-${name}-${workerId}`, value));
+    if (leaderUrl !== undefined && this.view.leader()?.url !== leaderUrl) writes.push(producer.write(topic, 'leader', JSON.stringify({ worker_id: workerId, url: leaderUrl })));
+    const current = new Set<string>();
+    for (const [name, list] of tasks) {
+      for (const task of list) {
+        const key = `status-task-${name}-${task.id}`;
+        current.add(key);
+        const value = JSON.stringify({ connector: name, ...task });
+        if (this.published.get(key) === value && this.view.taskOf(name, task.id)?.worker_id === workerId) continue;
+        this.published.set(key, value);
+        writes.push(producer.write(topic, key, value));
+      }
     }
+    for (const key of this.published.keys()) if (!current.has(key)) this.published.delete(key); // runs elsewhere now
     try {
       await Promise.all(writes);
     } catch (error) {
@@ -82,11 +95,14 @@ export class StatusLog {
     }
   }
 
-  /** Leaving: every task of this worker and its heartbeat are removed, so others take its work at once. */
+  /**
+   * Leaving: the heartbeat is removed, so every worker shows this one's tasks UNASSIGNED until their new owners
+   * write, and its leader record too (followers then wait for the next leader's instead of forwarding here).
+   */
   async leave(): Promise<void> {
     const { producer, topic, workerId } = this.options;
-    const writes = [...this.published.keys()].map((name) => producer.write(topic, `status-task-${name}-${workerId}`, null));
-    writes.push(producer.write(topic, `worker-${workerId}`, null));
+    const writes = [producer.write(topic, `worker-${workerId}`, null)];
+    if (this.view.leader()?.worker_id === workerId) writes.push(producer.write(topic, 'leader', null));
     await Promise.all(writes).catch((error: unknown) => this.options.log.warn('cannot leave the status topic cleanly', { topic, error: errorMessage(error) }));
     await this.tail.close();
   }

@@ -1,8 +1,10 @@
 /**
- * What a worker knows from the status topic: each worker's last heartbeat (as this worker's clock saw it) and
- * the task each worker published per connector. Records are checked before they count: a heartbeat's time is
- * never later than its arrival here, a task's `worker_id` must be the one its key names, and workers silent for
- * more than PRUNE_SESSIONS session timeouts are forgotten with their tasks.
+ * What a worker knows from the status topic, for display only (who runs what is the workers' group's decision,
+ * membership.ts): each worker's last heartbeat (as this worker's clock saw it), the last state published for each
+ * task (`status-task-<connector>-<id>`, as Connect keys it: a task's new owner overwrites it), and the leader's
+ * address (`leader`, written by the owner of slot 0). Records are checked before they count: a heartbeat's time
+ * is never later than its arrival here, a task's key must name its connector and id, and workers silent for more
+ * than PRUNE_SESSIONS session timeouts are forgotten with their tasks.
  */
 import type { TaskStatus } from '../connect-shapes.js';
 import type { TailRecord } from './topic-tail.js';
@@ -22,8 +24,9 @@ const MAX_VALUE = 100_000;
 
 export class StatusView {
   private readonly heartbeats = new Map<string, number>();
-  /** Per connector, per worker id: the task it published. */
-  private readonly tasks = new Map<string, Map<string, PublishedTask>>();
+  /** Per connector, per task id: the state its last owner published. */
+  private readonly tasks = new Map<string, Map<number, PublishedTask>>();
+  private leaderRecord: { worker_id: string; url: string } | undefined;
 
   constructor(
     private readonly self: string,
@@ -47,20 +50,26 @@ export class StatusView {
       this.heartbeats.set(worker, caughtUp ? now : Math.min(at, now));
       return;
     }
-    if (!record.key.startsWith('status-task-')) return;
-    if (record.value === undefined) {
-      // ids may hold dashes, so the key is matched against the known (connector, worker) pairs
-      for (const [connector, byWorker] of this.tasks) {
-        for (const worker of byWorker.keys()) if (record.key === `status-task-${connector}-${worker}`) byWorker.delete(worker);
-        if (byWorker.size === 0) this.tasks.delete(connector);
-      }
+    if (record.key === 'leader') {
+      this.leaderRecord = record.value === undefined ? undefined : leaderOf(JSON.parse(record.value) as unknown);
       return;
     }
+    if (!record.key.startsWith('status-task-') || record.value === undefined) return; // a task's tombstone: its connector went
     const task = taskOf(JSON.parse(record.value) as unknown);
-    if (record.key !== `status-task-${task.connector}-${task.worker_id}`) throw new Error('worker_id or connector does not match the key');
-    const byWorker = this.tasks.get(task.connector) ?? new Map<string, PublishedTask>();
-    byWorker.set(task.worker_id, task.published);
-    this.tasks.set(task.connector, byWorker);
+    if (record.key !== `status-task-${task.connector}-${task.published.id}`) throw new Error('connector or id does not match the key');
+    const byId = this.tasks.get(task.connector) ?? new Map<number, PublishedTask>();
+    byId.set(task.published.id, task.published);
+    this.tasks.set(task.connector, byId);
+  }
+
+  /** The last leader record: the worker owning slot 0 when it was written (maybe gone since). */
+  leader(): { worker_id: string; url: string } | undefined {
+    return this.leaderRecord;
+  }
+
+  /** The task `id` of `connector` as last published, if any. */
+  taskOf(connector: string, id: number): PublishedTask | undefined {
+    return this.tasks.get(connector)?.get(id);
   }
 
   /** The workers whose heartbeat is within the session timeout, this one always included. */
@@ -69,26 +78,31 @@ export class StatusView {
     return [...new Set([...live, this.self])].sort();
   }
 
-  /** Every task of `connector` across the cluster, as Connect's status shows them. */
-  tasksOf(connector: string, now: number): TaskStatus[] {
+  /** Tasks 0..count-1 of `connector` as last published (none yet: not shown); a silent worker's as UNASSIGNED. */
+  tasksOf(connector: string, count: number, now: number): TaskStatus[] {
     const live = new Set(this.liveWorkers(now));
-    const all = [...(this.tasks.get(connector)?.values() ?? [])];
-    const held = new Set(all.filter((t) => live.has(t.worker_id)).map((t) => t.id));
-    return all
-      .filter((t) => live.has(t.worker_id) || !held.has(t.id))
+    return [...(this.tasks.get(connector)?.values() ?? [])]
+      .filter((t) => t.id < count)
       .map((t) => (live.has(t.worker_id) ? { ...t } : { id: t.id, state: 'UNASSIGNED', worker_id: t.worker_id }))
-      .sort((a, b) => a.id - b.id || a.worker_id.localeCompare(b.worker_id));
+      .sort((a, b) => a.id - b.id);
   }
 
-  /** Forgets workers silent for more than PRUNE_SESSIONS session timeouts, with their tasks; and workers with tasks but no heartbeat. */
+  /** Forgets workers silent for more than PRUNE_SESSIONS session timeouts, and the tasks last published by a forgotten one. */
   prune(now: number): void {
     const limit = this.sessionTimeoutMs * PRUNE_SESSIONS;
     for (const [worker, at] of this.heartbeats) if (now - at > limit && worker !== this.self) this.heartbeats.delete(worker);
-    for (const [connector, byWorker] of this.tasks) {
-      for (const worker of byWorker.keys()) if (!this.heartbeats.has(worker) && worker !== this.self) byWorker.delete(worker);
-      if (byWorker.size === 0) this.tasks.delete(connector);
+    for (const [connector, byId] of this.tasks) {
+      for (const [id, task] of byId) if (!this.heartbeats.has(task.worker_id) && task.worker_id !== this.self) byId.delete(id);
+      if (byId.size === 0) this.tasks.delete(connector);
     }
   }
+}
+
+/** A leader value checked: `{"worker_id": string, "url": "http://..."}`. */
+function leaderOf(value: unknown): { worker_id: string; url: string } {
+  const { worker_id: workerId, url } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof workerId !== 'string' || typeof url !== 'string' || !/^http:\/\/[^/?#@]+$/.test(url) || url.length > 300) throw new Error('leader record without a string worker_id and an http://host:port url');
+  return { worker_id: workerId, url };
 }
 
 /** A status-task value checked field by field. */

@@ -11,6 +11,7 @@
 import rdkafka from 'node-rdkafka';
 import { nativeConfig } from '../../source/native-config.js';
 import { KafkaError, errorMessage } from '../../common/errors.js';
+import type { Logger } from '../../common/log.js';
 
 const POLL_MS = 100;
 const POLL_RECORDS = 500;
@@ -43,12 +44,15 @@ export class TopicTail {
   private closing = false;
   /** Settles when the poll in flight (if any) returned. */
   private polling: Promise<void> = Promise.resolve();
+  /** The last consume error logged (each new one is logged once, and the recovery after it). */
+  private failing: string | undefined;
   /** Resolves once every partition reached the end it had when the tail started. */
   readonly caughtUp = new Promise<void>((resolve) => (this.endReached = resolve));
 
   constructor(
     kafka: Readonly<Record<string, string>>,
     private readonly topic: string,
+    private readonly log: Logger,
     private readonly onRecord: (record: TailRecord) => void,
   ) {
     this.consumer = new rdkafka.KafkaConsumer(
@@ -63,8 +67,11 @@ export class TopicTail {
       this.consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaError(`cannot read ${this.topic}: ${errorMessage(err)}`, true, err)) : resolve())),
     );
     const atEnd = new Set<number>();
-    this.consumer.on('partition.eof', (eof: { partition: number }) => {
+    this.consumer.on('partition.eof', (eof: { partition: number; offset: number }) => {
       atEnd.add(eof.partition);
+      // at the end: every offset below it was read (or held no record: compacted away, a control record)
+      this.position.set(eof.partition, Math.max(this.position.get(eof.partition) ?? 0, eof.offset));
+      this.wake();
       if (atEnd.size >= partitions) this.endReached();
     });
     this.consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: this.topic, partition, offset: -2 /* the beginning */ })));
@@ -86,6 +93,7 @@ export class TopicTail {
     this.polling = new Promise<void>((done) => {
       this.consumer.consume(POLL_RECORDS, (err, messages) => {
         done();
+        this.noteError(err);
         for (const message of messages ?? []) {
           this.position.set(message.partition, message.offset + 1);
           try {
@@ -99,6 +107,33 @@ export class TopicTail {
         setTimeout(() => this.poll(), busy ? 0 : IDLE_MS).unref();
       });
     });
+  }
+
+  /** A consume error is logged once (until it changes), and the recovery after it: a stalled reader is never silent. */
+  private noteError(err: { message: string } | null | undefined): void {
+    if (this.closing) return;
+    if (err) {
+      if (err.message !== this.failing) this.log.warn('cannot read an internal topic; retrying', { topic: this.topic, error: err.message });
+      this.failing = err.message;
+    } else if (this.failing !== undefined) {
+      this.log.info('reading the internal topic again', { topic: this.topic });
+      this.failing = undefined;
+    }
+  }
+
+  /** Resolves once every record the topic held when called (partition 0) was read and applied; rejects after `ms`. */
+  async readToEnd(ms: number): Promise<void> {
+    const high = await new Promise<number>((resolve, reject) =>
+      this.consumer.queryWatermarkOffsets(this.topic, 0, ms, (err, offsets) => (err ? reject(new KafkaError(`cannot read the end of ${this.topic}: ${errorMessage(err)}`, true, err)) : resolve(offsets.highOffset))),
+    );
+    if (high <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new KafkaError(`${this.topic} not read to its end (offset ${high}) within ${ms} ms`, true)), ms)));
+    try {
+      await Promise.race([this.readPast(high - 1), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Resolves once the record at `offset` of `partition` (one this worker wrote) was read and applied. */

@@ -13,6 +13,8 @@ export interface InternalTopic {
   readonly replicationFactor: number;
   /** Required partition count (1 for the config topic); undefined accepts any. */
   readonly partitions?: number;
+  /** Partitions of a topic created here when any count is accepted (default 1). */
+  readonly created?: number;
 }
 
 /** Creates the topic (compacted) if missing; refuses an existing one with the wrong partition count. */
@@ -21,7 +23,7 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
   try {
     await new Promise<void>((resolve, reject) =>
       admin.createTopic(
-        { topic: topic.name, num_partitions: topic.partitions ?? 1, replication_factor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } },
+        { topic: topic.name, num_partitions: topic.partitions ?? topic.created ?? 1, replication_factor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } },
         30_000,
         (err) => (err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(new KafkaError(`cannot create ${topic.key} ${topic.name}: ${err.message}`, true, err)) : resolve()),
       ),
@@ -36,7 +38,22 @@ export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic
   }
 }
 
-async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
+/**
+ * The topic's partition count. A topic created a moment ago may show none in the metadata yet (seen under load):
+ * asked again for up to METADATA_WAIT_MS before 0 is believed.
+ */
+export async function partitionCount(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
+  const deadline = Date.now() + METADATA_WAIT_MS;
+  for (;;) {
+    const found = await partitionsNow(kafka, name);
+    if (found > 0 || Date.now() >= deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const METADATA_WAIT_MS = 5000;
+
+async function partitionsNow(kafka: Readonly<Record<string, string>>, name: string): Promise<number> {
   const producer = new rdkafka.Producer(nativeConfig({ ...kafka }));
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(new KafkaError(`cannot reach Kafka: ${errorMessage(err)}`, true, err)) : resolve())));
   try {
