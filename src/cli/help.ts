@@ -21,7 +21,8 @@ Commands:
   help [command]     this text, or a command's
   worker-task        internal: one task process of a worker's connector (tasks.max > 1); the worker starts it
 
-Every command takes --help. Kafka is found at KAFKA_BOOTSTRAP_SERVERS (default localhost:9092).
+Every command takes --help. Kafka is found at KAFKA_BOOTSTRAP_SERVERS (default localhost:9092); a worker given a
+worker file uses its bootstrap.servers.
 
 Example (the seed's connector, pipelines/iot_measurements_sink.json):
   SERVER_URL=https://example.com/ingest kafka-http-sink run iot_measurements_sink

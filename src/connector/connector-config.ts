@@ -21,6 +21,7 @@ import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.j
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
 import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
 import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { type ProviderPolicy, resolveReferences, untrustedKeyProblem } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
@@ -109,8 +110,11 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
   readonly settings: ConnectorSettings;
 }
 
-/** `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). */
-export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
+/**
+ * `providers`: which `${...}` references may be resolved (default: all, for the operator's own files); `clients`: the
+ * worker file's settings for the connector's Kafka clients and its override policy (default: the environment's broker).
+ */
+export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy, clients?: WorkerClients): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
@@ -122,7 +126,7 @@ export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   return {
     name,
     tasksMax: values.number('tasks.max'),
-    source: kafkaSourceOptions(name, values, passthrough, env),
+    source: kafkaSourceOptions(name, values, passthrough, env, clients),
     decode: decodeSettings(values, onError),
     ordering,
     batch: {

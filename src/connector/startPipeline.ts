@@ -14,6 +14,7 @@ import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-let
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { connectorPipeline, type PipelineDefinition } from './definePipeline.js';
 import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
 
@@ -39,10 +40,12 @@ export interface StartOptions {
   statisticsIntervalMs?: number;
   /** Which `${...}` references the config may resolve (default: all; the worker passes its policy for API-created connectors). */
   providers?: ProviderPolicy;
+  /** The worker file's settings for the Kafka clients and its override policy (default: the environment's broker, any override). */
+  clients?: WorkerClients;
 }
 
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
-  const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers));
+  const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers, options.clients));
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);

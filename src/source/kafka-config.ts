@@ -1,14 +1,16 @@
 /**
  * Connector-file keys of the Kafka source: topics, consumer group, flow control, the `kafka.*` passthrough (librdkafka
  * names), Kafka Connect's `consumer.override.*` / `producer.override.*` (Java names, mapped in client-overrides.ts) and
- * Java key and trust stores (store-properties.ts).
+ * Java key and trust stores (store-properties.ts). In a worker, the worker file's client settings come first
+ * (worker-clients.ts) and its override policy decides which of the connector's client keys are allowed.
  */
 import { ConfigError } from '../common/errors.js';
 import { int, str } from '../common/config/formats.js';
 import { redactedWhenPrinted } from '../common/config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
-import { type ClientRole, isOverrideKey, overrideProperties, overrideRole } from './client-overrides.js';
+import { type ClientRole, isOverrideKey, javaClientProperties, type MappedProperty, overrideProperties, overrideRole } from './client-overrides.js';
 import { applyStores, type ClientProperties } from './store-properties.js';
+import { overrideRefusal, type WorkerClients } from './worker-clients.js';
 
 export { isOverrideKey } from './client-overrides.js';
 
@@ -57,6 +59,7 @@ export function kafkaSourceOptions(
   values: ConfigValues<typeof kafkaConfigSpec>,
   passthrough: Record<string, string>,
   env: NodeJS.ProcessEnv,
+  clients?: WorkerClients,
 ): KafkaSourceOptions {
   const topics = values.optionalString('topics');
   const regex = values.optionalString('topics.regex');
@@ -66,36 +69,43 @@ export function kafkaSourceOptions(
   const topicList = topics === undefined ? [regex!.startsWith('^') ? regex! : `^${regex!}`] : topics.split(',').map((t) => t.trim()).filter(Boolean);
   if (topicList.length === 0) throw new ConfigError('topics', 'must name at least one topic');
 
-  const base: ClientProperties = { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const baseOrigin = new Map<string, string>();
+  // the worker file's settings (or the environment's broker), then the connector's kafka.*, then its overrides
+  const kafkaKeys: [string, string, string][] = [];
   const overrides: Record<ClientRole, [string, string][]> = { consumer: [], producer: [] };
   for (const [key, value] of Object.entries(passthrough)) {
     const role = overrideRole(key);
+    const property = role === undefined ? key.slice(KAFKA_PREFIX.length) : key.slice(`${role}.override.`.length);
+    const refusal = clients && overrideRefusal(clients.policy, property, role === undefined);
+    if (refusal !== undefined) throw new ConfigError(key, refusal);
     if (role !== undefined) {
       overrides[role].push([key, value]);
       continue;
     }
     if (!key.startsWith(KAFKA_PREFIX)) continue;
-    const property = key.slice(KAFKA_PREFIX.length);
     if (OWNED.includes(property)) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
-    base[property] = value;
-    baseOrigin.set(property, key);
+    kafkaKeys.push([property, key, value]);
   }
   const client = (role: ClientRole): { properties: ClientProperties; pollMaxRecords?: number } => {
-    const properties: ClientProperties = { ...base };
-    const origin = new Map(baseOrigin);
+    const properties: ClientProperties = { 'bootstrap.servers': clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+    const origin = new Map<string, string>();
     let pollMaxRecords: number | undefined;
-    for (const [key, value] of overrides[role]) {
-      for (const mapped of overrideProperties(role, key, value)) {
-        if (mapped.property === 'max.poll.records') {
-          pollMaxRecords = Number(mapped.value);
+    const set = (key: string, mapped: readonly MappedProperty[]): void => {
+      for (const { property, value } of mapped) {
+        if (property === 'max.poll.records') {
+          pollMaxRecords = Number(value);
           if (pollMaxRecords < 1) throw new ConfigError(key, 'must be at least 1');
           continue;
         }
-        properties[mapped.property] = mapped.value;
-        origin.set(mapped.property, key);
+        properties[property] = value;
+        origin.set(property, key);
       }
+    };
+    for (const { key, name, value } of clients?.[role] ?? []) set(key, javaClientProperties(role, name, key, value));
+    for (const [property, key, value] of kafkaKeys) {
+      properties[property] = value;
+      origin.set(property, key);
     }
+    for (const [key, value] of overrides[role]) set(key, overrideProperties(role, key, value));
     applyStores(properties, origin);
     return { properties, pollMaxRecords };
   };

@@ -12,6 +12,7 @@ import { type BuildPipeline, connectorPipeline } from '../connector/definePipeli
 import type { PipelineObserver } from '../connector/observe.js';
 import type { startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { inProcess, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 
@@ -38,6 +39,8 @@ export interface ConnectorDeps {
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for the connector's Kafka clients and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
   readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
 }
@@ -205,7 +208,7 @@ export class ManagedConnector {
   private async launch(): Promise<RunningTasks> {
     const { deps } = this;
     const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
-    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers) : undefined; // a bad config fails here
+    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers, deps.clients) : undefined; // a bad config fails here
     const tasks = settings && this.tasksToRun(settings.tasksMax);
     const file = this.build === connectorPipeline ? undefined : this.file;
     const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
@@ -216,6 +219,7 @@ export class ManagedConnector {
         settings: { ...settings, tasksMax: tasks },
         ...(file === undefined ? {} : { file }),
         providers,
+        ...(deps.clients ? { clients: deps.clients } : {}),
         env: deps.env,
         log: deps.log,
         observer: deps.observer,
@@ -230,7 +234,7 @@ export class ManagedConnector {
     this.taskIds = [taskId];
     const running = await deps.start(
       { connector: this.config, build: this.build },
-      { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers },
+      { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers, ...(deps.clients ? { clients: deps.clients } : {}) },
     );
     return inProcess(running, taskId);
   }

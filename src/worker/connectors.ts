@@ -11,12 +11,15 @@ import { ApiError } from './api-error.js';
 import { checked } from './checked-config.js';
 import { type ConnectorDeps, ManagedConnector } from './connector.js';
 import type { StateStore, StoredConnector } from './state-store.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 export interface ConnectorsOptions {
   readonly store: StateStore;
   readonly env: NodeJS.ProcessEnv;
   /** The references a config sent to the API (or kept from one in the state store) may use. */
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for the connectors' Kafka clients and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   readonly log: Logger;
   readonly deps: (name: string) => ConnectorDeps;
   /** Called when a connector is deleted (its metrics go). */
@@ -91,7 +94,7 @@ export class Connectors {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
       if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
-      const valid = checked(name, config, this.options.env, this.options.providers);
+      const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       await this.persist(name, { config: valid, paused: false });
       if (this.shared) return this.readBack(name);
       const connector = this.add(name, valid, connectorPipeline, 'api', false);
@@ -104,7 +107,7 @@ export class Connectors {
   put(name: string, config: Record<string, unknown>): Promise<boolean> {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
-      const valid = checked(name, config, this.options.env, this.options.providers);
+      const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       const existing = this.byName.get(name);
       if (!existing) {
         await this.persist(name, { config: valid, paused: false });

@@ -11,6 +11,7 @@ import { connectorInfo, connectorOffsets, connectorStatus, connectorTasks, keepR
 import type { Connectors } from './connectors.js';
 import type { LogLevels } from './log-levels.js';
 import { validateResponse } from './validate-response.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 export interface ApiContext {
   readonly connectors: Connectors;
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly version: string;
   /** The config references a config sent to the API may use (the worker's `config.providers` settings). */
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for its connectors' Kafka clients, and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   /** `/admin/loggers`. */
   readonly loggers: LogLevels;
   /** The Kafka cluster's id; '' while it cannot be had. */
@@ -191,7 +194,7 @@ function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: s
   if (given !== AIVEN_HTTP_SINK_CLASS && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
-  return ok(validateResponse(body, context.env, context.providers));
+  return ok(validateResponse(body, context.env, context.providers, context.clients));
 }
 
 /**

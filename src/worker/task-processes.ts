@@ -14,6 +14,7 @@ import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '.
 import type { ConnectorSettings } from '../connector/connector-config.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import type { RunningTasks, TaskState, TaskView } from './running-tasks.js';
 import { policyMessage, replay, statsFrom, taskMessage, type StartMessage } from './task-messages.js';
 
@@ -32,6 +33,8 @@ export interface TaskProcessesOptions extends RestartBackoffOptions {
   /** A pipeline file whose `build` each task loads; absent for the standard chain. */
   readonly file?: string;
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for the tasks' Kafka clients and its override policy. */
+  readonly clients?: WorkerClients;
   /** The tasks' environment (what `${env:...}` resolves from). */
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
@@ -126,7 +129,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     let warned = false;
     task.child = child;
     log.info('task process started', { connector: settings.name, task: task.id, pid: child.pid });
-    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held() };
+    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), ...(options.clients ? { clients: options.clients } : {}), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held() };
     child.send(message, undefined, {}, () => undefined); // a task that cannot be told dies waiting, and is restarted
     child.on('message', (raw: unknown) => {
       if (task.child !== child) return;

@@ -59,6 +59,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     store: cluster?.store ?? fileStateStore(options.stateDir),
     env,
     providers: options.providers,
+    ...(options.clients ? { clients: options.clients } : {}),
     log,
     deps: (name) => {
       metrics.totalsOf(name);
@@ -71,6 +72,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         statisticsIntervalMs: options.statisticsIntervalMs,
         start,
         providers: options.providers,
+        ...(options.clients ? { clients: options.clients } : {}),
         ...(cluster ? {} : { tasksMaxCap }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: each worker runs one task, its rank
         ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskId: () => cluster.taskIdOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
@@ -82,9 +84,9 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   });
   const rates = startRateSampler(() => metrics.allTotals(), run.rateIntervalMs);
   const loggers = new LogLevels(log, () => connectors.list().map((c) => c.name));
-  // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
-  const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
+  // The cluster of a running connector (its TLS and SASL settings included), else the worker's broker.
+  const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': options.clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(options.clients ? { clients: options.clients } : {}), loggers, clusterId: clusterIdCache(kafka) };
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
