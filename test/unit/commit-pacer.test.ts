@@ -42,6 +42,21 @@ describe('CommitPacer', () => {
   });
 });
 
+describe('CommitPacer after a failed commit', () => {
+  it('holds early commits back until the interval retried, even to end a pause; a success lifts it', () => {
+    const p = new CommitPacer({ maxInFlight: 1000, minSpacingMs: 100, retryAfterFailureMs: 1000 });
+    const paused = { inFlight: 1000, uncommitted: 900, committing: false, paused: true };
+    p.started(0);
+    p.answered(false, 5);
+    expect(p.due(paused, 6)).toBeUndefined();
+    expect(p.due(paused, 1004)).toBeUndefined();
+    expect(p.due(paused, 1005)).toBe(0);
+    p.answered(false, 1010);
+    p.answered(true, 1020);
+    expect(p.due(paused, 1021)).toBe(0);
+  });
+});
+
 describe('early commits under per-record delivery (replayed, virtual milliseconds)', () => {
   /**
    * One ack per ms for `seconds`, records read as fast as the window allows (pause at the bound, resume at half),
