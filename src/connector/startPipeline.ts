@@ -3,7 +3,7 @@
  * chain, and on stop drains in-flight requests within `shutdown.timeout.ms`, commits what was delivered and
  * leaves the consumer group.
  */
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { buildSinkConfig, connectorSettings, type SinkConfig } from './connector-config.js';
 import { errorMessage } from '../common/errors.js';
@@ -58,14 +58,19 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   const source = new KafkaSource(observer ? withStatistics(config.source, options.statisticsIntervalMs ?? 5000) : config.source, log);
   if (observer) source.observe(observer);
   let producer: DeadLetterProducer | undefined;
+  /** Everything the pipeline opened: after it ended, or when it could not start (connect or `build()` threw). */
+  const closeAll = async (): Promise<void> => {
+    config.decode.close?.(); // ends a schema registry client's retries
+    await source.close();
+    service.close();
+    await producer?.close();
+  };
   try {
     const { deadLetter, reporter } = config;
     if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
     await source.connect();
   } catch (error) {
-    service.close();
-    await producer?.close();
-    await source.close();
+    await closeAll();
     throw error;
   }
   const logged = createDeadLetters({ ...config.deadLetter, taskId: options.taskId ?? 0 }, producer, log);
@@ -78,17 +83,20 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   const ended = new Promise<unknown>((resolve) => {
     settle = resolve;
   });
+  let output$: Observable<unknown>;
+  try {
+    output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   const done = ended.then(async (error) => {
     subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
-    config.decode.close?.(); // ends a schema registry client's retries
-    await source.close();
-    service.close();
-    await producer?.close();
+    await closeAll();
     if (error !== undefined) throw error;
   });
   done.catch(() => {});
 
-  const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
   const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
     error: (error: unknown) => {
       log.error('pipeline stopped', { error: errorMessage(error), whatToDo: whatToDo(error) });
