@@ -147,9 +147,15 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
         log.warn('task process sent a message of unknown shape; ignored (and any more of them)', { connector: settings.name, task: task.id });
       }
     });
-    // A process that could not be started (EAGAIN, ENOMEM, EMFILE) goes the way of one that died.
     child.on('error', (error) => {
       if (task.child !== child) return;
+      // A process that runs (it has a pid) and did not take a signal or a message is still alive: it stays this
+      // task's process until its 'exit', so no second one starts beside it.
+      if (child.pid !== undefined) {
+        log.warn('task process did not take a signal or message; it stays tracked until it exits', { connector: settings.name, task: task.id, pid: child.pid, error: error.message });
+        return;
+      }
+      // A process that could not be started (EAGAIN, ENOMEM, EMFILE) goes the way of one that died.
       task.lastError = `the task process could not be started: ${error.message}`;
       child.emit('exit', null, null);
     });
