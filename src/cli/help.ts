@@ -19,7 +19,7 @@ Commands:
   validate <file>    check a connector file without connecting; lists every problem with its key
   kafka              start a local single-node Kafka broker (what \`npm run kafka\` does)
   help [command]     this text, or a command's
-  worker-task        internal: one task process of a worker's connector (tasks.max > 1); the worker starts it
+  worker-task        internal: one task process of a connector of tasks.max > 1; the worker (or run) starts it
 
 Every command takes --help. Kafka is found at KAFKA_BOOTSTRAP_SERVERS (default localhost:9092); a worker given a
 worker file uses its bootstrap.servers.

@@ -1,5 +1,5 @@
 /**
- * `tasks.max` > 1 in a standalone worker: one process per task (task-process.ts), each with its own consumer in the
+ * `tasks.max` > 1 in a standalone worker, and in `run` (cli/run-tasks.ts): one process per task (task-process.ts), each with its own consumer in the
  * connector's group, so Kafka spreads the partitions over them and every core is used. A task that dies is started
  * again after a backoff (1 s doubling to 60 s) and shows FAILED, with why, until it runs again; its partitions move
  * to the other tasks meanwhile, by the group's rebalance. A task whose config is refused is not restarted. Stopping
@@ -128,7 +128,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     const child = (options.spawn ?? spawn)(file!, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     let warned = false;
     task.child = child;
-    log.info('task process started', { connector: settings.name, task: task.id, pid: child.pid });
+    log.info('task started', { connector: settings.name, task: task.id, pid: child.pid });
     const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), ...(options.clients ? { clients: options.clients } : {}), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held() };
     child.send(message, undefined, {}, () => undefined); // a task that cannot be told dies waiting, and is restarted
     child.on('message', (raw: unknown) => {
