@@ -130,7 +130,7 @@ export class KafkaSource {
   /** For metrics: librdkafka's statistics (with fresh ends for partitions paused here) and each commit's outcome. */
   observe(observer: { statistics(json: string, ends?: ReadonlyMap<string, number>): void; committed(ok: boolean): void }): void {
     const paused = (): string[] => this.assigned.filter((id) => this.pausedHere.has(id));
-    this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends)));
+    this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends), this.log));
     this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
   }
 

@@ -127,25 +127,33 @@ export class ManagedConnector {
     return (this.running ?? this.draining)?.stats() ?? this.lastStats;
   }
 
-  /** Starts the pipeline (after any queued operation); the state says how it went. */
+  /** Starts the pipeline (after any queued operation); the state says how it went (never rejects: a failure is logged). */
   start(): Promise<void> {
-    return this.queue(() => this.bringUp());
+    return this.settledIn(this.queue(() => this.bringUp()));
   }
 
-  /** Stops the pipeline gracefully (in-flight requests finish within `shutdown.timeout.ms`, offsets committed). */
+  /**
+   * Stops the pipeline gracefully (in-flight requests finish within `shutdown.timeout.ms`, offsets committed).
+   * Rejects when the stop failed (the failure is logged as well).
+   */
   stop(): Promise<void> {
     return this.queue(() => this.bringDown());
   }
 
-  /** Stop, then start again unless the connector was removed meanwhile. */
+  /** Stop, then start again unless the connector was removed meanwhile (never rejects: a failure is logged). */
   restart(): Promise<void> {
-    return this.queue(async () => {
-      await this.bringDown();
-      await this.bringUp();
-    });
+    return this.settledIn(
+      this.queue(async () => {
+        await this.bringDown();
+        await this.bringUp();
+      }),
+    );
   }
 
-  /** Deleted or the worker closes: stops the pipeline, and every start still queued or asked later does nothing. */
+  /**
+   * Deleted or the worker closes: stops the pipeline, and every start still queued or asked later does nothing.
+   * Rejects when the stop failed.
+   */
   remove(): Promise<void> {
     this.removed = true;
     return this.stop();
@@ -163,12 +171,18 @@ export class ManagedConnector {
     if (this.currentState === 'PAUSED') this.currentState = 'RUNNING';
   }
 
+  /** Runs `operation` after the queued ones; the promise rejects as it failed (the chain goes on, the failure logged). */
   private queue(operation: () => Promise<void>): Promise<void> {
     const next = this.chain.then(operation, operation);
     this.chain = next.catch((error: unknown) => {
       this.deps.log.error('connector operation failed', { connector: this.name, error: errorMessage(error) });
     });
-    return this.chain;
+    return next;
+  }
+
+  /** For operations the worker starts in the background: settled once done, the failure logged by the chain. */
+  private settledIn(operation: Promise<void>): Promise<void> {
+    return operation.catch(() => undefined);
   }
 
   private async bringUp(): Promise<void> {

@@ -209,7 +209,10 @@ export class Connectors {
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
   async stopAll(): Promise<void> {
     this.closing = true;
-    await Promise.all([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
+    // every connector is stopped, even after one failed to; the first failure is then the answer
+    const results = await Promise.allSettled([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A config kept from the API whose references the worker no longer allows: it fails at start, without resolving them. */
@@ -226,7 +229,7 @@ export class Connectors {
     for (const connector of this.byName.values()) {
       const here = this.runsHere(connector.name);
       if (here && connector.state === 'UNASSIGNED') void connector.start();
-      else if (!here && (connector.state === 'RUNNING' || connector.state === 'PAUSED')) void connector.stop();
+      else if (!here && (connector.state === 'RUNNING' || connector.state === 'PAUSED')) connector.stop().catch(() => undefined); // logged by the connector
       else if (here && connector.taskMoved()) void connector.restart(); // a join or death changed its rank: the task id follows
     }
   }

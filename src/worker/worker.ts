@@ -122,12 +122,15 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     connectors,
     close: async () => {
       rates.close();
-      await connectors.stopAll();
-      await cluster?.leave();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      try {
+        await connectors.stopAll(); // rejects when a connector failed to stop: the rest still closes
+      } finally {
+        await cluster?.leave();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
     },
   };
 }
@@ -141,7 +144,11 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => /\.(json|ts|js)$/.test(f)).sort();
-  } catch {
+  } catch (error) {
+    // absent is the usual case (no pipelines yet): said at info; unreadable (a permission, not a directory) at error
+    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (absent) log.info('no pipelines directory: no connector files run', { pipelinesDir: dir });
+    else log.error('pipelines directory cannot be read: none of its connector files run', { pipelinesDir: dir, error: errorMessage(error) });
     return [];
   }
   const files: { config: Record<string, unknown>; build: BuildPipeline; file: string }[] = [];
