@@ -11,6 +11,7 @@ import { whatToDo } from '../common/error-hints.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { connectDeadLetterProducer } from '../outcomes/dead-letter-producer.js';
 import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-letters.js';
+import { ensureDeadLetterTopic } from '../outcomes/dead-letter-topic.js';
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
@@ -67,6 +68,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
   };
   try {
     const { deadLetter, reporter } = config;
+    if (deadLetter.topic !== undefined && deadLetter.createWithReplicas !== undefined) await ensureDeadLetterTopic(config.source.producer, deadLetter.topic, deadLetter.createWithReplicas);
     if (deadLetter.topic ?? reporter.resultTopic ?? reporter.errorTopic) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
     await source.connect();
   } catch (error) {

@@ -169,7 +169,7 @@ const IGNORED: readonly [RegExp, string][] = [
   [/^(key|value|header)\.converter(\..+)?$|^internal\.(key|value)\.converter(\..+)?$/, 'worker-level converter defaults are not applied: set key.converter/value.converter in each connector config'],
   [/^offset\.flush\.(interval|timeout)\.ms$/, 'set offset.flush.interval.ms in each connector config (sinks commit per connector)'],
   [/^(offset|status)\.storage\.partitions$/, 'sinks keep offsets in the consumer group connect-<name>; the status topic is created with one partition'],
-  [/^admin\..+$/, 'no connector of this worker has an admin client (the sink creates no topics: create the dead-letter topic yourself or let the broker auto-create it)'],
+  [/^admin\..+$/, 'the one topic a connector creates (its dead-letter topic, with errors.deadletterqueue.topic.replication.factor) is created with the producer\'s settings (producer.*)'],
   [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|rebalance\.timeout\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (tasks are assigned by the cluster's heartbeats, see the README)"],
 ];
 

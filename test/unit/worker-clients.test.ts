@@ -84,6 +84,6 @@ describe('worker clients', () => {
 
   it('no longer warns of consumer.* / producer.* / the policy; admin.* is warned of with a reason', () => {
     const warnings = workerFileWarnings({ 'consumer.fetch.max.wait.ms': '50', 'producer.linger.ms': '5', 'connector.client.config.override.policy': 'All', 'admin.retries': '3' });
-    expect(warnings).toEqual([expect.stringMatching(/^worker file key admin\.retries is ignored: no connector of this worker has an admin client/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^worker file key admin\.retries is ignored: the one topic a connector creates/)]);
   });
 });
