@@ -17,6 +17,10 @@ export class FakeConsumer extends EventEmitter {
   failCommits: string | undefined;
   /** While set, pause() throws this. */
   failPause: string | undefined;
+  /** How long the broker takes to answer a commit (ms; 0: the next turn). */
+  commitRoundTripMs = 0;
+  /** How many times partitions were paused. */
+  pauses = 0;
   /** Partitions paused now, as "topic/partition". */
   readonly paused = new Set<string>();
   private connected = false;
@@ -65,7 +69,9 @@ export class FakeConsumer extends EventEmitter {
   commit(offsets: TopicPartitionOffset[]): void {
     this.commits.push(offsets);
     const error = this.failCommits === undefined ? undefined : ({ message: this.failCommits, code: 16 } as LibrdKafkaError);
-    setImmediate(() => this.emit('offset.commit', error, offsets));
+    const answer = (): boolean => this.emit('offset.commit', error, offsets);
+    if (this.commitRoundTripMs > 0) setTimeout(answer, this.commitRoundTripMs);
+    else setImmediate(answer);
   }
 
   commitSync(offsets: TopicPartitionOffset[]): void {
@@ -75,6 +81,7 @@ export class FakeConsumer extends EventEmitter {
 
   pause(partitions: TopicPartition[]): void {
     if (this.failPause !== undefined) throw new Error(this.failPause);
+    this.pauses += 1;
     for (const p of partitions) this.paused.add(`${p.topic}/${p.partition}`);
   }
 
