@@ -10,7 +10,9 @@
  * @see https://kafka.apache.org/39/documentation.html#connect_configs
  */
 import { ConfigError } from '../common/errors.js';
+import { redactedWhenPrinted } from '../common/config/secret.js';
 import { type ClientRole, javaClientProperties } from './client-overrides.js';
+import { applyStores, type ClientProperties } from './store-properties.js';
 
 /** Connect's three policies: no override, the principal's keys only, or any (Connect's default since 3.0, KIP-722). */
 export type OverridePolicy = 'None' | 'Principal' | 'All';
@@ -56,6 +58,24 @@ export function workerClients(properties: Readonly<Record<string, string>>, env:
   };
   for (const role of ['consumer', 'producer'] as const) for (const { key, name, value } of clients[role]) javaClientProperties(role, name, key, value);
   return clients;
+}
+
+/**
+ * The worker file's broker and security keys as librdkafka properties (`sasl.jaas.config` as user and password, key
+ * and trust stores read): what the worker's own clients (cluster mode's config and status topics) need. Not its
+ * `consumer.*` / `producer.*` keys: those are for the connectors' clients, as in Connect.
+ */
+export function workerOwnClientProperties(clients: WorkerClients): ClientProperties {
+  const properties: ClientProperties = { 'bootstrap.servers': clients.bootstrapServers };
+  const origin = new Map<string, string>();
+  for (const { key, name, value } of clients.producer.filter((k) => SECURITY.test(k.key))) {
+    for (const mapped of javaClientProperties('producer', name, key, value)) {
+      properties[mapped.property] = mapped.value;
+      origin.set(mapped.property, key);
+    }
+  }
+  applyStores(properties, origin);
+  return redactedWhenPrinted(properties);
 }
 
 function overridePolicy(text: string | undefined): OverridePolicy {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { connectorSettings } from '../../src/connector/connector-config.js';
-import { workerClients } from '../../src/source/worker-clients.js';
+import { workerClients, workerOwnClientProperties } from '../../src/source/worker-clients.js';
 import { workerFileWarnings, workerOptions } from '../../src/worker/worker-config.js';
 import { configErrorOf as errorOf } from './fakes.js';
 
@@ -85,5 +85,22 @@ describe('worker clients', () => {
   it('no longer warns of consumer.* / producer.* / the policy; admin.* is warned of with a reason', () => {
     const warnings = workerFileWarnings({ 'consumer.fetch.max.wait.ms': '50', 'producer.linger.ms': '5', 'connector.client.config.override.policy': 'All', 'admin.retries': '3' });
     expect(warnings).toEqual([expect.stringMatching(/^worker file key admin\.retries is ignored: the one topic a connector creates/)]);
+  });
+
+  it('gives the worker\'s own clients librdkafka properties of the broker and security keys only', () => {
+    const clients = workerClients(
+      {
+        'bootstrap.servers': 'kafka-1:19092',
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'SCRAM-SHA-256',
+        'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="w" password="p";',
+        'consumer.fetch.max.wait.ms': '50',
+        'producer.linger.ms': '5',
+      },
+      ENV,
+    );
+    const properties = workerOwnClientProperties(clients);
+    expect({ ...properties }).toEqual({ 'bootstrap.servers': 'kafka-1:19092', 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.username': 'w', 'sasl.password': 'p' });
+    expect(JSON.stringify(properties)).not.toContain('"p"');
   });
 });
