@@ -37,11 +37,15 @@ Examples:
   SERVER_URL=https://example.com/ingest kafka-http-sink run iot_measurements_sink
   KAFKA_BOOTSTRAP_SERVERS=my-kafka:9092 kafka-http-sink run ./http_sink.json
 `,
-  worker: `Usage: kafka-http-sink worker [--host H] [--port N] [--state-dir DIR] [--pipelines-dir DIR | --no-pipelines]
+  worker: `Usage: kafka-http-sink worker [worker.properties] [--host H] [--port N] [--state-dir DIR] [--pipelines-dir DIR | --no-pipelines]
 
 Runs every connector in the pipelines directory plus those created through the REST API (kept in the state
 directory across restarts), and serves Kafka Connect's REST API, a status page (/ui), Prometheus metrics
 (/metrics) and health checks (/health, /ready). Stops gracefully on SIGINT/SIGTERM.
+
+A Kafka Connect worker file, when given, configures every connector's Kafka clients (bootstrap.servers, the
+security keys, consumer.*, producer.*, connector.client.config.override.policy; see docs/worker.md) and, with
+group.id, makes the worker one of a cluster. Without it, connectors use KAFKA_BOOTSTRAP_SERVERS.
 
 Environment (flags win):
 ${Object.entries(workerConfigSpec)
