@@ -13,4 +13,14 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Type-aware: a promise nobody awaits or catches (an unhandled rejection ends the process), or one passed where a
+  // callback's result is ignored. `void` marks a promise that settles by itself (its failure handled inside).
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
 );

@@ -20,9 +20,10 @@ Commands:
   offsets <file|name> show a connector's committed offsets, or move them (to a time, earliest, latest, by N)
   kafka              start a local single-node Kafka broker (what \`npm run kafka\` does)
   help [command]     this text, or a command's
-  worker-task        internal: one task process of a worker's connector (tasks.max > 1); the worker starts it
+  worker-task        internal: one task process of a connector of tasks.max > 1; the worker (or run) starts it
 
-Every command takes --help. Kafka is found at KAFKA_BOOTSTRAP_SERVERS (default localhost:9092).
+Every command takes --help. Kafka is found at KAFKA_BOOTSTRAP_SERVERS (default localhost:9092); a worker given a
+worker file uses its bootstrap.servers.
 
 Example (the seed's connector, pipelines/iot_measurements_sink.json):
   SERVER_URL=https://example.com/ingest kafka-http-sink run iot_measurements_sink
@@ -38,11 +39,15 @@ Examples:
   SERVER_URL=https://example.com/ingest kafka-http-sink run iot_measurements_sink
   KAFKA_BOOTSTRAP_SERVERS=my-kafka:9092 kafka-http-sink run ./http_sink.json
 `,
-  worker: `Usage: kafka-http-sink worker [--host H] [--port N] [--state-dir DIR] [--pipelines-dir DIR | --no-pipelines]
+  worker: `Usage: kafka-http-sink worker [worker.properties] [--host H] [--port N] [--state-dir DIR] [--pipelines-dir DIR | --no-pipelines]
 
 Runs every connector in the pipelines directory plus those created through the REST API (kept in the state
 directory across restarts), and serves Kafka Connect's REST API, a status page (/ui), Prometheus metrics
 (/metrics) and health checks (/health, /ready). Stops gracefully on SIGINT/SIGTERM.
+
+A Kafka Connect worker file, when given, configures every connector's Kafka clients (bootstrap.servers, the
+security keys, consumer.*, producer.*, connector.client.config.override.policy; see docs/worker.md) and, with
+group.id, makes the worker one of a cluster. Without it, connectors use KAFKA_BOOTSTRAP_SERVERS.
 
 Environment (flags win):
 ${Object.entries(workerConfigSpec)

@@ -8,7 +8,7 @@ import { createLogger } from '../common/log.js';
 import { loadPipeline, resolvePipelinePath } from '../connector/loadPipeline.js';
 import { startPipeline } from '../connector/startPipeline.js';
 import { connectorSettings } from '../connector/connector-config.js';
-import { currentTaskId, isSupervisedTask, stopWithSupervisor, superviseTasks } from './task-supervisor.js';
+import { runTasks } from './run-tasks.js';
 
 export async function runFromCommandLine(target: string | undefined): Promise<number> {
   if (!target) {
@@ -17,27 +17,22 @@ export async function runFromCommandLine(target: string | undefined): Promise<nu
   }
   const log = createLogger();
   try {
-    const definition = await loadPipeline(resolvePipelinePath(target));
-    const { tasksMax } = connectorSettings(definition.connector); // a bad file stops here, before any task starts
-    if (tasksMax > 1 && !isSupervisedTask()) {
-      return await superviseTasks({ tasks: tasksMax, command: [process.execPath, ...process.execArgv, process.argv[1]!, 'run', target], log });
-    }
-    const taskId = currentTaskId();
-    const running = await startPipeline(definition, { log: taskId === 0 && !isSupervisedTask() ? log : log.child({ task: taskId }), taskId });
+    const path = resolvePipelinePath(target);
+    const definition = await loadPipeline(path);
+    const settings = connectorSettings(definition.connector); // a bad file stops here, before any task starts
+    if (settings.tasksMax > 1) return await runTasks(definition, path, settings, log);
+    const running = await startPipeline(definition, { log });
     const onSignal = (signal: string): void => {
       log.info(`${signal} received`);
       void running.stop();
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    stopWithSupervisor(() => onSignal('supervisor gone:'));
     await running.done;
     log.info('pipeline stopped cleanly', { committed: Object.fromEntries(running.stats().committed) });
     return 0;
   } catch (error) {
     return reportFailure(error);
-  } finally {
-    if (isSupervisedTask() && process.connected) process.disconnect(); // the channel would keep the task alive
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * How a supervised task process is restarted when it dies (`run`'s supervisor and the worker's task processes):
+ * How a supervised task process is restarted when it dies (the task processes of `run` and of the worker):
  * after 1 s, doubling to 60 s while it keeps dying, the count reset once it ran a minute without dying. A task that
  * exits with CONFIG_ERROR_EXIT refused its connector config: no restart would help.
  */

@@ -6,6 +6,7 @@
 import { ConfigError, errorMessage, printable } from '../common/errors.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { connectorSettings } from './connector-config.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { isTransformKey, withoutTransformProblem } from '../transform/transform-config.js';
 
 export interface ConfigProblem {
@@ -27,15 +28,18 @@ const STAND_INS: Readonly<Record<string, string>> = {
 /** At most this many problems are listed: each round re-reads the whole config, so a config with thousands of bad keys must not take seconds. */
 export const MAX_PROBLEMS = 50;
 
-/** `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. */
-export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConfigProblem[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers);
+/**
+ * `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. `clients`:
+ * the worker's client settings, whose override policy may refuse a client key.
+ */
+export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy, clients?: WorkerClients): ConfigProblem[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers, clients);
   const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: ConfigProblem[] = [];
   const stoodIn = new Set<string>();
   const maxRounds = Math.min(Object.keys(working).length, MAX_PROBLEMS) + Object.keys(STAND_INS).length + 2;
   for (let round = 0; round < maxRounds; round++) {
-    const problem = firstProblem(working, env, providers)[0];
+    const problem = firstProblem(working, env, providers, clients)[0];
     if (problem === undefined) break;
     if (problems.length >= MAX_PROBLEMS) {
       problems.push({ key: undefined, message: `only the first ${MAX_PROBLEMS} problems are listed: fix them and validate again` });
@@ -61,9 +65,9 @@ export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.en
   return problems;
 }
 
-function firstProblem(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConfigProblem[] {
+function firstProblem(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined, clients: WorkerClients | undefined): ConfigProblem[] {
   try {
-    connectorSettings(raw, env, providers);
+    connectorSettings(raw, env, providers, clients);
     return [];
   } catch (error) {
     if (error instanceof ConfigError) {

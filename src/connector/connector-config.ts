@@ -21,6 +21,7 @@ import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.j
 import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
 import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
 import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { allowedFilePath, maskedError, PATH_KEY, type ProviderPolicy, referenceMask, resolveReferences, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
@@ -127,28 +128,29 @@ export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {
 /**
 /**
  * `providers`: which `${...}` references may be resolved (default: all, for the operator's own files). A failure names
- * the key and the reference, never the value a reference resolved to (`referenceMask`). A file naming Confluent's
+ * the key and the reference, never the value a reference resolved to (`referenceMask`). `clients`: the worker file's
+ * settings for the connector's Kafka clients and its override policy (default: the environment's broker). A file naming Confluent's
  * class is read with Confluent's keys and defaults (./confluent/), translated onto the same settings.
  */
-export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConnectorSettings {
+export function connectorSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy, clients?: WorkerClients): ConnectorSettings {
   try {
-    return settingsOf(raw, env, providers);
+    return settingsOf(raw, env, providers, clients);
   } catch (error) {
     throw typeof raw === 'object' && raw !== null ? maskedError(error, referenceMask(raw as Record<string, unknown>, env, providers)) : error;
   }
 }
 
-function settingsOf(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
-  if (!isConfluentConfig(raw)) return ownSettings(raw, env, providers);
+function settingsOf(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined, clients: WorkerClients | undefined): ConnectorSettings {
+  if (!isConfluentConfig(raw)) return ownSettings(raw, env, providers, clients);
   const { internal, origin, extras, redacted } = translateConfluent(raw, env, providers, isSensitiveKey);
   try {
-    return applyConfluent(ownSettings(internal, env, providers), extras, redacted);
+    return applyConfluent(ownSettings(internal, env, providers, clients), extras, redacted);
   } catch (error) {
     throw inConfluentTerms(error, origin, Object.keys(SPEC));
   }
 }
 
-function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined): ConnectorSettings {
+function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined, clients: WorkerClients | undefined): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
@@ -160,7 +162,7 @@ function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPo
   return {
     name,
     tasksMax: values.number('tasks.max'),
-    source: kafkaSourceOptions(name, values, passthrough, env, providers),
+    source: kafkaSourceOptions(name, values, passthrough, env, providers, clients),
     decode: decodeSettings(values, onError),
     ordering,
     batch: {

@@ -1,6 +1,6 @@
 /** Connector-file keys of the connector itself (Kafka Connect's) and of the pipeline runner. */
 import { ConfigError } from '../common/errors.js';
-import { int, oneOf, str } from '../common/config/formats.js';
+import { bool, int, oneOf, str } from '../common/config/formats.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 import { CONFLUENT_HTTP_SINK_CLASS } from './confluent/key-spec.js';
 
@@ -15,6 +15,8 @@ export const pipelineConfigSpec = {
     default: AIVEN_HTTP_SINK_CLASS,
   },
   'tasks.max': { doc: 'How many tasks run the connector: `run` starts this many processes, each with its own consumer in the group `connect-<name>`, so the partitions (and the work) are spread over the cores; a task that dies is restarted with backoff (1 s doubling to 60 s) while the others take its partitions. The worker does the same for its connectors (one process per task, restarted with the same backoff; `tasks.max=1` runs inside the worker); a worker cluster runs `min(tasks.max, task.slots)` tasks, spread over its workers by their task slots (docs/cluster.md).', format: int(1, 1024), default: 1 },
+  'tasks.max.enforce': { doc: "Kafka Connect's check that a connector makes no more than `tasks.max` tasks. This connector always makes exactly `tasks.max` tasks, so `true` and `false` run the same.", format: bool(), default: true },
+  'config.action.reload': { doc: "Kafka Connect's `restart` or `none`: what to do when a config provider says a value changed. The `env` and `file` providers here read values once, at start, and never report a change, so both values run the same.", format: oneOf(['restart', 'none']), default: 'restart' },
   'shutdown.timeout.ms': { doc: 'On SIGINT/SIGTERM, how long in-flight requests may take to finish before they are abandoned (and re-sent after a restart).', format: int(0, 600_000), default: 30_000 },
 } satisfies ConfigSpec;
 

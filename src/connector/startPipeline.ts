@@ -3,7 +3,7 @@
  * chain, and on stop drains in-flight requests within `shutdown.timeout.ms`, commits what was delivered and
  * leaves the consumer group.
  */
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { maskedError, type ProviderPolicy, referenceMask } from '../common/config/providers.js';
 import { buildSinkConfig, connectorSettings, type SinkConfig } from './connector-config.js';
 import { errorMessage } from '../common/errors.js';
@@ -11,10 +11,12 @@ import { whatToDo } from '../common/error-hints.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { connectDeadLetterProducer } from '../outcomes/dead-letter-producer.js';
 import { createDeadLetters, type DeadLetterProducer } from '../outcomes/dead-letters.js';
+import { ensureDeadLetterTopic } from '../outcomes/dead-letter-topic.js';
 import { createHttpService } from '../deliver/http-service.js';
 import { createReporter } from '../outcomes/reporter.js';
 import { createReportTopics } from '../outcomes/report-topics.js';
 import { KafkaSource, type SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { connectorPipeline, type PipelineDefinition } from './definePipeline.js';
 import { observeDeadLetters, observeOutput, observeRecords, observeSend, type PipelineObserver, withStatistics } from './observe.js';
 
@@ -40,6 +42,8 @@ export interface StartOptions {
   statisticsIntervalMs?: number;
   /** Which `${...}` references the config may resolve (default: all; the worker passes its policy for API-created connectors). */
   providers?: ProviderPolicy;
+  /** The worker file's settings for the Kafka clients and its override policy (default: the environment's broker, any override). */
+  clients?: WorkerClients;
 }
 
 export async function startPipeline(definition: PipelineDefinition, options: StartOptions = {}): Promise<RunningPipeline> {
@@ -53,7 +57,7 @@ export async function startPipeline(definition: PipelineDefinition, options: Sta
 }
 
 async function start(definition: PipelineDefinition, options: StartOptions, unresolved: <E>(error: E) => E): Promise<RunningPipeline> {
-  const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers));
+  const config = buildSinkConfig(connectorSettings(definition.connector, options.env ?? process.env, options.providers, options.clients));
   const log = (options.log ?? createLogger()).child({ connector: config.name });
   log.debug('connector config', { config: config.redacted });
   for (const warning of config.warnings) log.warn(warning);
@@ -68,18 +72,24 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
   if (observer) source.observe(observer);
   let producer: DeadLetterProducer | undefined;
   let reportProducer: DeadLetterProducer | undefined; // the reports' own, when they go to another cluster
+  /** Everything the pipeline opened: after it ended, or when it could not start (connect or `build()` threw). */
+  const closeAll = async (): Promise<void> => {
+    config.decode.close?.(); // ends a schema registry client's retries
+    await source.close();
+    service.close();
+    await producer?.close();
+    await reportProducer?.close();
+  };
   try {
     const { deadLetter, reporter } = config;
     const reports = reporter.resultTopic ?? reporter.errorTopic;
+    if (deadLetter.topic !== undefined && deadLetter.createWithReplicas !== undefined) await ensureDeadLetterTopic(config.source.producer, deadLetter.topic, deadLetter.createWithReplicas);
     if (deadLetter.topic ?? (reporter.producer === undefined ? reports : undefined)) producer = await connectDeadLetterProducer(config.source.producer, undefined, log);
     if (reports !== undefined && reporter.topics !== undefined) await createReportTopics(reporter.admin ?? config.source.producer, reporter.topics);
     if (reports !== undefined && reporter.producer !== undefined) reportProducer = await connectDeadLetterProducer(reporter.producer, undefined, log);
     await source.connect();
   } catch (error) {
-    service.close();
-    await producer?.close();
-    await reportProducer?.close();
-    await source.close();
+    await closeAll();
     throw error;
   }
   const logged = createDeadLetters({ ...config.deadLetter, taskId: options.taskId ?? 0 }, producer, log);
@@ -93,18 +103,20 @@ async function start(definition: PipelineDefinition, options: StartOptions, unre
   const ended = new Promise<unknown>((resolve) => {
     settle = resolve;
   });
+  let output$: Observable<unknown>;
+  try {
+    output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   const done = ended.then(async (error) => {
     subscription.unsubscribe(); // assigned below before any settle can run this (it runs as a microtask)
-    config.decode.close?.(); // ends a schema registry client's retries
-    await source.close();
-    service.close();
-    await producer?.close();
-    await reportProducer?.close();
+    await closeAll();
     if (error !== undefined) throw error;
   });
   done.catch(() => {});
 
-  const output$ = definition.build({ config, records$, send, deadLetters, reporter, log });
   const subscription: Subscription = (observer ? observeOutput(output$, observer) : output$).subscribe({
     error: (failure: unknown) => {
       const error = unresolved(failure);

@@ -42,9 +42,17 @@ function converterKeys<P extends 'key' | 'value'>(part: P) {
 
 export type NullValueBehavior = 'fail' | 'ignore' | 'delete' | 'log';
 
+/** Connect's own header converters: headers pass through here as their bytes (no stage reads their values), so any of them runs the same. */
+const HEADER_CONVERTERS = ['org.apache.kafka.connect.storage.SimpleHeaderConverter', STRING_CONVERTER, 'org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.json.JsonConverter'] as const;
+
 export const converterConfigSpec = {
   ...converterKeys('key'),
   ...converterKeys('value'),
+  'header.converter': {
+    doc: `How Kafka Connect reads header values: ${HEADER_CONVERTERS.map((c) => `\`${c}\``).join(', ')}. Headers pass through here as their bytes (dead letters keep them, \`HeaderFrom\` adds them, \`HasHeaderKey\` reads their names; no stage reads their values), so each runs the same. Other classes cannot be loaded.`,
+    format: oneOf(HEADER_CONVERTERS),
+    default: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+  },
   'behavior.on.null.values': {
     doc: 'A record with a null value (tombstone): `fail` (an error, handled per `errors.tolerance`), `ignore` (skip and commit), `log` (skip, commit, log at info), `delete` (send a DELETE without body to the record\'s URL, see `http.url` templates).',
     format: oneOf(['fail', 'ignore', 'delete', 'log']),

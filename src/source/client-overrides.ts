@@ -91,7 +91,14 @@ export interface MappedProperty {
  * naming it; no message repeats the value (it may hold a password).
  */
 export function overrideProperties(role: ClientRole, key: string, value: string): MappedProperty[] {
-  const name = key.slice((role === 'consumer' ? CONSUMER_OVERRIDE_PREFIX : PRODUCER_OVERRIDE_PREFIX).length);
+  return javaClientProperties(role, key.slice((role === 'consumer' ? CONSUMER_OVERRIDE_PREFIX : PRODUCER_OVERRIDE_PREFIX).length), key, value);
+}
+
+/**
+ * One Java client property `name` (given under `key`: an override key, or a worker file's `consumer.*`, `producer.*`
+ * or top-level security key) as the librdkafka properties to set, by the same rules as the override keys.
+ */
+export function javaClientProperties(role: ClientRole, name: string, key: string, value: string): MappedProperty[] {
   if (name === '') throw new ConfigError(key, 'names no property');
   if (role === 'consumer' && name === 'max.poll.records') return [{ property: name, value: String(wholeNumber(value, key)) }];
   if (name === 'sasl.jaas.config') return jaasProperties(key, value);

@@ -1,6 +1,6 @@
 /**
  * When the Kafka source commits early (before the commit interval): only under pressure, one commit at a time,
- * spaced out, and only when it carries enough records to matter. Pure, so it is tested with a fake clock.
+ * spaced out, only when it carries enough records to matter, and not after a failed commit (the interval retries). Pure, so it is tested with a fake clock.
  *
  * Why early at all: a record counts as in flight until a confirmed commit covers it (see flow-control.ts), so
  * delivered records pile up in the window until the next commit. Near the bound, waiting for the interval would
@@ -27,10 +27,17 @@ export interface CommitPacerOptions {
   readonly minSpacingMs: number;
   /** Fewest uncommitted records worth an early commit, unless the commit would end a pause. Default: maxInFlight / 16. */
   readonly minRecords?: number;
+  /**
+   * After a failed commit, no early one for this long (the commit interval: its commit is the retry). Without it, a
+   * paused source whose commits fail would retry at once, in a loop. Default: 1000.
+   */
+  readonly retryAfterFailureMs?: number;
 }
 
 export class CommitPacer {
   private lastStart = Number.NEGATIVE_INFINITY;
+  /** Until when a failed commit holds early commits back. */
+  private failedUntil = Number.NEGATIVE_INFINITY;
   private readonly minRecords: number;
 
   constructor(private readonly options: CommitPacerOptions) {
@@ -43,7 +50,7 @@ export class CommitPacer {
    */
   due(pressure: CommitPressure, now: number): number | undefined {
     const { inFlight, uncommitted, committing, paused } = pressure;
-    if (committing || uncommitted <= 0) return undefined;
+    if (committing || uncommitted <= 0 || now < this.failedUntil) return undefined;
     const half = this.options.maxInFlight / 2;
     // Paused: a commit that brings the window down to half resumes the partitions, however few records it carries.
     const releases = paused && inFlight - uncommitted <= half;
@@ -57,5 +64,10 @@ export class CommitPacer {
   /** A commit (early or by the interval) was sent at `now`. */
   started(now: number): void {
     this.lastStart = now;
+  }
+
+  /** The broker answered a commit at `now`: a failure holds early commits back until the next interval's retry. */
+  answered(ok: boolean, now: number): void {
+    this.failedUntil = ok ? Number.NEGATIVE_INFINITY : now + (this.options.retryAfterFailureMs ?? 1000);
   }
 }

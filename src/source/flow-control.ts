@@ -81,14 +81,24 @@ export class FlowControl {
     return !this.paused && this.total >= this.maxInFlight;
   }
 
-  /** Which of the assigned partitions change state now. */
-  decide(assigned: readonly string[], now = Date.now()): FlowDecision {
+  /**
+   * Which of the assigned partitions change state now. `apply` (the consumer's pause or resume) runs first: the state
+   * changes only once it returned, so a pause that threw is decided again at the next call.
+   */
+  decide(assigned: readonly string[], now = Date.now(), apply?: (decision: FlowDecision) => void): FlowDecision {
     this.overSince = this.atBound() ? (this.overSince ?? now) : undefined;
     const overTooLong = this.overSince !== undefined && (now - this.overSince >= this.graceMs || this.total >= this.maxInFlight * 1.5);
     const pause = this.held || (this.paused ? this.total > this.maxInFlight / 2 : overTooLong);
     if (pause === this.paused) return { pause: [], resume: [] };
+    const decision = pause ? { pause: [...assigned], resume: [] } : { pause: [], resume: [...assigned] };
+    apply?.(decision);
     this.paused = pause;
-    return pause ? { pause: [...assigned], resume: [] } : { pause: [], resume: [...assigned] };
+    return decision;
+  }
+
+  /** Whether the worker's pause holds the partitions. */
+  isHeld(): boolean {
+    return this.held;
   }
 
   /** Keeps every partition paused (true) until released (false); the in-flight bound applies again after. */

@@ -1,17 +1,19 @@
 /**
  * Connector-file keys of the Kafka source: topics, consumer group, flow control, the `kafka.*` passthrough (librdkafka
  * names), Kafka Connect's `consumer.override.*` / `producer.override.*` (Java names, mapped in client-overrides.ts) and
- * Java key and trust stores (store-properties.ts).
+ * Java key and trust stores (store-properties.ts). In a worker, the worker file's client settings come first
+ * (worker-clients.ts) and its override policy decides which of the connector's client keys are allowed.
  */
 import { ConfigError } from '../common/errors.js';
 import { int, str } from '../common/config/formats.js';
 import { redactedWhenPrinted } from '../common/config/secret.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
-import { type ClientRole, isOverrideKey, overrideProperties, overrideRole } from './client-overrides.js';
+import { type ClientRole, isOverrideKey, javaClientProperties, type MappedProperty, overrideProperties, overrideRole } from './client-overrides.js';
 import { applyStores, type ClientProperties } from './store-properties.js';
 import { type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
-import { checkNativeEntry, gateClientProperties, nativeNames } from './native-config.js';
+import { checkNativeEntry, gateClientProperties, type NativeValue, nativeNames } from './native-config.js';
 import { inlineClientFiles } from './client-files.js';
+import { overrideRefusal, type WorkerClients } from './worker-clients.js';
 
 export { isOverrideKey } from './client-overrides.js';
 
@@ -57,6 +59,11 @@ const OWNED = ['group.id', 'enable.auto.commit', 'enable.auto.offset.store', 're
 /** The same, as librdkafka names them (`enable.auto.commit` is an alias of `auto.commit.enable`). */
 const OWNED_NATIVE = [...OWNED, 'auto.commit.enable'];
 
+/** Whether a client property came from the connector's config (`kafka.*` or an override), not the worker file. */
+function isConnectorKey(key: string | undefined): boolean {
+  return key !== undefined && (key.startsWith(KAFKA_PREFIX) || isOverrideKey(key));
+}
+
 export function kafkaSourceOptions(
   name: string,
   values: ConfigValues<typeof kafkaConfigSpec>,
@@ -64,6 +71,8 @@ export function kafkaSourceOptions(
   env: NodeJS.ProcessEnv,
   /** Which config this is: a connector from the API gets the gate's refusals and the allowed paths. */
   policy: ProviderPolicy = TRUSTED_PROVIDERS,
+  /** The worker file's settings for its connectors' clients, and its override policy. */
+  clients?: WorkerClients,
 ): KafkaSourceOptions {
   const topics = values.optionalString('topics');
   const regex = values.optionalString('topics.regex');
@@ -73,39 +82,50 @@ export function kafkaSourceOptions(
   const topicList = topics === undefined ? [regex!.startsWith('^') ? regex! : `^${regex!}`] : topics.split(',').map((t) => t.trim()).filter(Boolean);
   if (topicList.length === 0) throw new ConfigError('topics', 'must name at least one topic');
 
-  const base: ClientProperties = { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const baseOrigin = new Map<string, string>();
+  // the worker file's settings (or the environment's broker), then the connector's kafka.*, then its overrides
+  const kafkaKeys: [string, string, string][] = [];
   const overrides: Record<ClientRole, [string, string][]> = { consumer: [], producer: [] };
   for (const [key, value] of Object.entries(passthrough)) {
     const role = overrideRole(key);
+    const property = role === undefined ? key.slice(KAFKA_PREFIX.length) : key.slice(`${role}.override.`.length);
+    const refusal = clients && overrideRefusal(clients.policy, property, role === undefined);
+    if (refusal !== undefined) throw new ConfigError(key, refusal);
     if (role !== undefined) {
       overrides[role].push([key, value]);
       continue;
     }
     if (!key.startsWith(KAFKA_PREFIX)) continue;
-    const property = key.slice(KAFKA_PREFIX.length);
     checkNativeEntry(property, value, () => key);
     if (nativeNames(property).some((n) => OWNED_NATIVE.includes(n))) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
-    base[property] = value;
-    baseOrigin.set(property, key);
+    kafkaKeys.push([property, key, value]);
   }
   const client = (role: ClientRole): { properties: ClientProperties; pollMaxRecords?: number } => {
-    const properties: ClientProperties = { ...base };
-    const origin = new Map(baseOrigin);
+    const properties: ClientProperties = { 'bootstrap.servers': clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+    const origin = new Map<string, string>();
     let pollMaxRecords: number | undefined;
-    for (const [key, value] of overrides[role]) {
-      for (const mapped of overrideProperties(role, key, value)) {
-        if (mapped.property === 'max.poll.records') {
-          pollMaxRecords = Number(mapped.value);
+    const set = (key: string, mapped: readonly MappedProperty[]): void => {
+      for (const { property, value } of mapped) {
+        if (property === 'max.poll.records') {
+          pollMaxRecords = Number(value);
           if (pollMaxRecords < 1) throw new ConfigError(key, 'must be at least 1');
           continue;
         }
-        properties[mapped.property] = mapped.value;
-        origin.set(mapped.property, key);
+        properties[property] = value;
+        origin.set(property, key);
       }
+    };
+    for (const { key, name, value } of clients?.[role] ?? []) set(key, javaClientProperties(role, name, key, value));
+    for (const [property, key, value] of kafkaKeys) {
+      properties[property] = value;
+      origin.set(property, key);
     }
-    // The gate (names, values, unsafe properties, allowed paths), the stores, then the files read here.
-    gateClientProperties(properties, origin, policy);
+    for (const [key, value] of overrides[role]) set(key, overrideProperties(role, key, value));
+    // The gate: every name and value; the connector's own properties also get, for a connector from the API, the
+    // refusals and the allowed paths (the worker file's are the operator's). Then the stores, then the files read here.
+    const own: Record<string, NativeValue> = Object.fromEntries(Object.entries(properties).filter(([property]) => isConnectorKey(origin.get(property))));
+    gateClientProperties(own, origin, policy);
+    Object.assign(properties, own);
+    gateClientProperties(properties, origin, TRUSTED_PROVIDERS);
     applyStores(properties, origin);
     inlineClientFiles(properties, origin, policy);
     return { properties, pollMaxRecords };

@@ -55,17 +55,21 @@ export class KafkaSource {
   private readonly pacer: CommitPacer;
   private earlyCommit: NodeJS.Timeout | undefined;
   private commits = 0;
+  /** The last pause or resume threw (warned once until one succeeds). */
+  private pauseFailing = false;
   private stopping = false;
   private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: KafkaSourceOptions,
     private readonly log: Logger,
+    /** Makes the librdkafka consumer (tests pass a fake). */
+    consumerOf: typeof createConsumer = createConsumer,
   ) {
     this.flow = new FlowControl(options.maxInFlightRecords);
     this.polled = new PollRecords(this.flow, (id, count) => this.settled(id, count), log);
-    this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs) });
-    this.consumer = createConsumer(options, (err, assignment) => this.rebalance(err, assignment));
+    this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs), retryAfterFailureMs: options.commitIntervalMs });
+    this.consumer = consumerOf(options, (err, assignment) => this.rebalance(err, assignment));
     this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
     this.errors = new ClientErrors(this.consumer, log, { client: 'kafka consumer', secrets: secretValues(options.rdkafka) });
     this.records$ = new Observable<KafkaRecord[]>((subscriber) => {
@@ -126,7 +130,7 @@ export class KafkaSource {
   /** For metrics: librdkafka's statistics (with fresh ends for partitions paused here) and each commit's outcome. */
   observe(observer: { statistics(json: string, ends?: ReadonlyMap<string, number>): void; committed(ok: boolean): void }): void {
     const paused = (): string[] => this.assigned.filter((id) => this.pausedHere.has(id));
-    this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends)));
+    this.consumer.on('event.stats', statisticsWithEnds(this.consumer, paused, (json, ends) => observer.statistics(json, ends), this.log));
     this.consumer.on('offset.commit', (err: LibrdKafkaError | null) => observer.committed(!err));
   }
 
@@ -173,15 +177,19 @@ export class KafkaSource {
 
   private applyBackpressure(): void {
     if (this.stopping || !this.consumer.isConnected()) return;
-    const { pause, resume } = this.flow.decide(this.assigned);
     try {
-      if (pause.length > 0) this.setPaused(pause, true);
-      if (resume.length > 0) this.setPaused(resume, false);
+      const { pause, resume } = this.flow.decide(this.assigned, Date.now(), (decision) => {
+        this.setPaused(decision.pause, true);
+        this.setPaused(decision.resume, false);
+      });
+      this.pauseFailing = false;
+      if (pause.length + resume.length > 0) this.log.debug('backpressure', { paused: pause, resumed: resume, inFlight: this.flow.inFlight() });
     } catch (error) {
-      // Only during a rebalance; the next assignment applies the pause state again.
-      this.log.debug('pause/resume skipped', { error: (error as Error).message });
+      // The state did not change: the next poll tries again. Warned once per run of failures (polls are frequent).
+      const message = { error: (error as Error).message, held: this.flow.isHeld(), inFlight: this.flow.inFlight() };
+      if (!this.pauseFailing) this.log.warn('pausing or resuming the partitions failed; retrying at each poll', message);
+      this.pauseFailing = true;
     }
-    if (pause.length + resume.length > 0) this.log.debug('backpressure', { paused: pause, resumed: resume, inFlight: this.flow.inFlight() });
   }
 
   /** Commits every assigned partition whose watermark moved since the last commit. */
@@ -212,6 +220,7 @@ export class KafkaSource {
   /** The broker's answer (err is undefined, not null, on success; a commit reported twice settles nothing the second time). */
   private onCommitted(err: LibrdKafkaError | null, offsets: TopicPartitionOffset[]): void {
     for (const [id, count] of this.ledger.answered(Boolean(err), offsets)) this.flow.add(id, -count);
+    this.pacer.answered(!err, Date.now());
     if (err) {
       this.log.warn('offset commit failed; retrying at the next interval (delivered records stay in flight meanwhile)', { error: err.message });
     } else {

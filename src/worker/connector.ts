@@ -13,6 +13,7 @@ import { type BuildPipeline, connectorPipeline } from '../connector/definePipeli
 import type { PipelineObserver } from '../connector/observe.js';
 import type { RunningPipeline, startPipeline } from '../connector/startPipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import { inProcessTasks, type RunningTasks, type TaskView } from './running-tasks.js';
 import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
 import type { TaskBudget } from './task-budget.js';
@@ -44,6 +45,8 @@ export interface ConnectorDeps {
   readonly providers: ProviderPolicy;
   /** The winston level this connector's lines pass now (`/admin/loggers`), for its task processes. */
   readonly logLevel?: () => string;
+  /** The worker file's settings for the connector's Kafka clients and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
   readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
 }
@@ -140,25 +143,33 @@ export class ManagedConnector {
     return (this.running ?? this.draining)?.stats() ?? this.lastStats;
   }
 
-  /** Starts the pipeline (after any queued operation); the state says how it went. */
+  /** Starts the pipeline (after any queued operation); the state says how it went (never rejects: a failure is logged). */
   start(): Promise<void> {
-    return this.queue(() => this.bringUp());
+    return this.settledIn(this.queue(() => this.bringUp()));
   }
 
-  /** Stops the pipeline gracefully (in-flight requests finish within `shutdown.timeout.ms`, offsets committed). */
+  /**
+   * Stops the pipeline gracefully (in-flight requests finish within `shutdown.timeout.ms`, offsets committed).
+   * Rejects when the stop failed (the failure is logged as well).
+   */
   stop(): Promise<void> {
     return this.queue(() => this.bringDown());
   }
 
-  /** Stop, then start again unless the connector was removed meanwhile. */
+  /** Stop, then start again unless the connector was removed meanwhile (never rejects: a failure is logged). */
   restart(): Promise<void> {
-    return this.queue(async () => {
-      await this.bringDown();
-      await this.bringUp();
-    });
+    return this.settledIn(
+      this.queue(async () => {
+        await this.bringDown();
+        await this.bringUp();
+      }),
+    );
   }
 
-  /** Deleted or the worker closes: stops the pipeline, and every start still queued or asked later does nothing. */
+  /**
+   * Deleted or the worker closes: stops the pipeline, and every start still queued or asked later does nothing.
+   * Rejects when the stop failed.
+   */
   remove(): Promise<void> {
     this.removed = true;
     return this.stop();
@@ -214,6 +225,7 @@ export class ManagedConnector {
     if (start) void this.start();
   }
 
+  /** Runs `operation` after the queued ones; the promise rejects as it failed (the chain goes on, the failure logged). */
   private queue(operation: () => Promise<void>): Promise<void> {
     const timed = async (): Promise<void> => {
       this.operationStarted = Date.now();
@@ -227,7 +239,12 @@ export class ManagedConnector {
     this.chain = next.catch((error: unknown) => {
       this.deps.log.error('connector operation failed', { connector: this.name, error: errorMessage(error) });
     });
-    return this.chain;
+    return next;
+  }
+
+  /** For operations the worker starts in the background: settled once done, the failure logged by the chain. */
+  private settledIn(operation: Promise<void>): Promise<void> {
+    return operation.catch(() => undefined);
   }
 
   private async bringUp(): Promise<void> {
@@ -279,7 +296,7 @@ export class ManagedConnector {
   private async launch(): Promise<RunningTasks> {
     const { deps } = this;
     const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
-    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers) : undefined; // a bad config fails here
+    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers, deps.clients) : undefined; // a bad config fails here
     const tasks = settings && this.tasksToRun(settings.tasksMax);
     const file = this.build === connectorPipeline ? undefined : this.file;
     const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
@@ -290,6 +307,7 @@ export class ManagedConnector {
         settings: { ...settings, tasksMax: tasks },
         ...(file === undefined ? {} : { file }),
         providers,
+        ...(deps.clients ? { clients: deps.clients } : {}),
         env: deps.env,
         log: deps.log,
         observer: deps.observer,
@@ -308,7 +326,7 @@ export class ManagedConnector {
       for (const taskId of ids) {
         const running = await deps.start(
           { connector: this.config, build: this.build },
-          { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers },
+          { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers, ...(deps.clients ? { clients: deps.clients } : {}) },
         );
         started.push({ running, taskId });
       }

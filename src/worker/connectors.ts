@@ -12,12 +12,15 @@ import { checked } from './checked-config.js';
 import { type ConnectorDeps, ManagedConnector } from './connector.js';
 import type { StateStore, StoredConnector } from './state-store.js';
 import { applyTarget, flagsOf, type TargetFlags, type TargetState } from './target-state.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 export interface ConnectorsOptions {
   readonly store: StateStore;
   readonly env: NodeJS.ProcessEnv;
   /** The references a config sent to the API (or kept from one in the state store) may use. */
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for the connectors' Kafka clients and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   readonly log: Logger;
   readonly deps: (name: string) => ConnectorDeps;
   /** Called when a connector is deleted (its metrics go). */
@@ -93,7 +96,7 @@ export class Connectors {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
       if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
-      const valid = checked(name, config, this.options.env, this.options.providers);
+      const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       await this.persist(name, { config: valid, ...flagsOf(initial) });
       if (this.shared) return this.readBack(name);
       const connector = this.add(name, valid, connectorPipeline, 'api', flagsOf(initial));
@@ -106,7 +109,7 @@ export class Connectors {
   put(name: string, config: Record<string, unknown>): Promise<boolean> {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
-      const valid = checked(name, config, this.options.env, this.options.providers);
+      const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       const existing = this.byName.get(name);
       if (!existing) {
         await this.persist(name, { config: valid, paused: false });
@@ -201,7 +204,10 @@ export class Connectors {
   /** The worker closes: refuses new connectors, stops every one (deleted ones still draining included). */
   async stopAll(): Promise<void> {
     this.closing = true;
-    await Promise.all([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
+    // every connector is stopped, even after one failed to; the first failure is then the answer
+    const results = await Promise.allSettled([...[...this.byName.values()].map((c) => c.remove()), ...this.removing.values()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A config kept from the API whose references the worker no longer allows: it fails at start, without resolving them. */
@@ -219,7 +225,7 @@ export class Connectors {
     for (const connector of this.byName.values()) {
       const here = this.runsHere(connector.name);
       if (here && connector.state === 'UNASSIGNED') void connector.start();
-      else if (!here) operations.push(connector.stop()); // nothing to do when none runs
+      else if (!here) operations.push(connector.stop().catch(() => undefined)); // nothing to do when none runs; a failure is logged by the connector
       else if (connector.taskMoved()) operations.push(connector.restart()); // its slots here changed: the tasks follow
     }
     return Promise.all(operations).then(() => undefined);

@@ -16,6 +16,7 @@ import { OFFSETS_ROUTES } from './routes-offsets.js';
 import { PLUGIN_ROUTES } from './routes-plugins.js';
 import { initialState } from './target-state.js';
 import { validateResponse } from './validate-response.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 export interface ApiContext {
   readonly connectors: Connectors;
@@ -24,6 +25,8 @@ export interface ApiContext {
   readonly version: string;
   /** The config references a config sent to the API may use (the worker's `config.providers` settings). */
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for its connectors' Kafka clients, and its override policy (none: the environment's broker). */
+  readonly clients?: WorkerClients;
   /** `/admin/loggers`. */
   readonly loggers: LogLevels;
   /** The Kafka cluster's id; '' while it cannot be had. */
@@ -180,7 +183,7 @@ function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: s
   if (!named.includes(String(given)) && given !== pluginClass) {
     throw new ApiError(400, `connector.class ${String(given)} does not match the plugin ${pluginClass} in the path`);
   }
-  return ok(validateResponse(body, context.env, context.providers));
+  return ok(validateResponse(body, context.env, context.providers, context.clients));
 }
 
 /**

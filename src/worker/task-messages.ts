@@ -7,6 +7,7 @@
 import { PROVIDERS, type ProviderName, type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import type { DeliverySummary, PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 /** How often a task sends what its pipeline observed. */
 export const REPORT_INTERVAL_MS = 200;
@@ -34,6 +35,8 @@ export interface StartMessage {
   /** A pipeline file (`.ts`, `.js`) whose `build` the task loads itself; absent for the standard chain. */
   readonly file?: string;
   readonly policy: PolicyMessage;
+  /** The worker file's settings for the task's Kafka clients (may hold passwords: never logged). */
+  readonly clients?: WorkerClients;
   readonly statisticsIntervalMs: number;
   readonly held: boolean;
   /** The winston level of the connector's lines (`/admin/loggers`); absent: the task's default. */

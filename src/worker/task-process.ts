@@ -80,7 +80,7 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
     const build = first.file === undefined ? connectorPipeline : (await loadPipeline(first.file)).build;
     running = await start(
       { connector: first.connector, build },
-      { taskId: first.taskId, log, observer: relay, statisticsIntervalMs: first.statisticsIntervalMs, providers: policyFrom(first.policy) },
+      { taskId: first.taskId, log, observer: relay, statisticsIntervalMs: first.statisticsIntervalMs, providers: policyFrom(first.policy), ...(first.clients ? { clients: first.clients } : {}) },
     );
     if (held) running.hold(true); // what the worker said last, while the pipeline was connecting
     void send({ type: 'started' });

@@ -1,5 +1,5 @@
 /**
- * `tasks.max` > 1 in a standalone worker: one process per task (task-process.ts), each with its own consumer in the
+ * `tasks.max` > 1 in a standalone worker, and in `run` (cli/run-tasks.ts): one process per task (task-process.ts), each with its own consumer in the
  * connector's group, so Kafka spreads the partitions over them and every core is used. A task that dies is started
  * again after a backoff (1 s doubling to 60 s) and shows FAILED, with why, until it runs again; its partitions move
  * to the other tasks meanwhile, by the group's rebalance. A task whose config is refused is not restarted. Stopping
@@ -14,6 +14,7 @@ import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '.
 import type { ConnectorSettings } from '../connector/connector-config.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 import type { RunningTasks, TaskState, TaskView } from './running-tasks.js';
 import { policyMessage, replay, statsFrom, taskMessage, type StartMessage } from './task-messages.js';
 
@@ -32,6 +33,8 @@ export interface TaskProcessesOptions extends RestartBackoffOptions {
   /** A pipeline file whose `build` each task loads; absent for the standard chain. */
   readonly file?: string;
   readonly providers: ProviderPolicy;
+  /** The worker file's settings for the tasks' Kafka clients and its override policy. */
+  readonly clients?: WorkerClients;
   /** The tasks' environment (what `${env:...}` resolves from). */
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
@@ -127,8 +130,8 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     const child = (options.spawn ?? spawn)(file!, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     let warned = false;
     task.child = child;
-    log.info('task process started', { connector: settings.name, task: task.id, pid: child.pid });
-    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held(), ...(options.logLevel ? { logLevel: options.logLevel() } : {}) };
+    log.info('task started', { connector: settings.name, task: task.id, pid: child.pid });
+    const message: StartMessage = { type: 'start', taskId: task.id, connector: options.config, ...(options.file === undefined ? {} : { file: options.file }), policy: policyMessage(options.providers), ...(options.clients ? { clients: options.clients } : {}), statisticsIntervalMs: options.statisticsIntervalMs, held: options.held(), ...(options.logLevel ? { logLevel: options.logLevel() } : {}) };
     child.send(message, undefined, {}, () => undefined); // a task that cannot be told dies waiting, and is restarted
     child.on('message', (raw: unknown) => {
       if (task.child !== child) return;
@@ -146,9 +149,15 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
         log.warn('task process sent a message of unknown shape; ignored (and any more of them)', { connector: settings.name, task: task.id });
       }
     });
-    // A process that could not be started (EAGAIN, ENOMEM, EMFILE) goes the way of one that died.
     child.on('error', (error) => {
       if (task.child !== child) return;
+      // A process that runs (it has a pid) and did not take a signal or a message is still alive: it stays this
+      // task's process until its 'exit', so no second one starts beside it.
+      if (child.pid !== undefined) {
+        log.warn('task process did not take a signal or message; it stays tracked until it exits', { connector: settings.name, task: task.id, pid: child.pid, error: error.message });
+        return;
+      }
+      // A process that could not be started (EAGAIN, ENOMEM, EMFILE) goes the way of one that died.
       task.lastError = `the task process could not be started: ${error.message}`;
       child.emit('exit', null, null);
     });

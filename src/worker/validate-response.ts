@@ -5,6 +5,7 @@ import type { KeySpec } from '../common/config/spec.js';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS } from '../connector/pipeline-config.js';
 import { redactedConfig } from './connect-shapes.js';
+import type { WorkerClients } from '../source/worker-clients.js';
 
 interface ConfigInfo {
   definition: {
@@ -24,8 +25,8 @@ interface ConfigInfo {
 }
 
 /** `providers`: the references the config may use; one it may not is an error of its key, never resolved. */
-export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy): object {
-  const problems = configProblems(config, env, providers);
+export function validateResponse(config: Record<string, unknown>, env: NodeJS.ProcessEnv, providers: ProviderPolicy, clients?: WorkerClients): object {
+  const problems = configProblems(config, env, providers, clients);
   const shown = redactedConfig(config);
   const errorsOf = (key: string): string[] => problems.filter((p) => p.key === key).map((p) => p.message);
   const configs: ConfigInfo[] = [];

@@ -12,6 +12,7 @@ import { Secret } from '../common/config/secret.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import { ConfigError } from '../common/errors.js';
 import { type ClusterOptions, clusterOptions } from './cluster/cluster-config.js';
+import { OVERRIDE_POLICY_KEY, type WorkerClients, workerClients } from '../source/worker-clients.js';
 
 export const workerConfigSpec = {
   WORKER_HOST: {
@@ -112,6 +113,11 @@ export interface WorkerOptions {
   readonly stuckTimeoutMs?: number;
   /** Cluster mode (the worker file has `group.id`): config and status topics; undefined runs standalone. */
   readonly cluster?: ClusterOptions;
+  /**
+   * The worker file's settings for its connectors' Kafka clients (`bootstrap.servers`, security, `consumer.*`,
+   * `producer.*`) and its override policy; undefined without a worker file (`KAFKA_BOOTSTRAP_SERVERS`, any override).
+   */
+  readonly clients?: WorkerClients;
 }
 
 type WorkerKey = keyof typeof workerConfigSpec;
@@ -138,6 +144,7 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
       get('WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN') as string | null,
     ),
     cluster: clusterOptions(properties, env),
+    ...(Object.keys(properties).length > 0 ? { clients: workerClients(properties, env) } : {}),
     ...overrides,
   };
   checkExposure(options);
@@ -169,8 +176,8 @@ export function fromListeners(properties: Readonly<Record<string, string>>): Rec
   return { WORKER_HOST: host === '' ? '0.0.0.0' : host.replace(/^\[(.*)\]$/, '$1'), WORKER_PORT: port };
 }
 
-/** Worker-file keys read elsewhere: cluster mode's (cluster-config.ts), the security keys, and `listeners`. */
-const MEANINGFUL = /^(group\.id|bootstrap\.servers|(config|status|offset)\.storage\.(topic|replication\.factor)|heartbeat\.interval\.ms|session\.timeout\.ms|rebalance\.timeout\.ms|task\.slots(\.topic)?|rest\.advertised\.(host\.name|port)|listeners|security\.protocol|sasl\..+|ssl\..+)$/;
+/** Worker-file keys read elsewhere: cluster mode's (cluster-config.ts), the clients' (worker-clients.ts), and `listeners`. */
+const MEANINGFUL = /^(group\.id|bootstrap\.servers|(consumer|producer)\..+|(config|status|offset)\.storage\.(topic|replication\.factor)|heartbeat\.interval\.ms|session\.timeout\.ms|rebalance\.timeout\.ms|task\.slots(\.topic)?|rest\.advertised\.(host\.name|port)|listeners|security\.protocol|sasl\..+|ssl\..+)$/;
 
 /** Kafka Connect worker keys that mean nothing here, and why (the worker starts; each is logged as a warning). */
 const IGNORED: readonly [RegExp, string][] = [
@@ -178,8 +185,8 @@ const IGNORED: readonly [RegExp, string][] = [
   [/^(key|value|header)\.converter(\..+)?$|^internal\.(key|value)\.converter(\..+)?$/, 'worker-level converter defaults are not applied: set key.converter/value.converter in each connector config'],
   [/^offset\.flush\.(interval|timeout)\.ms$/, 'set offset.flush.interval.ms in each connector config (sinks commit per connector)'],
   [/^(offset|status)\.storage\.partitions$/, 'sinks keep offsets in the consumer group connect-<name>; the status topic is created with one partition'],
-  [/^(consumer|producer|admin)\..+$/, 'client overrides go in each connector config (kafka.* keys)'],
-  [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|connector\.client\.config\.override\.policy|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (task slots are assigned by the workers' group on Kafka's coordinator, see docs/cluster.md)"],
+  [/^admin\..+$/, 'the one topic a connector creates (its dead-letter topic, with errors.deadletterqueue.topic.replication.factor) is created with the producer\'s settings (producer.*)'],
+  [/^(connect\.protocol|scheduled\.rebalance\.max\.delay\.ms|worker\.sync\.timeout\.ms|worker\.unsync\.backoff\.ms|task\.shutdown\.graceful\.timeout\.ms|exactly\.once\.source\.support|metric\.reporters|metrics\..+|client\.id|rest\.extension\.classes|access\.control\..+|response\.http\.headers\.config|admin\.listeners|rest\.advertised\.listener|topic\.creation\.enable|config\.providers\.(file|env)\.class|config\.storage\.partitions)$/, "a Java worker setting with no counterpart here (task slots are assigned by the workers' group on Kafka's coordinator, see docs/cluster.md)"],
 ];
 
 /**
@@ -189,7 +196,7 @@ const IGNORED: readonly [RegExp, string][] = [
 export function workerFileWarnings(properties: Readonly<Record<string, string>>): string[] {
   const warnings: string[] = [];
   for (const key of Object.keys(properties)) {
-    if (CONNECT_WORKER_KEYS[key] || MEANINGFUL.test(key) || /^config\.providers\./.test(key)) continue;
+    if (CONNECT_WORKER_KEYS[key] || MEANINGFUL.test(key) || key === OVERRIDE_POLICY_KEY || /^config\.providers\./.test(key)) continue;
     const reason = IGNORED.find(([pattern]) => pattern.test(key))?.[1];
     warnings.push(`worker file key ${key} is ignored: ${reason ?? 'not a key this worker knows (a typo?)'}`);
   }

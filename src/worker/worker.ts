@@ -68,6 +68,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     store: cluster?.store ?? fileStateStore(options.stateDir),
     env,
     providers: options.providers,
+    ...(options.clients ? { clients: options.clients } : {}),
     log,
     deps: (name) => {
       metrics.totalsOf(name);
@@ -80,6 +81,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         statisticsIntervalMs: options.statisticsIntervalMs,
         start,
         providers: options.providers,
+        ...(options.clients ? { clients: options.clients } : {}),
         logLevel: () => loggers.levelFor(name),
         ...(cluster ? {} : { tasksMaxCap, taskBudget }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: the tasks whose slots this worker owns
@@ -96,9 +98,9 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     () => connectors.list().map((c) => c.name),
     () => connectors.list().forEach((c) => c.logLevelChanged(loggers.levelFor(c.name))), // task processes too
   );
-  // The cluster of a running connector (its TLS and SASL settings included), else the worker's default broker.
-  const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
-  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, loggers, clusterId: clusterIdCache(kafka) };
+  // The cluster of a running connector (its TLS and SASL settings included), else the worker's broker.
+  const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': options.clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
+  const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(options.clients ? { clients: options.clients } : {}), loggers, clusterId: clusterIdCache(kafka) };
   const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => cluster.store.readToEnd() };
   const clusterDeps = cluster && leadership ? { forward: forwarder(leadership, log), notReady: cluster.notReady } : {};
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host, stuckTimeoutMs, ...clusterDeps });
@@ -138,12 +140,15 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     abandoned: () => abandoned,
     close: async () => {
       rates.close();
-      abandoned = await stopWithin(connectors, stuckTimeoutMs, log);
-      await cluster?.leave();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      try {
+        abandoned = await stopWithin(connectors, stuckTimeoutMs, log); // rejects when a connector failed to stop: the rest still closes
+      } finally {
+        await cluster?.leave();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
     },
   };
 }
@@ -157,7 +162,11 @@ async function pipelineFiles(dir: string | undefined, log: Logger): Promise<{ co
   let names: string[];
   try {
     names = readdirSync(dir).filter((f) => /\.(json|properties|ts|js)$/.test(f)).sort();
-  } catch {
+  } catch (error) {
+    // absent is the usual case (no pipelines yet): said at info; unreadable (a permission, not a directory) at error
+    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (absent) log.info('no pipelines directory: no connector files run', { pipelinesDir: dir });
+    else log.error('pipelines directory cannot be read: none of its connector files run', { pipelinesDir: dir, error: errorMessage(error) });
     return [];
   }
   const files: { config: Record<string, unknown>; build: BuildPipeline; file: string }[] = [];

@@ -1,5 +1,6 @@
 /** Dead-letter queue: failed records (batch mode too) written with context headers; offsets only after the broker acked. */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import rdkafka from 'node-rdkafka';
 import { produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { DeadLetterError } from '../../src/common/errors.js';
@@ -116,4 +117,26 @@ describe('dead-letter queue', () => {
     await eventually(() => committedIs(name, topic, 2), 30_000, 'both committed');
     expect(receiver.accepted.map((r) => r.body.toString())).toEqual(['b']);
   });
+
+  it('creates the dead-letter topic at start when errors.deadletterqueue.topic.replication.factor is set, and names the key when it cannot', async () => {
+    const topic = await freshTopic('dlq_create', 1);
+    const dlq = `${topic}_dead`;
+    receiver = await startReceiver();
+    running = await runConnector({ ...baseConnector(`dlq_create_${topic}`, topic, receiver.url), 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': dlq, 'errors.deadletterqueue.topic.replication.factor': 1 });
+    expect(await topicNames()).toContain(dlq); // no record failed: only the start created it
+    const refused = runConnector({ ...baseConnector(`dlq_create3_${topic}`, topic, receiver.url), 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': `${dlq}3`, 'errors.deadletterqueue.topic.replication.factor': 3 });
+    await expect(refused).rejects.toThrow(/cannot create the dead-letter topic .*replication.factor=3/); // one broker
+  });
 });
+
+/** Every topic the broker has (asked for all, so that asking creates none). */
+async function topicNames(): Promise<string[]> {
+  const producer = new rdkafka.Producer({ 'bootstrap.servers': bootstrap() });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    const metadata = await new Promise<rdkafka.Metadata>((resolve, reject) => producer.getMetadata({ allTopics: true, timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))));
+    return metadata.topics.map((t) => t.name);
+  } finally {
+    await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+  }
+}

@@ -14,8 +14,8 @@ describe('flow control', () => {
   });
 
   it('never commits past a slow request that later ones overtook', async () => {
-    const topic = await freshTopic('overtake', 1);
-    await produce(bootstrap(), topic, Array.from({ length: 8 }, (_, i) => ({ value: `v${i}` })));
+    const topic = await freshTopic('overtake', 2);
+    await produce(bootstrap(), topic, Array.from({ length: 8 }, (_, i) => ({ value: `v${i}`, partition: 0 })));
     let releaseSlow!: () => void;
     const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
     receiver = await startReceiver({ respond: async (request) => (request.body.toString() === 'v0' ? (await slow, { status: 200 }) : { status: 200 }) });
@@ -24,11 +24,15 @@ describe('flow control', () => {
 
     await receiver.waitForAccepted(7, 30_000);
     expect(receiver.accepted.map((r) => r.body.toString())).not.toContain('v0');
-    await new Promise((resolve) => setTimeout(resolve, 500)); // ten commit intervals
-    expect(await committed(name, topic, 1)).toEqual([-1001]);
+    // A record of the other partition, read after v1..v7 were acknowledged: once its commit is confirmed, a commit
+    // cycle ran that saw their acknowledgements, and partition 0's watermark must still be held at v0.
+    await produce(bootstrap(), topic, [{ value: 'w0', partition: 1 }]);
+    await eventually(() => running!.stats().committed.get(`${topic}/1`) === 1, 30_000, 'the other partition committed');
+    expect(running.stats().committed.get(`${topic}/0`)).toBeUndefined();
+    expect((await committed(name, topic, 2))[0]).toBe(-1001);
 
     releaseSlow();
-    await eventually(async () => (await committed(name, topic, 1))[0] === 8, 10_000, 'offset 8 committed');
+    await eventually(async () => (await committed(name, topic, 2))[0] === 8, 10_000, 'offset 8 committed');
   });
 
   it('pauses consumption while the endpoint stalls, keeps in-flight records under the bound, then delivers everything', async () => {
@@ -47,7 +51,10 @@ describe('flow control', () => {
     });
 
     await eventually(() => running!.stats().paused, 20_000, 'the source to pause');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Paused, the pipeline goes on: wait for a stalled request to time out (http.timeout, 2 s) and be sent again,
+    // then check that it read nothing more meanwhile.
+    const sentWhenPaused = receiver.requests.length;
+    await eventually(() => receiver!.requests.length > sentWhenPaused, 20_000, 'a stalled request sent again');
     const stats = running.stats();
     expect(stats.paused).toBe(true);
     expect(stats.inFlight).toBeLessThanOrEqual(2 * bound);

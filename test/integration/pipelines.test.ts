@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
+import { definePipeline } from '../../src/connector/definePipeline.js';
 import { loadPipeline } from '../../src/connector/loadPipeline.js';
 import { type RunningPipeline, startPipeline } from '../../src/connector/startPipeline.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
@@ -91,5 +92,21 @@ describe('pipeline files', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('pipeline stopped cleanly');
     expect(receiver.requests.map((r) => r.body.toString())).toEqual(['one', 'two']);
+  });
+
+  it('closes the consumer, dead-letter producer and HTTP agent when build() throws: a second start of the connector delivers at once', async () => {
+    const topic = await freshTopic('build_throws', 1);
+    await produce(bootstrap(), topic, [{ key: '1', value: 'a' }, { key: '2', value: 'b' }]);
+    receiver = await startReceiver();
+    const connector = { ...baseConnector(`build_throws_${topic}`, topic, receiver.url), 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': `${topic}_dlq` };
+    const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap() };
+    const captured = captureLog();
+    const broken = startPipeline(definePipeline({ connector, build: () => { throw new Error('build failed on purpose'); } }), { env, log: captured.log });
+    await expect(broken).rejects.toThrow('build failed on purpose');
+    expect(captured.lines.some((l) => l.includes('kafka source closed'))).toBe(true);
+    // A consumer left behind stays in the group without polling: the next one would wait for it (minutes), not deliver.
+    running = await startPipeline(definePipeline({ connector }), { env, log: captureLog().log });
+    await receiver.waitForAccepted(2, 20_000);
+    expect(receiver.accepted.map((r) => r.body.toString()).sort()).toEqual(['a', 'b']);
   });
 });

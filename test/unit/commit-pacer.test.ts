@@ -1,13 +1,16 @@
 /**
  * Early commits (issue 16's commit storm): under pressure the source commits before the interval, but one commit at
- * a time, spaced, and only when it carries enough records or ends a pause. Pure, with an explicit clock; the last
- * test replays per-record delivery (one ack a millisecond, commits answered after 3 ms) through the same rules
- * the source applies, with the window's bookkeeping of FlowControl and CommitLedger.
+ * a time, spaced, only when it carries enough records or ends a pause, and not right after a failed one. The pacer
+ * alone with an explicit clock; then KafkaSource itself on a fake consumer (one ack a millisecond, commits answered
+ * after 3 ms), so the rules are tested as the source wires them.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Subscription } from 'rxjs';
+import type { KafkaRecord } from '../../src/records/record.js';
 import { CommitPacer } from '../../src/source/commit-pacer.js';
-import { CommitLedger } from '../../src/source/commit-ledger.js';
-import { FlowControl } from '../../src/source/flow-control.js';
+import { KafkaSource } from '../../src/source/kafka-source.js';
+import { captureLog, eventually } from '../support/harness.js';
+import { FakeConsumer, messages } from './fake-consumer.js';
 
 const pacer = (): CommitPacer => new CommitPacer({ maxInFlight: 1000, minSpacingMs: 100 });
 
@@ -42,76 +45,71 @@ describe('CommitPacer', () => {
   });
 });
 
-describe('early commits under per-record delivery (replayed, virtual milliseconds)', () => {
-  /**
-   * One ack per ms for `seconds`, records read as fast as the window allows (pause at the bound, resume at half),
-   * commits answered `rttMs` after they start, and the interval commit every `intervalMs`.
-   */
-  function replay(seconds: number, rttMs: number, intervalMs: number, maxInFlight: number, paced = true) {
-    const flow = new FlowControl(maxInFlight, 0); // pause at once: the replay reads in 100-record polls, not one at a time
-    const ledger = new CommitLedger();
-    // Unpaced: the rule this replaced (commit after any ack under pressure once the previous commit landed).
-    const p = new CommitPacer(paced ? { maxInFlight, minSpacingMs: 20 } : { maxInFlight, minSpacingMs: 0, minRecords: 1 });
-    let read = 0;
-    let acked = 0;
-    let commits = 0;
-    let pauses = 0;
-    let answerAt: number | undefined;
-    let sentOffset = 0;
-    let earlyAt: number | undefined;
-    let maxSeen = 0;
-    const commit = (now: number): void => {
-      if (ledger.uncommittedCount() === 0) return;
-      commits += 1;
-      p.started(now);
-      sentOffset = acked;
-      ledger.sent([{ topic: 't', partition: 0, offset: sentOffset }]);
-      answerAt = now + rttMs;
-    };
-    const early = (now: number): void => {
-      if (earlyAt !== undefined) return;
-      const wait = p.due({ inFlight: flow.inFlight(), uncommitted: ledger.uncommittedCount(), committing: ledger.awaiting(), paused: flow.isPaused() }, now);
-      if (wait !== undefined) earlyAt = now + wait;
-    };
-    for (let now = 0; now < seconds * 1000; now++) {
-      if (answerAt === now) {
-        answerAt = undefined;
-        for (const [id, count] of ledger.answered(false, [{ topic: 't', partition: 0, offset: sentOffset }])) flow.add(id, -count);
-        early(now);
-      }
-      if (earlyAt !== undefined && earlyAt <= now) {
-        earlyAt = undefined;
-        if (!ledger.awaiting()) commit(now);
-      }
-      if (now % intervalMs === 0 && now > 0) commit(now);
-      if (!flow.isPaused()) {
-        const batch = Math.min(100, maxInFlight * 2 - flow.inFlight());
-        read += batch;
-        flow.add('t/0', batch);
-      }
-      if (flow.decide(['t/0']).pause.length > 0) pauses += 1;
-      maxSeen = Math.max(maxSeen, flow.inFlight());
-      if (acked < read) {
-        acked += 1;
-        ledger.settled('t/0', 1);
-        early(now);
-      }
-    }
-    return { commits, pauses, acked, maxSeen, read };
-  }
+describe('CommitPacer after a failed commit', () => {
+  it('holds early commits back until the interval retried, even to end a pause; a success lifts it', () => {
+    const p = new CommitPacer({ maxInFlight: 1000, minSpacingMs: 100, retryAfterFailureMs: 1000 });
+    const paused = { inFlight: 1000, uncommitted: 900, committing: false, paused: true };
+    p.started(0);
+    p.answered(false, 5);
+    expect(p.due(paused, 6)).toBeUndefined();
+    expect(p.due(paused, 1004)).toBeUndefined();
+    expect(p.due(paused, 1005)).toBe(0);
+    p.answered(false, 1010);
+    p.answered(true, 1020);
+    expect(p.due(paused, 1021)).toBe(0);
+  });
+});
 
-  it('commits a few times a second instead of after every ack, and delivery never stalls on the window', () => {
-    const { commits, acked, maxSeen } = replay(10, 3, 1000, 2000);
-    expect(acked).toBe(10_000); // one ack every millisecond: the window never held delivery back
-    expect(commits).toBeLessThanOrEqual(10 * 10); // one per 2000/16 acks at most, plus the interval; the unpaced rule commits >500 times here
-    expect(commits).toBeGreaterThanOrEqual(10); // at least the interval's
-    expect(maxSeen).toBeLessThanOrEqual(2 * 2000);
-    expect(replay(10, 3, 1000, 2000, false).commits).toBeGreaterThan(500); // the storm this prevents
+describe('early commits, driven through KafkaSource on a fake consumer (per-record acknowledgements)', () => {
+  let source: KafkaSource | undefined;
+  let subscription: Subscription | undefined;
+  let acking: NodeJS.Timeout | undefined;
+  afterEach(async () => {
+    clearInterval(acking);
+    subscription?.unsubscribe();
+    await source?.close();
+    source = subscription = acking = undefined;
   });
 
-  it('releases a paused window within the spacing and a round trip of it becoming releasable', () => {
-    const { acked, pauses } = replay(5, 20, 60_000, 1000); // interval out of reach: only early commits release pauses
-    expect(pauses).toBeGreaterThan(0);
-    expect(acked).toBe(5000);
+  /** A source reading `count` records of t/0; its records are acked one per millisecond (or all at once, `ackAtOnce`). */
+  async function run(count: number, maxInFlightRecords: number, commitIntervalMs: number, ackAtOnce = false) {
+    const consumer = new FakeConsumer([{ topic: 't', partition: 0 }]);
+    consumer.commitRoundTripMs = 3;
+    consumer.queue.push(...messages('t', 0, 0, count));
+    source = new KafkaSource({ rdkafka: {}, producer: {}, groupId: 'g', topics: ['t'], maxInFlightRecords, commitIntervalMs }, captureLog().log, consumer.factory());
+    await source.connect();
+    const unacked: KafkaRecord[] = [];
+    let acked = 0;
+    subscription = source.records$.subscribe((records) => {
+      if (!ackAtOnce) return void unacked.push(...records);
+      for (const r of records) r.handle.ack(r.offset);
+      acked += records.length;
+    });
+    acking = setInterval(() => {
+      const record = unacked.shift();
+      if (!record) return;
+      record.handle.ack(record.offset);
+      acked += 1;
+    }, 1);
+    return { consumer, acked: () => acked, running: source };
+  }
+
+  it('commits once per maxInFlight/16 acknowledgements at most (plus the interval), not after every one', async () => {
+    const { consumer, acked, running } = await run(3000, 2000, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const acks = acked();
+    expect(acks).toBeGreaterThan(200); // acknowledgements flowed: the window never held delivery back
+    expect(consumer.commits.length).toBeGreaterThanOrEqual(1);
+    // one early commit per 2000/16 = 125 acks, one per interval (1 s), a spare for timer jitter
+    expect(consumer.commits.length).toBeLessThanOrEqual(Math.ceil(acks / 125) + 2 + 2);
+    expect(running.stats().inFlight).toBeLessThanOrEqual(2 * 2000);
+  });
+
+  it('releases a paused window by early commits alone (the interval out of reach): every record goes through', async () => {
+    const { consumer, acked, running } = await run(1000, 50, 60_000, true); // a bound under 100 pauses at once
+    await eventually(() => running.stats().committed.get('t/0') === 1000, 10_000, 'every record committed');
+    expect(acked()).toBe(1000);
+    expect(consumer.pauses).toBeGreaterThan(0); // the window filled and paused the partition
+    expect(running.stats().paused).toBe(false);
   });
 });

@@ -6,9 +6,9 @@ import { ConfigError } from '../../src/common/errors.js';
 import { fileStateStore } from '../../src/worker/state-store.js';
 
 describe('worker state file', () => {
-  it('keeps connectors across a reload, owner-only', () => {
+  it('keeps connectors across a reload, owner-only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'state-'));
-    fileStateStore(dir).save(new Map([['iot', { config: { topics: 'iot' }, paused: true }]]));
+    await fileStateStore(dir).save(new Map([['iot', { config: { topics: 'iot' }, paused: true }]]));
 
     expect(fileStateStore(dir).load()).toEqual(new Map([['iot', { config: { topics: 'iot' }, paused: true }]]));
     expect(statSync(join(dir, 'connectors.json')).mode & 0o777).toBe(0o600);

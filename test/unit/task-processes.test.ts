@@ -77,6 +77,22 @@ describe('task processes', () => {
     for (const child of children) child.exit(0);
   });
 
+  it('keeps tracking a live task whose kill failed: no second process starts beside it', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    const { children, started } = fakeTasks();
+    const tasks = await started;
+    tasks.restartTask(0);
+    children[0]!.emit('error', new Error('kill EPERM')); // what ChildProcess emits when a signal could not be sent
+    jest.advanceTimersByTime(60_000);
+    expect(children).toHaveLength(2);
+    expect(tasks.tasks()[0]).toMatchObject({ state: 'RUNNING', pid: children[0]!.pid });
+    children[0]!.exit(null, 'SIGKILL'); // it ends after all: its restart starts the next one
+    expect(children).toHaveLength(3);
+    const stopping = tasks.stop();
+    for (const child of [children[1]!, children[2]!]) child.exit(0);
+    await stopping;
+  });
+
   it('kills a restarting task that does not stop within shutdown.timeout.ms plus the margin, then starts it again', async () => {
     jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
     const { children, started } = fakeTasks();

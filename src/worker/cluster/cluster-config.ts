@@ -4,6 +4,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { ConfigError } from '../../common/errors.js';
+import { workerClients, workerOwnClientProperties } from '../../source/worker-clients.js';
 
 export interface ClusterOptions {
   /** Connect's `group.id`: the workers sharing it form one cluster (this names the cluster; sinks use `connect-<name>`). */
@@ -25,7 +26,7 @@ export interface ClusterOptions {
   readonly slots: number;
   /** `rest.advertised.host.name:rest.advertised.port` when set: the worker_id others see. */
   readonly advertisedUrl?: { host?: string; port?: number };
-  /** librdkafka settings for the cluster's own clients (security keys the worker maps). */
+  /** librdkafka settings for the cluster's own clients: the file's security keys, as librdkafka names them. */
   readonly kafka: Readonly<Record<string, string>>;
 }
 
@@ -51,7 +52,9 @@ export function clusterOptions(properties: Readonly<Record<string, string>>, env
   if (positive('heartbeat.interval.ms', 3000) * 3 > positive('session.timeout.ms', 10_000)) throw new ConfigError('heartbeat.interval.ms', 'must be at most a third of session.timeout.ms, as Kafka advises (a worker\'s hold on its task slots lasts session.timeout.ms - heartbeat.interval.ms - 0.5 s past each proof)');
   if (positive('rebalance.timeout.ms', 60_000) < positive('session.timeout.ms', 10_000)) throw new ConfigError('rebalance.timeout.ms', 'must be at least session.timeout.ms (librdkafka\'s max.poll.interval.ms, which it sets, may not be shorter than the session)');
   const advertisedPort = properties['rest.advertised.port'];
-  const kafka = Object.fromEntries(Object.entries(properties).filter(([key]) => /^(security\.protocol|sasl\.|ssl\.)/.test(key)));
+  // The worker's own clients take the file's security keys as its connectors' clients do (Java names mapped, stores read).
+  const own = workerOwnClientProperties(workerClients(properties, env));
+  const kafka = Object.fromEntries(Object.entries(own).filter(([key]) => key !== 'bootstrap.servers').map(([key, value]) => [key, String(value)]));
   return {
     groupId,
     bootstrapServers,
