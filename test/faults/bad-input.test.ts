@@ -147,7 +147,7 @@ describe('faults: bad connector files', () => {
     ['both topics and topics.regex', { ...base, 'topics.regex': 'iot_.*' }, /^topics: set exactly one of topics \(comma list\) and topics\.regex$/],
     ['neither topics nor topics.regex', without('topics'), /^topics: set exactly one of topics \(comma list\) and topics\.regex$/],
     ['missing name', without('name'), /^name: is required/],
-    ['a name with a space', { ...base, name: 'my sink' }, /^name: may only contain letters, digits, "\.", "_" and "-"$/],
+    ['a name with a space', { ...base, name: 'my sink' }, /^name: may only contain letters, digits, "\.", "_" and "-" \(no "\/", spaces or control characters\)$/],
     ['a boolean that is not one', { ...base, 'batching.enabled': 'maybe' }, /^batching\.enabled: must be true or false: value was "maybe"$/],
     ['a property the sink manages', { ...base, 'kafka.enable.auto.commit': 'true' }, /^kafka\.enable\.auto\.commit: is managed by the sink/],
     ['a zero timeout', { ...base, 'http.timeout': 0 }, /^http\.timeout: must be a whole number from 1 to 3600(: value was 0)?$/],
@@ -155,7 +155,7 @@ describe('faults: bad connector files', () => {
     ['an unknown ordering', { ...base, ordering: 'random' }, /^ordering: must be one of partition, key, none: value was "random"$/],
     ['a proxy host without a port', { ...base, 'http.proxy.host': 'proxy.local' }, /^http\.proxy\.port: http\.proxy\.host and http\.proxy\.port must be set together$/],
     ['a trust store that is not there', { ...base, 'http.ssl.truststore.location': '/etc/truststore.jks' }, /^http\.ssl\.truststore\.location: cannot read \/etc\/truststore\.jks \(ENOENT\)$/],
-    ['another connector class', { ...base, 'connector.class': 'io.confluent.connect.http.HttpSinkConnector' }, /^connector\.class: must be one of io\.aiven\.kafka\.connect\.http\.HttpSinkConnector: value was "io\.confluent\.connect\.http\.HttpSinkConnector"$/],
+    ['another connector class', { ...base, 'connector.class': 'com.example.OtherSinkConnector' }, /^connector\.class: must be one of io\.aiven\.kafka\.connect\.http\.HttpSinkConnector, io\.confluent\.connect\.http\.HttpSinkConnector: value was "com\.example\.OtherSinkConnector"$/],
     ['a file that is not JSON', '{"name": "oops",', /^cannot read connector file .*bad\.json: /],
   ];
 
