@@ -5,6 +5,7 @@ import type { ConnectSchema } from '../records/schema.js';
 import { envelopeSchema } from './envelope-schema.js';
 import { withJavaFloats } from './schema-floats.js';
 import { parseJsonExact } from './exact-json.js';
+import { jsonInHashMapOrder } from '../common/java-hash-map.js';
 
 /** What `decode` hands every converter besides the bytes. */
 export interface ConverterContext {
@@ -46,8 +47,9 @@ export const stringConverter: Converter = (bytes, _record, context) => {
 export const byteArrayConverter: Converter = (bytes) => bytes;
 
 /**
- * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt). With `schemas.enable` the value must be an
- * envelope `{"schema":..., "payload":...}` and the payload is what goes on.
+ * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt), objects in the key order of the HashMap
+ * Connect reads them into (src/common/java-hash-map.ts). With `schemas.enable` the value must be an envelope
+ * `{"schema":..., "payload":...}` and the payload is what goes on.
  */
 export function jsonConverter(schemasEnable: boolean): Converter {
   return (bytes, _record, context) => {
@@ -58,7 +60,7 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
-    if (!schemasEnable) return parsed;
+    if (!schemasEnable) return jsonInHashMapOrder(parsed);
     if (parsed === null) return null;
     if (typeof parsed !== 'object' || Array.isArray(parsed) || !('schema' in parsed) || !('payload' in parsed)) {
       throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
@@ -66,6 +68,7 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     const envelope = parsed as { schema: unknown; payload: unknown };
     const schema = envelopeSchema(envelope.schema);
     if (context !== undefined) context.schema = schema;
+    if (envelope.schema === null) return jsonInHashMapOrder(envelope.payload);
     return withJavaFloats(envelope.payload, schema);
   };
 }

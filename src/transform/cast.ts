@@ -9,6 +9,7 @@ import { float32ToJson, float64ToJson } from '../decode/connect-json.js';
 import { JsonNumber } from '../common/json-text.js';
 import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
 
 export const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
 export type CastType = (typeof CAST_TYPES)[number];
@@ -38,6 +39,8 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
   const part = options.part ?? 'value';
   const { spec } = options;
   const schemas = new WeakMap<ConnectSchema, ConnectSchema>();
+  // Connect reads the spec into a HashMap and puts the fields in its order.
+  const specOrder = typeof spec === 'string' ? [] : javaSetOrder(Object.keys(spec), false);
   return (record) => {
     const value = partValue(record, part);
     if (value === null) return record;
@@ -48,13 +51,17 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
       return withPart(record, part, out, schema && { type: spec, optional: schema.optional });
     }
     const object = requireObject(record, name, value, schema, 'casting fields');
+    if (schema === undefined) {
+      // Connect copies the map into a HashMap and puts every spec field (null where the map has none): its order.
+      const puts = specOrder.map((field) => [field, castField(object[field], field, spec[field]!, undefined, fail)] as const);
+      return withPart(record, part, copiedHashMap(object, puts), undefined);
+    }
     const out: Record<string, unknown> = { ...object };
     for (const [field, type] of Object.entries(spec)) {
       if (out[field] === null || out[field] === undefined) continue;
       const source = schema?.fields?.find((f) => f.name === field)?.schema.type;
-      out[field] = castValue(out[field], type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`), source);
+      out[field] = castField(out[field], field, type, source, fail);
     }
-    if (schema === undefined) return withPart(record, part, out, undefined);
     let castSchema = schemas.get(schema);
     if (castSchema === undefined) {
       castSchema = { ...schema, fields: (schema.fields ?? []).map((f) => (f.name in spec ? { name: f.name, schema: { type: spec[f.name]!, optional: f.schema.optional } } : f)) };
@@ -62,6 +69,11 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
     }
     return withPart(record, part, out, castSchema);
   };
+}
+
+function castField(value: unknown, field: string, type: CastType, source: ConnectSchema['type'] | undefined, fail: (why: string) => never): unknown {
+  if (value === null || value === undefined) return null;
+  return castValue(value, type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`), source);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { RecordHeader, SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf } from '../records/schema.js';
 import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedMapCapacity, inHashMapOrder } from '../common/java-hash-map.js';
 
 export interface HeaderFromOptions extends PartOptions {
   readonly fields: readonly string[];
@@ -44,8 +45,10 @@ export function headerFromTransform(options: HeaderFromOptions, name: string): R
     });
     const headers = [...record.headers, ...added];
     if (options.operation === 'copy') return { ...record, headers };
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(object)) if (!moved.has(k)) out[k] = v;
+    // Without a schema Connect copies the map into a HashMap and removes the fields: its order (src/common/java-hash-map.ts).
+    if (schema === undefined) out = inHashMapOrder(out, copiedMapCapacity(Object.keys(object).length));
     let outSchema = schema && schemas.get(schema);
     if (schema !== undefined && outSchema === undefined) {
       outSchema = { ...schema, fields: (schema.fields ?? []).filter((f) => !moved.has(f.name)) };
