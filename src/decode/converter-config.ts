@@ -6,6 +6,7 @@ import type { FailureAction } from '../records/outcome.js';
 import { type CompiledSchema, compileSchema, registryConverter } from './registry-converter.js';
 import { createRegistryClient, type RegistryClientOptions, type SchemaKind } from './registry-client.js';
 import type { DecimalFormat } from './connect-json.js';
+import type { IntegerOverflow } from './integer-overflow.js';
 import { decimalFormat, registryClientOptions, type registryConfigSpec } from './registry-config.js';
 import {
   AVRO_CONVERTER,
@@ -36,6 +37,11 @@ function converterKeys<P extends 'key' | 'value'>(part: P) {
         format: bool(),
         default: true,
       },
+      '.converter.integer.overflow': {
+        doc: `JsonConverter only, not a Kafka Connect key: integers beyond 64 bits (a JSON number, or an int64 field of an envelope). \`keep\` writes them as they came; \`wrap\` keeps their low 64 bits as Kafka Connect does (18446744073709551617 becomes 1): Connect's bytes, for an endpoint that compares them.`,
+        format: oneOf(['keep', 'wrap']),
+        default: 'keep',
+      },
     } satisfies ConfigSpec),
   };
 }
@@ -65,7 +71,7 @@ export interface DecodeOptions {
 
 /** Which converter reads a key or value, as plain data (the registry client is created at start, not here). */
 export type ConverterSettings =
-  | { readonly kind: 'plain'; readonly name: string; readonly schemasEnable: boolean }
+  | { readonly kind: 'plain'; readonly name: string; readonly schemasEnable: boolean; readonly integerOverflow: IntegerOverflow }
   | { readonly kind: 'registry'; readonly name: string; readonly schema: SchemaKind; readonly registry: RegistryClientOptions; readonly decimalFormat: DecimalFormat };
 
 /** Everything `decode` needs, as plain data: checked when the connector file is read. */
@@ -104,7 +110,8 @@ export function createDecodeOptions(settings: DecodeSettings): DecodeOptions {
 function converterSettings(part: 'key' | 'value', values: ConfigValues<typeof converterConfigSpec> & ConfigValues<typeof registryConfigSpec>): ConverterSettings {
   const name = values.string(`${part}.converter`);
   if (name === STRING_CONVERTER || name === BYTE_ARRAY_CONVERTER || name === JSON_CONVERTER) {
-    return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`) };
+    const integerOverflow = values.string(`${part}.converter.integer.overflow`) as IntegerOverflow;
+    return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`), integerOverflow };
   }
   const schema = REGISTRY_KINDS[name];
   if (schema === undefined) throw new ConfigError(`${part}.converter`, `${name} is not supported; use one of ${[...SUPPORTED, ...REGISTRY].join(', ')}`);
@@ -118,7 +125,7 @@ function createConverter(settings: ConverterSettings): { convert: Converter; clo
     return { convert: registryConverter(settings.schema, settings.name, client), close: client.close };
   }
   if (settings.name === BYTE_ARRAY_CONVERTER) return { convert: byteArrayConverter };
-  if (settings.name === JSON_CONVERTER) return { convert: jsonConverter(settings.schemasEnable) };
+  if (settings.name === JSON_CONVERTER) return { convert: jsonConverter(settings.schemasEnable, settings.integerOverflow) };
   return { convert: stringConverter };
 }
 

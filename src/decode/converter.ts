@@ -3,7 +3,8 @@ import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../common/errors.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { envelopeSchema } from './envelope-schema.js';
-import { withJavaFloats } from './schema-floats.js';
+import { connectPayload } from './envelope-payload.js';
+import type { IntegerOverflow } from './integer-overflow.js';
 import { parseJsonExact } from './exact-json.js';
 import { jsonInHashMapOrder } from '../common/java-hash-map.js';
 
@@ -51,12 +52,12 @@ export const byteArrayConverter: Converter = (bytes) => bytes;
  * Connect reads them into (src/common/java-hash-map.ts). With `schemas.enable` the value must be an envelope
  * `{"schema":..., "payload":...}` and the payload is what goes on.
  */
-export function jsonConverter(schemasEnable: boolean): Converter {
+export function jsonConverter(schemasEnable: boolean, integerOverflow: IntegerOverflow = 'keep'): Converter {
   return (bytes, _record, context) => {
     if (bytes === null) return null;
     let parsed: unknown;
     try {
-      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true });
+      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true, integerOverflow });
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
@@ -68,7 +69,7 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     const envelope = parsed as { schema: unknown; payload: unknown };
     const schema = envelopeSchema(envelope.schema);
     if (context !== undefined) context.schema = schema;
-    if (envelope.schema === null) return jsonInHashMapOrder(envelope.payload);
-    return withJavaFloats(envelope.payload, schema);
+    if (schema === undefined) return jsonInHashMapOrder(envelope.payload);
+    return connectPayload(envelope.payload, schema, integerOverflow);
   };
 }
