@@ -7,6 +7,7 @@ import { connectPayload } from './envelope-payload.js';
 import type { IntegerOverflow } from './integer-overflow.js';
 import { parseJsonExact } from './exact-json.js';
 import { jsonInHashMapOrder } from '../common/java-hash-map.js';
+import { javaDecode, javaUtf8, type StringEncoding } from './string-decoding.js';
 
 /** What `decode` hands every converter besides the bytes. */
 export interface ConverterContext {
@@ -39,10 +40,16 @@ export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConver
  */
 export const stringConverter: Converter = (bytes, _record, context) => {
   if (bytes === null) return null;
-  const text = bytes.toString('utf8');
+  const text = javaUtf8(bytes);
   if (context !== undefined && !text.includes('\uFFFD')) context.verbatim = true;
   return text;
 };
+
+/** StringConverter with `converter.encoding` (ISO-8859-1, US-ASCII: read as Java reads them; never verbatim). */
+export function stringConverterFor(encoding: StringEncoding): Converter {
+  if (encoding === 'UTF-8') return stringConverter;
+  return (bytes) => (bytes === null ? null : javaDecode(bytes, encoding));
+}
 
 /** ByteArrayConverter: the bytes as they are. */
 export const byteArrayConverter: Converter = (bytes) => bytes;
