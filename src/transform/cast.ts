@@ -7,7 +7,7 @@ import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { float32ToJson, float64ToJson } from '../decode/connect-json.js';
 import { JsonNumber } from '../common/json-text.js';
-import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
 
@@ -170,6 +170,6 @@ export const castDefinition: TransformDefinition = {
   className: 'org.apache.kafka.connect.transforms.Cast',
   variants: true,
   doc: `Casts fields (\`field:type,...\`) or the whole key or value (\`type\`) to ${CAST_TYPES.join(', ')}. A string that does not parse is a record error.`,
-  options: { spec: { doc: 'Comma-separated `field:type` pairs, or one type for the whole key or value (required).', format: str(), default: '' } } satisfies ConfigSpec,
+  options: { spec: { doc: 'Comma-separated `field:type` pairs, or one type for the whole key or value (required).', format: str(), default: '' }, ...REPLACE_NULL_WITH_DEFAULT } satisfies ConfigSpec,
   create: (read, part, name) => castTransform({ part, spec: parseCastSpec(read.string('spec')) }, name),
 };

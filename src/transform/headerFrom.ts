@@ -6,7 +6,7 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import { jsonText } from '../common/json-text.js';
 import type { RecordHeader, SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { copiedMapCapacity, inHashMapOrder } from '../common/java-hash-map.js';
 
@@ -72,6 +72,7 @@ export const headerFromDefinition: TransformDefinition = {
     fields: { doc: 'Comma-separated fields (required).', format: str(), default: '' },
     headers: { doc: 'Comma-separated header names, one per field (required).', format: str(), default: '' },
     operation: { doc: '`copy` or `move` (required).', format: oneOf(['copy', 'move']), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const fields = read.list('fields');

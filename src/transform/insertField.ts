@@ -5,7 +5,7 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import type { OperatorFunction } from 'rxjs';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectField, type ConnectSchema, fieldOf, primitiveSchema, TIMESTAMP_SCHEMA_NAME } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { copiedHashMap } from '../common/java-hash-map.js';
 
@@ -95,6 +95,7 @@ export const insertFieldDefinition: TransformDefinition = {
     'timestamp.field': { doc: 'Field for the record timestamp (epoch ms; a Connect Timestamp with a schema).', format: str(), default: null },
     'static.field': { doc: 'Field for `static.value`.', format: str(), default: null },
     'static.value': { doc: 'The value of `static.field`.', format: str(), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const options: InsertFieldOptions = {

@@ -6,7 +6,7 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import { JsonNumber } from '../common/json-text.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
 import { javaDouble, javaFloat } from '../common/java-number.js';
@@ -101,6 +101,7 @@ export const maskFieldDefinition: TransformDefinition = {
   options: {
     fields: { doc: 'Comma-separated fields to mask (required).', format: str(), default: '' },
     replacement: { doc: 'Written instead of the empty value, for string and numeric fields (must parse as a number for numeric ones).', format: str(), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const fields = read.list('fields');

@@ -5,7 +5,7 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { sizedHashMap } from '../common/java-hash-map.js';
 
@@ -69,6 +69,7 @@ export const replaceFieldDefinition: TransformDefinition = {
     renames: { doc: 'Comma-separated `old:new` pairs.', format: str(), default: '' },
     blacklist: { doc: 'Deprecated name of `exclude`.', format: str(), default: '' },
     whitelist: { doc: 'Deprecated name of `include`.', format: str(), default: '' },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const renames: Record<string, string> = {};

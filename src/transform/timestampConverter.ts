@@ -6,7 +6,7 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, DATE_SCHEMA_NAME, fieldOf, TIME_SCHEMA_NAME, TIMESTAMP_SCHEMA_NAME } from '../records/schema.js';
 import { javaDateFormat, type JavaDateFormat } from './java-date-format.js';
-import { asNumber, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { asNumber, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { copiedHashMap } from '../common/java-hash-map.js';
 
@@ -121,6 +121,7 @@ export const timestampConverterDefinition: TransformDefinition = {
     'target.type': { doc: `What to convert to: ${TIMESTAMP_TARGETS.join(', ')} (required).`, format: str(), default: '' },
     format: { doc: 'A SimpleDateFormat pattern (UTC), needed to read strings and for target.type=string.', format: str(), default: '' },
     'unix.precision': { doc: 'Unit of unix numbers read or written.', format: oneOf(UNIX_PRECISIONS), default: 'milliseconds' },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const targetType = read.string('target.type');

@@ -5,7 +5,7 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf, structSchema } from '../records/schema.js';
-import { type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 import { sizedHashMap } from '../common/java-hash-map.js';
 
@@ -56,7 +56,7 @@ export const valueToKeyDefinition: TransformDefinition = {
   className: 'org.apache.kafka.connect.transforms.ValueToKey',
   variants: false,
   doc: 'Replaces the key by a struct (or map) of fields copied from the value.',
-  options: { fields: { doc: 'Comma-separated value fields (required).', format: str(), default: '' } } satisfies ConfigSpec,
+  options: { fields: { doc: 'Comma-separated value fields (required).', format: str(), default: '' }, ...REPLACE_NULL_WITH_DEFAULT } satisfies ConfigSpec,
   create: (read, _part, name) => {
     const fields = read.list('fields');
     if (fields.length === 0) throw new ConfigError('fields', 'is required: comma-separated fields of the value');
