@@ -93,7 +93,8 @@ export function castValue(value: unknown, type: CastType, fail: (why: string) =>
   if (type === 'boolean') {
     if (typeof value === 'string') return value.trim().toLowerCase() === 'true';
     if (typeof value === 'boolean') return value;
-    return Number(value) !== 0;
+    // Java: Number.longValue() != 0, so a double between -1 and 1 is false.
+    return typeof value === 'bigint' ? value !== 0n : Math.trunc(Number(value)) !== 0;
   }
   let n: number | bigint;
   if (typeof value === 'boolean') n = value ? 1 : 0;

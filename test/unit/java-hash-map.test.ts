@@ -71,6 +71,11 @@ describe('transforms copy into HashMaps as Connect does', () => {
     expect(through(cast, '{"p":1.5,"q":2,"r":"s","d":2.0,"n":null}')).toBe('{"p":1,"zz":null,"a1":null,"q":"2","r":"s","d":2.0,"n":null}');
   });
 
+  it('Cast to boolean: a number is true when its long value is not 0 (0.5 and -0.9 are false), as in Connect', () => {
+    const cast = castTransform({ spec: { a: 'boolean', b: 'boolean', c: 'boolean', d: 'boolean', e: 'boolean', f: 'boolean', g: 'boolean' } }, 'Cast');
+    expect(through(cast, '{"a":0.5,"b":-0.9,"c":1.5,"d":0,"e":2,"f":"true","g":"yes"}')).toBe('{"a":false,"b":false,"c":true,"d":false,"e":true,"f":true,"g":false}');
+  });
+
   it('MaskField: every field, null where absent; a double masks to 0.0, a replacement for a double is a double', () => {
     const mask = maskFieldTransform({ fields: ['p', 'q', 'r', 'zz', 'd', 'n'] }, 'MaskField');
     expect(through(mask, '{"p":1.5,"q":2,"r":"s","d":2.0,"n":null}')).toBe('{"p":0.0,"zz":null,"q":0,"r":"","d":0.0,"n":null}');
