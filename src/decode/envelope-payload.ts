@@ -34,7 +34,7 @@ export function connectPayload(value: unknown, schema: ConnectSchema, overflow: 
       return schema.type === 'float64' ? float64ToJson(n) : float32ToJson(Math.fround(n));
     }
     case 'bytes':
-      return schema.name === DECIMAL_SCHEMA_NAME ? decimal(value, schema) : typeof value === 'string' ? Buffer.from(value, 'base64').toString('base64') : value;
+      return schema.name === DECIMAL_SCHEMA_NAME ? decimal(value, schema) : typeof value === 'string' ? base64Bytes(value).toString('base64') : value;
     case 'array':
       return Array.isArray(value) && schema.valueSchema ? value.map((item) => connectPayload(item, schema.valueSchema!, overflow)) : value;
     case 'map':
@@ -133,7 +133,7 @@ function decimal(value: unknown, schema: ConnectSchema): unknown {
   const scale = Number(schema.parameters?.scale ?? 0);
   let unscaled: bigint;
   if (typeof value === 'string') {
-    const bytes = Buffer.from(value, 'base64');
+    const bytes = base64Bytes(value);
     unscaled = bytes.length === 0 ? 0n : BigInt.asIntN(bytes.length * 8, BigInt(`0x${bytes.toString('hex')}`));
   } else {
     const text = value instanceof JsonNumber ? value.text : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
@@ -143,6 +143,14 @@ function decimal(value: unknown, schema: ConnectSchema): unknown {
     unscaled = digits;
   }
   return Buffer.from(bigIntToTwosComplement(unscaled)).toString('base64');
+}
+
+/** Standard base64 with its padding: what Jackson's binaryValue() reads (no spaces, no URL-safe letters). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function base64Bytes(text: string): Buffer {
+  if (!BASE64.test(text)) throw new BadDataError('malformed', 'Invalid bytes field');
+  return Buffer.from(text, 'base64');
 }
 
 /** A JSON number's text -> BigDecimal's unscaled value and scale (`12.30` -> 1230n, 2; `1E+3` -> 1n, -3). */

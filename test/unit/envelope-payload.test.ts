@@ -53,6 +53,14 @@ describe('JsonConverter envelopes: structs, maps, decimals', () => {
     expect(body('{"schema":null,"payload":{"b":1,"a":2}}')).toBe('{"a":2,"b":1}');
   });
 
+  it('reads bytes as strict padded base64 (re-encoded), and refuses other text as Connect does', () => {
+    const bytes = (b: string): string => body(`{"schema":{"type":"struct","fields":[{"field":"b","type":"bytes"}]},"payload":{"b":"${b}"}}`);
+    expect(bytes('aGk=')).toBe('{"b":"aGk="}');
+    expect(bytes('YR==')).toBe('{"b":"YQ=="}');
+    expect(bytes('')).toBe('{"b":""}');
+    for (const bad of ['aGk', 'aG k=', 'aGk==', 'a-_w', '!!!!']) expect(() => bytes(bad)).toThrow('Invalid bytes field');
+  });
+
   it('re-encodes a Decimal in its shortest two\'s complement (not echoed); a number with the schema\'s scale too', () => {
     const field = (name: string): string => `{"field":"${name}","type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"}}`;
     const schema = `{"type":"struct","fields":[${field('d')},${field('e')},${field('f')}]}`;
