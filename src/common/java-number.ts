@@ -44,7 +44,7 @@ export function javaFloatText(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   let text = x.toExponential(8);
   for (let precision = 0; precision < 8; precision++) {
-    const candidate = x.toExponential(precision);
+    const candidate = evenOnTie(x, precision, x.toExponential(precision));
     if (Math.fround(Number(candidate)) === x) {
       text = candidate;
       // One digit: the closest two-digit decimal wins when it also reads back (Float.MIN_VALUE is 1.4E-45).
@@ -71,6 +71,22 @@ export function javaFloat(x: number): number | JsonNumber | string {
   if (!Number.isFinite(x)) return nonFinite(x);
   const text = javaFloatText(x);
   return String(Number(text)) === text ? Number(text) : new JsonNumber(text);
+}
+
+/**
+ * `toExponential` rounds a tie up in magnitude; Java picks the decimal with the even last digit (`-2673821.25` as a
+ * float is `-2673821.2`, not `.3`). The candidate with the even digit where `x` lies exactly halfway, else `rounded`.
+ */
+function evenOnTie(x: number, precision: number, rounded: string): string {
+  const e = rounded.indexOf('e');
+  const last = Number(rounded[e - 1]);
+  if (last % 2 === 0) return rounded;
+  const exact = x.toExponential(100);
+  const digits = exact.slice(exact[0] === '-' ? 1 : 0, exact.indexOf('e')).replace('.', '');
+  if (digits[precision + 1] !== '5' || !/^0*$/.test(digits.slice(precision + 2)) || exact.slice(exact.indexOf('e')) !== rounded.slice(e)) return rounded;
+  const kept = digits.slice(0, precision + 1);
+  const sign = x < 0 ? '-' : '';
+  return `${sign}${kept[0]}${precision > 0 ? `.${kept.slice(1)}` : ''}${rounded.slice(e)}`;
 }
 
 function nonFinite(x: number): string {

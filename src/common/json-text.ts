@@ -1,7 +1,7 @@
 /**
  * Decoded values -> JSON text, with BigInts (int64 values beyond 2^53 from the schema-registry converters) written as
- * bare JSON integers and JsonNumbers (exact decimals) as the number text they hold, exactly as Kafka Connect writes
- * them. Values with neither take plain JSON.stringify.
+ * bare JSON integers and JsonNumbers (exact decimals) as the number text they hold, and escapes as Jackson writes
+ * them, exactly as Kafka Connect writes them. Values with none of these take plain JSON.stringify.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -59,5 +59,22 @@ export function jsonText(value: unknown): string {
   } finally {
     writing = false;
   }
-  return marked ? text.replace(MARKED, '$1') : text;
+  const numbers = marked ? text.replace(MARKED, '$1') : text;
+  return JAVA_ESCAPES.test(numbers) ? withJacksonEscapes(numbers) : numbers;
+}
+
+/** A `\u` escape JSON.stringify wrote (lowercase hex), or a UTF-16 surrogate. */
+const JAVA_ESCAPES = /\\u|[\uD800-\uDFFF]/;
+/** A `\u` escape preceded by an even number of backslashes (so not an escaped backslash and a `u`), or a surrogate. */
+const ESCAPES = /(?<!\\)((?:\\\\)*)\\u([0-9a-f]{4})|[\uD800-\uDFFF]/g;
+
+/**
+ * Escapes as Jackson (which Connect's JsonConverter writes with) writes them: control characters with uppercase hex
+ * (`\u001F`, where JSON.stringify writes `\u001f`), and every UTF-16 surrogate as its own `\uXXXX`, so an emoji is
+ * `\uD83D\uDE00` (JSON.stringify writes it as UTF-8) and a lone surrogate `\uD800` (JSON.stringify: `\ud800`).
+ */
+function withJacksonEscapes(text: string): string {
+  return text.replace(ESCAPES, (match, backslashes: string | undefined, hex: string | undefined) =>
+    hex === undefined ? `\\u${match.charCodeAt(0).toString(16).toUpperCase()}` : `${backslashes}\\u${hex.toUpperCase()}`,
+  );
 }

@@ -77,7 +77,8 @@ function twosComplementToBigInt(bytes: Uint8Array): bigint {
   return bytes.length > 0 && bytes[0]! >= 0x80 ? n - (1n << BigInt(bytes.length * 8)) : n;
 }
 
-function bigIntToTwosComplement(n: bigint): Uint8Array {
+/** Java's BigInteger.toByteArray: the shortest big-endian two's complement of `n`. */
+export function bigIntToTwosComplement(n: bigint): Uint8Array {
   const out: number[] = [];
   let rest = n;
   do {

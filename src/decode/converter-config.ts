@@ -1,11 +1,13 @@
 /** Connector-file keys that choose the key and value converters (Kafka Connect's names). */
 import { ConfigError } from '../common/errors.js';
-import { bool, oneOf } from '../common/config/formats.js';
+import { bool, oneOf, str } from '../common/config/formats.js';
 import { type ConfigSpec, type ConfigValues, prefixed } from '../common/config/spec.js';
 import type { FailureAction } from '../records/outcome.js';
 import { type CompiledSchema, compileSchema, registryConverter } from './registry-converter.js';
 import { createRegistryClient, type RegistryClientOptions, type SchemaKind } from './registry-client.js';
 import type { DecimalFormat } from './connect-json.js';
+import type { IntegerOverflow } from './integer-overflow.js';
+import { STRING_ENCODINGS, type StringEncoding, stringEncoding } from './string-decoding.js';
 import { decimalFormat, registryClientOptions, type registryConfigSpec } from './registry-config.js';
 import {
   AVRO_CONVERTER,
@@ -17,7 +19,7 @@ import {
   jsonConverter,
   PROTOBUF_CONVERTER,
   STRING_CONVERTER,
-  stringConverter,
+  stringConverterFor,
 } from './converter.js';
 
 const SUPPORTED = [STRING_CONVERTER, JSON_CONVERTER, BYTE_ARRAY_CONVERTER];
@@ -35,6 +37,16 @@ function converterKeys<P extends 'key' | 'value'>(part: P) {
         doc: `JsonConverter only: ${part}s are \`{"schema":..., "payload":...}\` envelopes and the payload is sent.`,
         format: bool(),
         default: true,
+      },
+      '.converter.encoding': {
+        doc: `StringConverter only: the charset ${part}s are written in: ${STRING_ENCODINGS.join(', ')} (any case; \`UTF8\`, \`latin1\`, \`ASCII\` too), read as Java reads them (a byte ASCII has no character for is U+FFFD).`,
+        format: str(),
+        default: 'UTF-8',
+      },
+      '.converter.integer.overflow': {
+        doc: `JsonConverter only, not a Kafka Connect key: integers beyond 64 bits (a JSON number, or an int64 field of an envelope). \`keep\` writes them as they came; \`wrap\` keeps their low 64 bits as Kafka Connect does (18446744073709551617 becomes 1): Connect's bytes, for an endpoint that compares them.`,
+        format: oneOf(['keep', 'wrap']),
+        default: 'keep',
       },
     } satisfies ConfigSpec),
   };
@@ -73,7 +85,7 @@ export interface DecodeOptions {
 
 /** Which converter reads a key or value, as plain data (the registry client is created at start, not here). */
 export type ConverterSettings =
-  | { readonly kind: 'plain'; readonly name: string; readonly schemasEnable: boolean }
+  | { readonly kind: 'plain'; readonly name: string; readonly schemasEnable: boolean; readonly integerOverflow: IntegerOverflow; readonly encoding: StringEncoding }
   | { readonly kind: 'registry'; readonly name: string; readonly schema: SchemaKind; readonly registry: RegistryClientOptions; readonly decimalFormat: DecimalFormat };
 
 /** Everything `decode` needs, as plain data: checked when the connector file is read. */
@@ -112,7 +124,11 @@ export function createDecodeOptions(settings: DecodeSettings): DecodeOptions {
 function converterSettings(part: 'key' | 'value', values: ConfigValues<typeof converterConfigSpec> & ConfigValues<typeof registryConfigSpec>): ConverterSettings {
   const name = values.string(`${part}.converter`);
   if (name === STRING_CONVERTER || name === BYTE_ARRAY_CONVERTER || name === JSON_CONVERTER) {
-    return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`) };
+    const integerOverflow = values.string(`${part}.converter.integer.overflow`) as IntegerOverflow;
+    const encodingName = values.string(`${part}.converter.encoding`);
+    const encoding = stringEncoding(encodingName);
+    if (encoding === undefined) throw new ConfigError(`${part}.converter.encoding`, `${encodingName} is not supported; use one of ${STRING_ENCODINGS.join(', ')}`);
+    return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`), integerOverflow, encoding };
   }
   const schema = REGISTRY_KINDS[name];
   if (schema === undefined) throw new ConfigError(`${part}.converter`, `${name} is not supported; use one of ${[...SUPPORTED, ...REGISTRY].join(', ')}`);
@@ -126,8 +142,8 @@ function createConverter(settings: ConverterSettings): { convert: Converter; clo
     return { convert: registryConverter(settings.schema, settings.name, client), close: client.close };
   }
   if (settings.name === BYTE_ARRAY_CONVERTER) return { convert: byteArrayConverter };
-  if (settings.name === JSON_CONVERTER) return { convert: jsonConverter(settings.schemasEnable) };
-  return { convert: stringConverter };
+  if (settings.name === JSON_CONVERTER) return { convert: jsonConverter(settings.schemasEnable, settings.integerOverflow) };
+  return { convert: stringConverterFor(settings.encoding) };
 }
 
 const REGISTRY_KINDS: Record<string, SchemaKind> = { [AVRO_CONVERTER]: 'AVRO', [PROTOBUF_CONVERTER]: 'PROTOBUF', [JSON_SCHEMA_CONVERTER]: 'JSON' };

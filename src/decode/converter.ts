@@ -3,8 +3,11 @@ import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../common/errors.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { envelopeSchema } from './envelope-schema.js';
-import { withJavaFloats } from './schema-floats.js';
+import { connectPayload } from './envelope-payload.js';
+import type { IntegerOverflow } from './integer-overflow.js';
 import { parseJsonExact } from './exact-json.js';
+import { jsonInHashMapOrder } from '../common/java-hash-map.js';
+import { javaDecode, javaUtf8, type StringEncoding } from './string-decoding.js';
 
 /** What `decode` hands every converter besides the bytes. */
 export interface ConverterContext {
@@ -37,28 +40,35 @@ export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConver
  */
 export const stringConverter: Converter = (bytes, _record, context) => {
   if (bytes === null) return null;
-  const text = bytes.toString('utf8');
+  const text = javaUtf8(bytes);
   if (context !== undefined && !text.includes('\uFFFD')) context.verbatim = true;
   return text;
 };
+
+/** StringConverter with `converter.encoding` (ISO-8859-1, US-ASCII: read as Java reads them; never verbatim). */
+export function stringConverterFor(encoding: StringEncoding): Converter {
+  if (encoding === 'UTF-8') return stringConverter;
+  return (bytes) => (bytes === null ? null : javaDecode(bytes, encoding));
+}
 
 /** ByteArrayConverter: the bytes as they are. */
 export const byteArrayConverter: Converter = (bytes) => bytes;
 
 /**
- * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt). With `schemas.enable` the value must be an
- * envelope `{"schema":..., "payload":...}` and the payload is what goes on.
+ * JsonConverter: parsed JSON, integers beyond 2^53 kept exact (BigInt), objects in the key order of the HashMap
+ * Connect reads them into (src/common/java-hash-map.ts). With `schemas.enable` the value must be an envelope
+ * `{"schema":..., "payload":...}` and the payload is what goes on.
  */
-export function jsonConverter(schemasEnable: boolean): Converter {
+export function jsonConverter(schemasEnable: boolean, integerOverflow: IntegerOverflow = 'keep'): Converter {
   return (bytes, _record, context) => {
     if (bytes === null) return null;
     let parsed: unknown;
     try {
-      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true });
+      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true, integerOverflow });
     } catch (error) {
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
-    if (!schemasEnable) return parsed;
+    if (!schemasEnable) return jsonInHashMapOrder(parsed);
     if (parsed === null) return null;
     if (typeof parsed !== 'object' || Array.isArray(parsed) || !('schema' in parsed) || !('payload' in parsed)) {
       throw new BadDataError('malformed', 'JsonConverter with schemas.enable=true expects {"schema": ..., "payload": ...}; set schemas.enable to false for plain JSON');
@@ -66,6 +76,7 @@ export function jsonConverter(schemasEnable: boolean): Converter {
     const envelope = parsed as { schema: unknown; payload: unknown };
     const schema = envelopeSchema(envelope.schema);
     if (context !== undefined) context.schema = schema;
-    return withJavaFloats(envelope.payload, schema);
+    if (schema === undefined) return jsonInHashMapOrder(envelope.payload);
+    return connectPayload(envelope.payload, schema, integerOverflow);
   };
 }

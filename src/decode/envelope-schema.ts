@@ -1,17 +1,32 @@
 /**
  * JsonConverter's schema JSON (the `"schema"` of a `schemas.enable=true` envelope) -> a ConnectSchema, cached per
- * schema text so a topic's records share one object. A schema that is not Connect's JSON form gives undefined: the
- * value still goes on, only transforms that need a schema treat it as schemaless.
+ * schema text so a topic's records share one object. A schema Connect cannot read (a type it does not know, such as
+ * `float64`: its JSON names are `float` and `double`) makes the record bad, with Connect's message.
  */
+import { BadDataError } from '../common/errors.js';
 import type { ConnectField, ConnectSchema, ConnectType } from '../records/schema.js';
 
-const TYPES = new Set<ConnectType>(['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string', 'bytes', 'array', 'map', 'struct']);
+/** Connect's JSON type names -> its schema types. */
+const TYPES: Readonly<Record<string, ConnectType>> = {
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  int64: 'int64',
+  float: 'float32',
+  double: 'float64',
+  boolean: 'boolean',
+  string: 'string',
+  bytes: 'bytes',
+  array: 'array',
+  map: 'map',
+  struct: 'struct',
+};
 const CACHE_LIMIT = 1000;
 const cache = new Map<string, ConnectSchema | undefined>();
 
-/** The ConnectSchema an envelope's `schema` describes; undefined when it is null or not Connect's schema JSON. */
+/** The ConnectSchema an envelope's `schema` describes; undefined when it is null. Throws BadDataError as Connect does. */
 export function envelopeSchema(json: unknown): ConnectSchema | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
+  if (json === null || json === undefined) return undefined;
   const text = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   if (cache.has(text)) return cache.get(text);
   const schema = read(json);
@@ -20,11 +35,12 @@ export function envelopeSchema(json: unknown): ConnectSchema | undefined {
   return schema;
 }
 
-function read(json: unknown): ConnectSchema | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+function read(json: unknown): ConnectSchema {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new BadDataError('malformed', 'Schema must contain \'type\' field');
   const node = json as Record<string, unknown>;
-  const type = node.type as ConnectType;
-  if (!TYPES.has(type)) return undefined;
+  if (typeof node.type !== 'string') throw new BadDataError('malformed', 'Schema must contain \'type\' field');
+  const type = Object.prototype.hasOwnProperty.call(TYPES, node.type) ? TYPES[node.type] : undefined;
+  if (type === undefined) throw new BadDataError('malformed', `Unknown schema type: ${node.type}`);
   const schema: { -readonly [K in keyof ConnectSchema]: ConnectSchema[K] } = { type, optional: node.optional === true };
   if (typeof node.name === 'string') schema.name = node.name;
   if (typeof node.version === 'number') schema.version = node.version;
@@ -36,17 +52,15 @@ function read(json: unknown): ConnectSchema | undefined {
     for (const f of Array.isArray(node.fields) ? (node.fields as unknown[]) : []) {
       const fieldSchema = read(f);
       const name = (f as { field?: unknown }).field;
-      if (fieldSchema === undefined || typeof name !== 'string') return undefined;
+      if (typeof name !== 'string') throw new BadDataError('malformed', 'Struct schema\'s field name not specified properly');
       fields.push({ name, schema: fieldSchema });
     }
     schema.fields = fields;
   } else if (type === 'array') {
     schema.valueSchema = read(node.items);
-    if (schema.valueSchema === undefined) return undefined;
   } else if (type === 'map') {
     schema.keySchema = read(node.keys);
     schema.valueSchema = read(node.values);
-    if (schema.keySchema === undefined || schema.valueSchema === undefined) return undefined;
   }
   return schema;
 }

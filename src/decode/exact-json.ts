@@ -11,16 +11,22 @@
 import { randomUUID } from 'node:crypto';
 import { javaDouble } from '../common/java-number.js';
 import { JsonNumber } from '../common/json-text.js';
+import { type IntegerOverflow, wrapToLong } from './integer-overflow.js';
 
 export interface ExactJsonOptions {
   /** Numbers with a point or an exponent are doubles written with Java's text (schemaless JsonConverter). */
   readonly javaDoubles?: boolean;
+  /** Integers beyond 64 bits: kept (default), or wrapped to their low 64 bits as Connect reads them (a Java long). */
+  readonly integerOverflow?: IntegerOverflow;
 }
 
 const LONG_DIGIT_RUN = /\d{16}/;
 /** A digit before `.0`, an exponent, 7 more digits and a point, or 15 more digits: cheap to test, rarely true. */
 const MAY_NEED_MARKS = /\d(?:\.0|[eE]|\d{7}\.|\d{15})/;
-/** A string prefix no JSON text holds: literals are rewritten to `"<mark>i<digits>"` or `"<mark>d<java text>"`, then revived. */
+/**
+ * A string prefix no JSON text holds: literals are rewritten to `"<mark>i<digits>"`, `"<mark>d<java text>"` or
+ * `"<mark>s<string>"` (the infinities), then revived.
+ */
 const MARK = `num-${randomUUID()}:`;
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 
@@ -34,30 +40,49 @@ export function parseJsonExact(text: string, options?: ExactJsonOptions): unknow
   if (!(doubles ? MAY_NEED_MARKS : LONG_DIGIT_RUN).test(text)) return JSON.parse(text);
   const marked = markNumbers(text, doubles);
   if (marked === text) return JSON.parse(text);
-  return revived(JSON.parse(marked));
+  return revived(JSON.parse(marked), options?.integerOverflow === 'wrap');
 }
 
 /** The parsed value with marked strings turned back into numbers (in place; a walk is cheaper than a reviver). */
-function revived(value: unknown): unknown {
-  if (typeof value === 'string') return value.startsWith(MARK) ? revive(value) : value;
+function revived(value: unknown, wrap: boolean): unknown {
+  if (typeof value === 'string') return value.startsWith(MARK) ? revive(value, wrap) : value;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = revived(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = revived(value[i], wrap);
     return value;
   }
   const object = value as Record<string, unknown>;
   for (const key of Object.keys(object)) {
     const before = object[key];
-    const after = revived(before);
+    const after = revived(before, wrap);
     // defineProperty: a JSON key `__proto__` is an own property, which plain assignment would not set.
     if (after !== before) Object.defineProperty(object, key, { value: after, writable: true, enumerable: true, configurable: true });
   }
   return value;
 }
 
-function revive(value: string): bigint | JsonNumber {
+function revive(value: string, wrap: boolean): bigint | number | JsonNumber | string {
   const literal = value.slice(MARK.length + 1);
-  return value[MARK.length] === 'i' ? BigInt(literal) : new JsonNumber(literal);
+  const kind = value[MARK.length];
+  if (kind === 'i') {
+    const n = wrap ? wrapToLong(BigInt(literal)) : BigInt(literal);
+    return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+  }
+  return kind === 'd' ? new JsonNumber(literal) : literal;
+}
+
+/** Zero written with a point or exponent (any sign). */
+const ZERO = /^-?0(?:\.0*)?(?:[eE].*)?$/;
+
+/**
+ * The mark for a number with a point or an exponent, as Connect reads it (a BigDecimal, then its double): `-0.0` is
+ * `0.0` (a BigDecimal has no negative zero; `-1e-400` still underflows to `-0.0`), `1e400` is the string `Infinity`
+ * (Jackson quotes it); undefined where JSON.parse and JSON.stringify already give Java's text.
+ */
+function doubleMark(literal: string): string | undefined {
+  const value = javaDouble(ZERO.test(literal) ? 0 : Number(literal));
+  if (value instanceof JsonNumber) return `d${value.text}`;
+  return typeof value === 'string' ? `s${value}` : undefined;
 }
 
 /**
@@ -82,8 +107,7 @@ function markNumbers(text: string, doubles: boolean): string {
     if (INTEGER.test(literal)) {
       if (!Number.isSafeInteger(Number(literal))) mark = `i${literal}`;
     } else if (doubles) {
-      const value = javaDouble(Number(literal));
-      if (value instanceof JsonNumber) mark = `d${value.text}`;
+      mark = doubleMark(literal);
     }
     if (mark !== undefined) {
       out += `${text.slice(copiedUpTo, i)}"${MARK}${mark}"`;

@@ -2,7 +2,9 @@
  * Fetches schemas by id from a Confluent-compatible schema registry (`GET /schemas/ids/{id}`, and the referenced
  * subject versions), caches what they compile to, and waits out a registry that is down: retried with backoff until
  * the schema arrives or the client is closed. Only Confluent's "schema not found" (error_code 40403) makes a record
- * bad; every other refusal stops the pipeline.
+ * bad; every other refusal stops the pipeline. A registry that just came back may answer "not found" while it is
+ * still reading its schemas topic: such an answer within `notFoundAfterOutageMs` of the registry last being
+ * unreachable is retried like an outage (the records wait; nothing is committed past them) before it counts.
  *
  * The GETs go through got (basic auth, timeout, retries, abort) over the same agents as the sink's requests
  * (src/common/net/agents.ts: CA, client certificate, proxy); what is ours is only what a failure means.
@@ -53,6 +55,11 @@ export interface RegistryClientOptions {
   readonly backoff?: BackoffOptions;
   /** How long an id the registry does not know is answered from memory (a run of bad records: one GET). */
   readonly notFoundTtlMs?: number;
+  /**
+   * For how long after the registry was last unreachable (no answer, 408, 429, 5xx) a "schema not found" is retried
+   * rather than believed: a restarted registry answers 404 until it has read its schemas. Default 60 s.
+   */
+  readonly notFoundAfterOutageMs?: number;
 }
 
 export interface RegistryClient<T> {
@@ -84,7 +91,7 @@ interface FetchContext extends Record<string, unknown> {
 /** A registry client whose schemas are compiled by `compile` (which may throw: that schema cannot be used). */
 export function createRegistryClient<T>(options: RegistryClientOptions, compile: (schema: RawSchema) => T): RegistryClient<T> {
   const closing = new AbortController();
-  const get = registryGet(options, closing.signal);
+  const get = registryGet(options, closing.signal, { unreachableAt: Number.NEGATIVE_INFINITY });
   const compiled = new Map<number, T>();
   const loading = new Map<number, Promise<T>>();
   const notFound = new Map<number, { until: number; error: BadDataError }>();
@@ -142,13 +149,19 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
 
 type RegistryGet = (context: FetchContext) => Promise<unknown>;
 
+/** When the registry last failed to answer usefully (shared by every GET of one client). */
+interface RegistryHealth {
+  unreachableAt: number;
+}
+
 /**
  * GET the context's path below the base URL: the JSON body of a 2xx, else got's error. A failure that `classify`
  * calls retriable is retried by got after `backoffDelay` (or the registry's Retry-After, capped the same), with a
  * warning each time, until it succeeds or `signal` aborts (which also ends a wait between attempts).
  */
-function registryGet(options: RegistryClientOptions, signal: AbortSignal): RegistryGet {
+function registryGet(options: RegistryClientOptions, signal: AbortSignal, health: RegistryHealth): RegistryGet {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const graceMs = options.notFoundAfterOutageMs ?? 60_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const tls = { ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase, rejectUnauthorized: true };
   const agents = createAgents({ tls, proxy: options.proxy, timeoutMs }, { keepAlive: true });
@@ -170,9 +183,14 @@ function registryGet(options: RegistryClientOptions, signal: AbortSignal): Regis
         const { id, log } = error.options.context as FetchContext;
         if (signal.aborted) return 0;
         const failure = classify(error, id, options);
-        if (!failure.retriable) return 0;
+        const now = Date.now();
+        if (failure.retriable) health.unreachableAt = now;
+        // A "not found" right after an outage: the registry may still be loading its schemas.
+        const loading = failure instanceof BadDataError && now - health.unreachableAt <= graceMs;
+        if (!failure.retriable && !loading) return 0;
         const waitMs = Math.min(retryAfter ?? backoffDelay(backoff, attemptCount), backoff.maxMs);
-        log?.warn('schema registry unavailable; records wait and the request is retried', { schemaId: id, attempt: attemptCount, retryInMs: waitMs, error: failure.message });
+        const what = loading ? `schema registry answered "not found" within ${graceMs} ms of being unreachable (still loading?); records wait and the request is retried` : 'schema registry unavailable; records wait and the request is retried';
+        log?.warn(what, { schemaId: id, attempt: attemptCount, retryInMs: waitMs, error: failure.message });
         return Math.max(waitMs, 1); // 0 would mean "do not retry"
       },
     },

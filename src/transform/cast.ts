@@ -7,8 +7,9 @@ import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { float32ToJson, float64ToJson } from '../decode/connect-json.js';
 import { JsonNumber } from '../common/json-text.js';
-import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
 
 export const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
 export type CastType = (typeof CAST_TYPES)[number];
@@ -38,6 +39,8 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
   const part = options.part ?? 'value';
   const { spec } = options;
   const schemas = new WeakMap<ConnectSchema, ConnectSchema>();
+  // Connect reads the spec into a HashMap and puts the fields in its order.
+  const specOrder = typeof spec === 'string' ? [] : javaSetOrder(Object.keys(spec), false);
   return (record) => {
     const value = partValue(record, part);
     if (value === null) return record;
@@ -48,13 +51,17 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
       return withPart(record, part, out, schema && { type: spec, optional: schema.optional });
     }
     const object = requireObject(record, name, value, schema, 'casting fields');
+    if (schema === undefined) {
+      // Connect copies the map into a HashMap and puts every spec field (null where the map has none): its order.
+      const puts = specOrder.map((field) => [field, castField(object[field], field, spec[field]!, undefined, fail)] as const);
+      return withPart(record, part, copiedHashMap(object, puts), undefined);
+    }
     const out: Record<string, unknown> = { ...object };
     for (const [field, type] of Object.entries(spec)) {
       if (out[field] === null || out[field] === undefined) continue;
       const source = schema?.fields?.find((f) => f.name === field)?.schema.type;
-      out[field] = castValue(out[field], type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`), source);
+      out[field] = castField(out[field], field, type, source, fail);
     }
-    if (schema === undefined) return withPart(record, part, out, undefined);
     let castSchema = schemas.get(schema);
     if (castSchema === undefined) {
       castSchema = { ...schema, fields: (schema.fields ?? []).map((f) => (f.name in spec ? { name: f.name, schema: { type: spec[f.name]!, optional: f.schema.optional } } : f)) };
@@ -62,6 +69,11 @@ export function castTransform(options: CastOptions, name: string): RecordTransfo
     }
     return withPart(record, part, out, castSchema);
   };
+}
+
+function castField(value: unknown, field: string, type: CastType, source: ConnectSchema['type'] | undefined, fail: (why: string) => never): unknown {
+  if (value === null || value === undefined) return null;
+  return castValue(value, type, (why) => fail(`cannot cast field ${field} to ${type}: ${why}`), source);
 }
 
 /**
@@ -81,7 +93,8 @@ export function castValue(value: unknown, type: CastType, fail: (why: string) =>
   if (type === 'boolean') {
     if (typeof value === 'string') return value.trim().toLowerCase() === 'true';
     if (typeof value === 'boolean') return value;
-    return Number(value) !== 0;
+    // Java: Number.longValue() != 0, so a double between -1 and 1 is false.
+    return typeof value === 'bigint' ? value !== 0n : Math.trunc(Number(value)) !== 0;
   }
   let n: number | bigint;
   if (typeof value === 'boolean') n = value ? 1 : 0;
@@ -158,6 +171,6 @@ export const castDefinition: TransformDefinition = {
   className: 'org.apache.kafka.connect.transforms.Cast',
   variants: true,
   doc: `Casts fields (\`field:type,...\`) or the whole key or value (\`type\`) to ${CAST_TYPES.join(', ')}. A string that does not parse is a record error.`,
-  options: { spec: { doc: 'Comma-separated `field:type` pairs, or one type for the whole key or value (required).', format: str(), default: '' } } satisfies ConfigSpec,
+  options: { spec: { doc: 'Comma-separated `field:type` pairs, or one type for the whole key or value (required).', format: str(), default: '' }, ...REPLACE_NULL_WITH_DEFAULT } satisfies ConfigSpec,
   create: (read, part, name) => castTransform({ part, spec: parseCastSpec(read.string('spec')) }, name),
 };

@@ -4,7 +4,7 @@ import { str } from '../common/config/formats.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectField, ConnectSchema } from '../records/schema.js';
-import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 
 export interface FlattenOptions extends PartOptions {
@@ -38,14 +38,15 @@ export function flattenTransform(options: FlattenOptions, name: string): RecordT
       flattenMap(object, '', delimiter, out);
       return withPart(record, part, out, undefined);
     }
-    flattenStruct(object, schema, '', delimiter, out);
     let flat = schemas.get(schema);
     if (flat === undefined) {
       const fields: ConnectField[] = [];
-      flattenSchema(schema, '', delimiter, false, fields);
+      // Connect refuses a map inside a struct (it cannot name the map's keys in a schema): a record error, as there.
+      flattenSchema(schema, '', delimiter, false, fields, (field) => recordFailure(record, name, `Flatten transformation does not support MAP for record with schemas (for field ${field}).`));
       flat = { ...schema, fields };
       schemas.set(schema, flat);
     }
+    flattenStruct(object, schema, '', delimiter, out);
     return withPart(record, part, out, flat);
   };
 }
@@ -67,11 +68,12 @@ function flattenStruct(object: Record<string, unknown> | null, schema: ConnectSc
   }
 }
 
-function flattenSchema(schema: ConnectSchema, prefix: string, delimiter: string, optionalParent: boolean, out: ConnectField[]): void {
+function flattenSchema(schema: ConnectSchema, prefix: string, delimiter: string, optionalParent: boolean, out: ConnectField[], refuseMap: (field: string) => never): void {
   for (const field of schema.fields ?? []) {
     const name = prefix + field.name;
     const optional = optionalParent || field.schema.optional;
-    if (field.schema.type === 'struct') flattenSchema(field.schema, name + delimiter, delimiter, optional, out);
+    if (field.schema.type === 'map') refuseMap(name);
+    if (field.schema.type === 'struct') flattenSchema(field.schema, name + delimiter, delimiter, optional, out, refuseMap);
     else out.push({ name, schema: optional === field.schema.optional ? field.schema : { ...field.schema, optional } });
   }
 }

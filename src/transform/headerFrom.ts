@@ -6,8 +6,9 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import { jsonText } from '../common/json-text.js';
 import type { RecordHeader, SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedMapCapacity, inHashMapOrder } from '../common/java-hash-map.js';
 
 export interface HeaderFromOptions extends PartOptions {
   readonly fields: readonly string[];
@@ -44,8 +45,10 @@ export function headerFromTransform(options: HeaderFromOptions, name: string): R
     });
     const headers = [...record.headers, ...added];
     if (options.operation === 'copy') return { ...record, headers };
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(object)) if (!moved.has(k)) out[k] = v;
+    // Without a schema Connect copies the map into a HashMap and removes the fields: its order (src/common/java-hash-map.ts).
+    if (schema === undefined) out = inHashMapOrder(out, copiedMapCapacity(Object.keys(object).length));
     let outSchema = schema && schemas.get(schema);
     if (schema !== undefined && outSchema === undefined) {
       outSchema = { ...schema, fields: (schema.fields ?? []).filter((f) => !moved.has(f.name)) };
@@ -69,6 +72,7 @@ export const headerFromDefinition: TransformDefinition = {
     fields: { doc: 'Comma-separated fields (required).', format: str(), default: '' },
     headers: { doc: 'Comma-separated header names, one per field (required).', format: str(), default: '' },
     operation: { doc: '`copy` or `move` (required).', format: oneOf(['copy', 'move']), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const fields = read.list('fields');

@@ -5,8 +5,9 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import type { OperatorFunction } from 'rxjs';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectField, type ConnectSchema, fieldOf, primitiveSchema, TIMESTAMP_SCHEMA_NAME } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedHashMap } from '../common/java-hash-map.js';
 
 export interface InsertFieldOptions extends PartOptions {
   /** Field for the topic name; a trailing `!` makes the field required in the schema, `?` (or nothing) optional. */
@@ -62,9 +63,14 @@ export function insertFieldTransform(options: InsertFieldOptions, name: string):
     if (value === null) return record;
     const schema = partSchema(record, part);
     const object = requireObject(record, name, value, schema, 'field insertion');
+    // Without a schema Connect copies the map into a HashMap and puts the fields: its order (src/common/java-hash-map.ts).
+    // A record without a timestamp gets no timestamp field there.
+    if (schema === undefined) {
+      const puts = insertions.filter((i) => i.schema.name !== TIMESTAMP_SCHEMA_NAME || record.timestamp !== undefined).map((i) => [i.name, i.value(record)] as const);
+      return withPart(record, part, copiedHashMap(object, puts), undefined);
+    }
     const out: Record<string, unknown> = { ...object };
     for (const i of insertions) out[i.name] = i.value(record);
-    if (schema === undefined) return withPart(record, part, out, undefined);
     let grown = schemas.get(schema);
     if (grown === undefined) {
       for (const i of insertions) if (fieldOf(schema, i.name)) recordFailure(record, name, `field ${i.name} is already in the schema`);
@@ -89,6 +95,7 @@ export const insertFieldDefinition: TransformDefinition = {
     'timestamp.field': { doc: 'Field for the record timestamp (epoch ms; a Connect Timestamp with a schema).', format: str(), default: null },
     'static.field': { doc: 'Field for `static.value`.', format: str(), default: null },
     'static.value': { doc: 'The value of `static.field`.', format: str(), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const options: InsertFieldOptions = {

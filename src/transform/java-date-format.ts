@@ -1,12 +1,14 @@
 /**
  * Java SimpleDateFormat patterns (as TimestampConverter and TimestampRouter take them), in UTC: `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`
- * and the like. Letters supported: y M d H h k K m s S a E D Z X (and quoted text); any other letter is refused when
- * the pattern is compiled, so a connector file with one fails at start, not per record.
+ * and the like. Letters supported: G y M d H h k K m s S a E D Z X (and quoted text); any other letter is refused when
+ * the pattern is compiled, so a connector file with one fails at start, not per record. Dates are those of Java's
+ * GregorianCalendar: Julian before 1582-10-15 (so 1582-10-04 is followed by 1582-10-15), years before 1 counted BC.
  */
+import { civilDate, epochDay } from './julian-calendar.js';
 
 type Token = { readonly literal: string } | { readonly letter: string; readonly count: number };
 
-const SUPPORTED = new Set('yMdHhkKmsSaEDZX');
+const SUPPORTED = new Set('GyMdHhkKmsSaEDZX');
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -23,12 +25,13 @@ export function javaDateFormat(pattern: string): JavaDateFormat {
   return {
     format: (ms) => {
       const d = new Date(ms);
-      return tokens.map((t) => ('literal' in t ? t.literal : formatField(d, t.letter, t.count))).join('');
+      const date = civilDate(ms);
+      return tokens.map((t) => ('literal' in t ? t.literal : formatField(d, date, t.letter, t.count))).join('');
     },
     parse: (text) => {
       const match = regex.exec(text);
       if (!match) return undefined;
-      const parts = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0, pm: false, h12: -1, offsetMin: 0, D: 0 };
+      const parts = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0, pm: false, h12: -1, offsetMin: 0, D: 0, bc: false };
       let group = 1;
       for (const t of tokens) {
         if ('literal' in t) continue;
@@ -46,12 +49,14 @@ export function javaDateFormat(pattern: string): JavaDateFormat {
           // lenient as Java's default, more than 999 carries into the seconds).
           case 'S': parts.S = Number(v); break;
           case 'a': parts.pm = v.toUpperCase() === 'PM'; break;
+          case 'G': parts.bc = v.toUpperCase() === 'BC'; break;
           case 'Z': case 'X': parts.offsetMin = offsetMinutes(v); break;
         }
       }
       const hour = parts.h12 >= 0 ? parts.h12 + (parts.pm ? 12 : 0) : parts.H;
-      const base = parts.D > 0 ? Date.UTC(parts.y, 0, parts.D) : Date.UTC(parts.y, parts.M - 1, parts.d);
-      const ms = base + ((hour * 60 + parts.m) * 60 + parts.s) * 1000 + parts.S - parts.offsetMin * 60_000;
+      const year = parts.bc ? 1 - parts.y : parts.y;
+      const day = parts.D > 0 ? epochDay(year, 1, 1) + parts.D - 1 : epochDay(year, parts.M, parts.d);
+      const ms = day * 86_400_000 + ((hour * 60 + parts.m) * 60 + parts.s) * 1000 + parts.S - parts.offsetMin * 60_000;
       return Number.isFinite(ms) ? ms : undefined;
     },
   };
@@ -87,6 +92,8 @@ function tokenRegex(t: Token): string {
       return t.count >= 3 ? '([A-Za-z]+)' : t.count === 1 ? '(\\d{1,2})' : `(\\d{${t.count}})`;
     case 'a':
       return '([AaPp][Mm])';
+    case 'G':
+      return '([Aa][Dd]|[Bb][Cc])';
     case 'E':
       return '([A-Za-z]+)';
     case 'Z':
@@ -108,17 +115,21 @@ function offsetMinutes(text: string): number {
   return text[0] === '-' ? -minutes : minutes;
 }
 
-function formatField(d: Date, letter: string, count: number): string {
+/** `d` for the time of day and weekday, `date` (Julian or Gregorian, as Java has it) for the calendar fields. */
+function formatField(d: Date, date: ReturnType<typeof civilDate>, letter: string, count: number): string {
   const pad = (n: number): string => String(n).padStart(count, '0');
+  const yearOfEra = date.year <= 0 ? 1 - date.year : date.year;
   switch (letter) {
+    case 'G':
+      return date.year <= 0 ? 'BC' : 'AD';
     case 'y':
-      return count === 2 ? String(d.getUTCFullYear() % 100).padStart(2, '0') : pad(d.getUTCFullYear());
+      return count === 2 ? String(yearOfEra % 100).padStart(2, '0') : pad(yearOfEra);
     case 'M':
-      return count >= 4 ? MONTHS[d.getUTCMonth()]! : count === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1);
+      return count >= 4 ? MONTHS[date.month - 1]! : count === 3 ? MONTHS[date.month - 1]!.slice(0, 3) : pad(date.month);
     case 'd':
-      return pad(d.getUTCDate());
+      return pad(date.day);
     case 'D':
-      return pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1);
+      return pad(date.dayOfYear);
     case 'H':
       return pad(d.getUTCHours());
     case 'k':

@@ -6,8 +6,10 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import { JsonNumber } from '../common/json-text.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
+import { javaDouble, javaFloat } from '../common/java-number.js';
 
 export interface MaskFieldOptions extends PartOptions {
   readonly fields: readonly string[];
@@ -34,21 +36,28 @@ export function maskField(options: MaskFieldOptions & TransformRunOptions): Oper
 export function maskFieldTransform(options: MaskFieldOptions, name: string): RecordTransform {
   const part = options.part ?? 'value';
   const { replacement } = options;
+  // Connect reads the fields into a HashSet and puts them in its order.
+  const fieldOrder = javaSetOrder(options.fields);
   return (record) => {
     const value = partValue(record, part);
     if (value === null) return record;
     const schema = partSchema(record, part);
     const object = requireObject(record, name, value, schema, 'masking fields');
+    const fail = (field: string) => (why: string) => recordFailure(record, name, `cannot mask field ${field}: ${why}`);
+    if (schema === undefined) {
+      // Connect copies the map into a HashMap and puts every field, null where the map has none: its order.
+      const puts = fieldOrder.map((field) => {
+        const v = object[field];
+        return [field, v === null || v === undefined ? null : maskTyped(typeOf(v), replacement, fail(field))] as const;
+      });
+      return withPart(record, part, copiedHashMap(object, puts), schema);
+    }
     const out: Record<string, unknown> = { ...object };
     for (const field of options.fields) {
-      if (schema !== undefined) {
-        const fieldSchema = fieldOf(schema, field)?.schema;
-        if (fieldSchema === undefined) recordFailure(record, name, `unknown field ${field}`);
-        if (out[field] === null || out[field] === undefined) continue;
-        out[field] = maskTyped(fieldSchema.type, replacement, (why) => recordFailure(record, name, `cannot mask field ${field}: ${why}`));
-      } else if (field in out && out[field] !== null) {
-        out[field] = maskTyped(typeOf(out[field]), replacement, (why) => recordFailure(record, name, `cannot mask field ${field}: ${why}`));
-      }
+      const fieldSchema = fieldOf(schema, field)?.schema;
+      if (fieldSchema === undefined) recordFailure(record, name, `unknown field ${field}`);
+      if (out[field] === null || out[field] === undefined) continue;
+      out[field] = maskTyped(fieldSchema.type, replacement, fail(field));
     }
     return withPart(record, part, out, schema);
   };
@@ -67,6 +76,7 @@ function typeOf(value: unknown): ConnectSchema['type'] {
 
 function maskTyped(type: ConnectSchema['type'], replacement: string | undefined, fail: (why: string) => never): unknown {
   if (replacement === undefined) {
+    if (type === 'float64' || type === 'float32') return javaDouble(0); // a masked double is 0.0
     if (NUMERIC.has(type)) return 0;
     if (type === 'boolean') return false;
     if (type === 'string') return '';
@@ -78,7 +88,8 @@ function maskTyped(type: ConnectSchema['type'], replacement: string | undefined,
   if (NUMERIC.has(type)) {
     const n = Number(replacement);
     if (replacement.trim() === '' || !Number.isFinite(n) || (INTEGER.has(type) && !Number.isInteger(n))) return fail(`replacement ${JSON.stringify(replacement)} is not a ${type}`);
-    return n;
+    // A double or float field keeps its type: Java writes `5.0` for a replacement `5`.
+    return type === 'float64' ? javaDouble(n) : type === 'float32' ? javaFloat(Math.fround(n)) : n;
   }
   return fail(`a replacement is only for string and numeric fields, this one is ${type}`);
 }
@@ -90,6 +101,7 @@ export const maskFieldDefinition: TransformDefinition = {
   options: {
     fields: { doc: 'Comma-separated fields to mask (required).', format: str(), default: '' },
     replacement: { doc: 'Written instead of the empty value, for string and numeric fields (must parse as a number for numeric ones).', format: str(), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const fields = read.list('fields');

@@ -6,9 +6,18 @@
 import { TransformError } from '../common/errors.js';
 import { JsonNumber } from '../common/json-text.js';
 import type { ConfigSpec } from '../common/config/spec.js';
+import { bool } from '../common/config/formats.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
 import type { FailurePolicy } from '../records/settleFailures.js';
+
+/**
+ * `replace.null.with.default` (Kafka Connect 3.9's transforms): accepted so files written for 3.9 run. Struct values
+ * here already carry their schema's defaults (the converters put them in, as JsonConverter does by default).
+ */
+export const REPLACE_NULL_WITH_DEFAULT = {
+  'replace.null.with.default': { doc: 'Accepted as in Kafka Connect 3.9 (struct values here already carry their fields\' defaults).', format: bool(), default: true },
+} satisfies ConfigSpec;
 
 /** Which half of the record a `$Key` / `$Value` transform works on. */
 export type RecordPart = 'key' | 'value';

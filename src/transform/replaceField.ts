@@ -5,8 +5,9 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { sizedHashMap } from '../common/java-hash-map.js';
 
 export interface ReplaceFieldOptions extends PartOptions {
   /** Fields to drop (Connect's `exclude`, formerly `blacklist`). */
@@ -43,8 +44,9 @@ export function replaceFieldTransform(options: ReplaceFieldOptions, name: string
     const object = requireObject(record, name, value, schema, 'field replacement');
     const out: Record<string, unknown> = {};
     if (schema === undefined) {
-      for (const [field, v] of Object.entries(object)) if (keeps(field)) out[renames.get(field) ?? field] = v;
-      return withPart(record, part, out, undefined);
+      // Connect puts the kept fields into a `new HashMap<>(size)`: its order (src/common/java-hash-map.ts).
+      const kept = Object.entries(object).filter(([field]) => keeps(field)).map(([field, v]) => [renames.get(field) ?? field, v] as const);
+      return withPart(record, part, sizedHashMap(Object.keys(object).length, kept), undefined);
     }
     let replaced = schemas.get(schema);
     if (replaced === undefined) {
@@ -67,6 +69,7 @@ export const replaceFieldDefinition: TransformDefinition = {
     renames: { doc: 'Comma-separated `old:new` pairs.', format: str(), default: '' },
     blacklist: { doc: 'Deprecated name of `exclude`.', format: str(), default: '' },
     whitelist: { doc: 'Deprecated name of `include`.', format: str(), default: '' },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const renames: Record<string, string> = {};

@@ -5,7 +5,7 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import type { ConnectSchema } from '../records/schema.js';
-import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
 
 export interface SetSchemaMetadataOptions extends PartOptions {
@@ -50,6 +50,7 @@ export const setSchemaMetadataDefinition: TransformDefinition = {
   options: {
     'schema.name': { doc: 'The schema\'s new name.', format: str(), default: null },
     'schema.version': { doc: 'The schema\'s new version.', format: int(0, 2 ** 31 - 1), default: null },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const schemaName = read.optionalString('schema.name');

@@ -6,8 +6,9 @@ import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, DATE_SCHEMA_NAME, fieldOf, TIME_SCHEMA_NAME, TIMESTAMP_SCHEMA_NAME } from '../records/schema.js';
 import { javaDateFormat, type JavaDateFormat } from './java-date-format.js';
-import { asNumber, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { asNumber, type PartOptions, partSchema, partValue, type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { copiedHashMap } from '../common/java-hash-map.js';
 
 export const TIMESTAMP_TARGETS = ['string', 'unix', 'Date', 'Time', 'Timestamp'] as const;
 export const UNIX_PRECISIONS = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'] as const;
@@ -60,7 +61,9 @@ export function timestampConverterTransform(options: TimestampConverterOptions, 
     const object = requireObject(record, name, value, schema, 'converting timestamp fields');
     const fieldSchema = schema && fieldOf(schema, field)?.schema;
     if (schema !== undefined && fieldSchema === undefined) fail(`unknown field ${field}`);
-    const out = { ...object, [field]: convert(object[field], fieldSchema, (why) => fail(`field ${field}: ${why}`)) };
+    const converted = convert(object[field], fieldSchema, (why) => fail(`field ${field}: ${why}`));
+    // Without a schema Connect copies the map into a HashMap: its order (src/common/java-hash-map.ts).
+    const out = schema === undefined ? copiedHashMap(object, [[field, converted]]) : { ...object, [field]: converted };
     const outSchema = schema && { ...schema, fields: schema.fields!.map((f) => (f.name === field ? { name: f.name, schema: { ...target, optional: f.schema.optional } } : f)) };
     return withPart(record, part, out, outSchema);
   };
@@ -118,6 +121,7 @@ export const timestampConverterDefinition: TransformDefinition = {
     'target.type': { doc: `What to convert to: ${TIMESTAMP_TARGETS.join(', ')} (required).`, format: str(), default: '' },
     format: { doc: 'A SimpleDateFormat pattern (UTC), needed to read strings and for target.type=string.', format: str(), default: '' },
     'unix.precision': { doc: 'Unit of unix numbers read or written.', format: oneOf(UNIX_PRECISIONS), default: 'milliseconds' },
+    ...REPLACE_NULL_WITH_DEFAULT,
   } satisfies ConfigSpec,
   create: (read, part, name) => {
     const targetType = read.string('target.type');

@@ -5,8 +5,9 @@ import { ConfigError } from '../common/errors.js';
 import type { ConfigSpec } from '../common/config/spec.js';
 import type { SinkRecord } from '../records/record.js';
 import { type ConnectSchema, fieldOf, structSchema } from '../records/schema.js';
-import { type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart } from './record-transform.js';
+import { type RecordTransform, recordFailure, requireObject, type TransformDefinition, type TransformRunOptions, withPart, REPLACE_NULL_WITH_DEFAULT } from './record-transform.js';
 import { transformRecords } from './transformRecords.js';
+import { sizedHashMap } from '../common/java-hash-map.js';
 
 export interface ValueToKeyOptions {
   /** Value fields that make up the new key. */
@@ -31,9 +32,12 @@ export function valueToKeyTransform(options: ValueToKeyOptions, name: string): R
     if (record.value === null) return record;
     const schema = record.valueSchema;
     const object = requireObject(record, name, record.value, schema, 'copying fields from value to key');
+    if (schema === undefined) {
+      // Connect puts the fields into a `new HashMap<>(fields.size())`: its order (src/common/java-hash-map.ts).
+      return withPart(record, 'key', sizedHashMap(options.fields.length, options.fields.map((field) => [field, object[field] ?? null] as const)), undefined);
+    }
     const key: Record<string, unknown> = {};
     for (const field of options.fields) key[field] = object[field] ?? null;
-    if (schema === undefined) return withPart(record, 'key', key, undefined);
     let keySchema = schemas.get(schema);
     if (keySchema === undefined) {
       const fields = options.fields.map((field) => {
@@ -52,7 +56,7 @@ export const valueToKeyDefinition: TransformDefinition = {
   className: 'org.apache.kafka.connect.transforms.ValueToKey',
   variants: false,
   doc: 'Replaces the key by a struct (or map) of fields copied from the value.',
-  options: { fields: { doc: 'Comma-separated value fields (required).', format: str(), default: '' } } satisfies ConfigSpec,
+  options: { fields: { doc: 'Comma-separated value fields (required).', format: str(), default: '' }, ...REPLACE_NULL_WITH_DEFAULT } satisfies ConfigSpec,
   create: (read, _part, name) => {
     const fields = read.list('fields');
     if (fields.length === 0) throw new ConfigError('fields', 'is required: comma-separated fields of the value');

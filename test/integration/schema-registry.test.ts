@@ -127,6 +127,34 @@ describe('schema registry converters', () => {
     expect(receiver.accepted.map((r) => r.body.toString())).toEqual(['{"iot_id":1}', '{"iot_id":2}', '{"iot_id":3}']);
   });
 
+  it('waits through a restarted registry that answers "not found" while loading, committing nothing past the record, then delivers (issue 20)', async () => {
+    const topic = await freshTopic('sr_restart', 1);
+    const id = (await producer.register({ type: SchemaType.AVRO, schema: JSON.stringify({ ...KEY, name: 'Restart' }) }, { subject: `${topic}-value` })).id;
+    await produce(bootstrap(), topic, await Promise.all([1, 2].map(async (n) => ({ value: await producer.encode(id, { iot_id: n }) }))));
+    receiver = await startReceiver();
+    const name = `sr_restart_${topic}`;
+    await registry.stop();
+    let restarted = false;
+    try {
+      const { log, lines } = captureLog();
+      running = await runConnector({ ...baseConnector(name, topic, receiver.url), ...registryKeys('value') }, { log });
+      await eventually(() => lines.some((l) => l.includes('schema registry unavailable')), 30_000, 'a retry warning while down');
+      registry.forceReply = { status: 404, body: { error_code: 40403, message: `Schema ${id} not found` } };
+      await registry.start();
+      restarted = true;
+      await eventually(() => lines.some((l) => l.includes('still loading')), 30_000, 'a retry warning for the 404');
+      expect(receiver.accepted).toHaveLength(0);
+      expect(await committed(name, topic, 1)).toEqual([-1001]);
+    } finally {
+      registry.forceReply = undefined;
+      if (!restarted) await registry.start();
+    }
+
+    await receiver.waitForAccepted(2, 60_000);
+    await eventually(() => committedIs(name, topic, 2), 30_000, 'both committed');
+    expect(receiver.accepted.map((r) => r.body.toString())).toEqual(['{"iot_id":1}', '{"iot_id":2}']);
+  });
+
   it('stops calling the registry once the pipeline is stopped (regression: the retries went on forever)', async () => {
     const topic = await freshTopic('sr_stop', 1);
     const id = (await producer.register({ type: SchemaType.AVRO, schema: JSON.stringify({ ...KEY, name: 'Stop' }) }, { subject: `${topic}-value` })).id;

@@ -20,7 +20,10 @@ async function failure(records: KafkaRecord[], options: DecodeOptions): Promise<
 }
 
 const measurement = { iot_id: 7, metric: 'Temperature', measurement: 21.5 };
-const envelope = JSON.stringify({ schema: { type: 'struct', fields: [] }, payload: measurement });
+const envelope = JSON.stringify({
+  schema: { type: 'struct', fields: [{ field: 'iot_id', type: 'int32' }, { field: 'metric', type: 'string' }, { field: 'measurement', type: 'double' }] },
+  payload: measurement,
+});
 
 describe('decode', () => {
   it('with StringConverter gives the key and value as text and keeps the rest of the record', async () => {

@@ -34,3 +34,26 @@ describe('javaDateFormat S (milliseconds)', () => {
     }
   });
 });
+
+describe('dates before the Gregorian cutover, as Java\'s GregorianCalendar has them (issue 20; Kafka Connect 3.9.1\'s TimestampConverter output)', () => {
+  const f = javaDateFormat('yyyy-MM-dd HH:mm:ss.SSS D E G');
+
+  it('formats instants before 1582-10-15 as Julian dates, years before 1 as BC', () => {
+    expect(f.format(-12219292800001)).toBe('1582-10-04 23:59:59.999 277 Thu AD');
+    expect(f.format(-12219292800000)).toBe('1582-10-15 00:00:00.000 278 Fri AD');
+    expect(f.format(-62135596800000)).toBe('0001-01-03 00:00:00.000 3 Mon AD');
+    expect(f.format(-62135769600001)).toBe('0001-12-31 23:59:59.999 366 Fri BC');
+    expect(f.format(-100000000000000)).toBe('1200-02-26 14:13:20.000 57 Thu BC');
+    expect(f.format(-30000000000000)).toBe('1019-04-28 18:40:00.000 118 Tue AD');
+  });
+
+  it('parses dates before the cutover as Julian (the skipped 1582-10-10 leniently as Julian too), years below 100 as written', () => {
+    const p = javaDateFormat('yyyy-MM-dd HH:mm:ss');
+    expect(p.parse('1000-06-15 01:02:03')).toBe(-30595445877000);
+    expect(p.parse('1582-10-04 00:00:00')).toBe(-12219379200000);
+    expect(p.parse('1582-10-15 00:00:00')).toBe(-12219292800000);
+    expect(p.parse('1582-10-10 00:00:00')).toBe(-12218860800000);
+    expect(p.parse('0001-01-01 00:00:00')).toBe(-62135769600000);
+    expect(javaDateFormat('yyyy-MM-dd G').parse('0005-03-01 BC')).toBe(-62288438400000);
+  });
+});

@@ -65,3 +65,16 @@ describe('in a body', () => {
     expect(jsonText([javaDouble(NaN), javaDouble(Infinity), javaFloat(-Infinity)])).toBe('["NaN","Infinity","-Infinity"]');
   });
 });
+
+describe('Java 21\'s text, chosen over Java 17\'s (issue 20; values from Double/Float.toString on Java 17.0.15 and 25)', () => {
+  it('breaks a tie between two shortest floats toward the even digit, as Java does', () => {
+    expect(javaFloatText(Math.fround(-2673821.25))).toBe('-2673821.2');
+    expect(javaFloatText(Math.fround(257.890625))).toBe('257.89062');
+    expect(javaFloatText(Math.fround(-24483.0625))).toBe('-24483.062');
+  });
+
+  it('writes the shortest text, where Java 17 wrote a digit more (JDK-4511638)', () => {
+    expect(javaFloatText(Math.fround(2.80380876e13))).toBe('2.8038088E13'); // Java 17: 2.80380876E13
+    expect(javaDoubleText(-2.6814475343671142e18)).toBe('-2.681447534367114E18'); // Java 17: -2.6814475343671142E18
+  });
+});

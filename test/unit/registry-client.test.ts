@@ -67,6 +67,44 @@ describe('schema registry client and converter (a registry on 127.0.0.1)', () =>
     expect(warnings.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('retries a "not found" that comes right after the registry was unreachable (a restart still loading its schemas), and decodes once it answers (issue 20)', async () => {
+    const { registry, id, encode, options } = await setUp();
+    const bytes = await encode({ id: 3, metric: 'Pressure' });
+    await registry.stop();
+    const warnings: string[] = [];
+    const log = { warn: (message: string) => warnings.push(message) } as never;
+    const convert = registryConverter('AVRO', 'AvroConverter', createRegistryClient(options, (raw) => compileSchema(raw, 'BASE64')));
+
+    const pending = convert(bytes, { topic: 't', partition: 0, offset: 0 }, { log }) as Promise<unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // connection refused meanwhile
+    registry.forceReply = { status: 404, body: { error_code: 40403, message: `Schema ${id} not found` } };
+    await registry.start();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // "not found" meanwhile
+    registry.forceReply = undefined;
+
+    await expect(pending).resolves.toEqual({ id: 3, metric: 'Pressure' });
+    expect(registry.log.filter((line) => line === `GET /schemas/ids/${id} 404`).length).toBeGreaterThanOrEqual(2);
+    expect(warnings.some((w) => w.includes('not found'))).toBe(true);
+  });
+
+  it('believes a "not found" once the registry has answered for longer than notFoundAfterOutageMs (a bad record, not a stop)', async () => {
+    const { registry, id, encode, options } = await setUp();
+    const bytes = await encode({ id: 4, metric: 'Pressure' });
+    await registry.stop();
+    const convert = registryConverter('AVRO', 'AvroConverter', createRegistryClient({ ...options, notFoundAfterOutageMs: 150 }, (raw) => compileSchema(raw, 'BASE64')));
+
+    const started = Date.now();
+    const pending = convert(bytes, { topic: 't', partition: 0, offset: 0 }) as Promise<unknown>;
+    pending.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    registry.forceReply = { status: 404, body: { error_code: 40403, message: `Schema ${id} not found` } };
+    await registry.start();
+
+    await expect(pending).rejects.toBeInstanceOf(BadDataError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(registry.log.filter((line) => line === `GET /schemas/ids/${id} 404`).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses wrong credentials with a SchemaRegistryError naming the key, not the password', async () => {
     const { encode, options } = await setUp();
     const bytes = await encode({ id: 3, metric: 'x' });

@@ -65,9 +65,9 @@ describe('ReplaceField (Connect docs: filter or rename fields; include/exclude, 
 });
 
 describe('MaskField (Connect docs: mask with the type\'s null-equivalent value, or a replacement for string and numeric fields)', () => {
-  it('schemaless: empty values by JSON type', async () => {
+  it('schemaless: empty values by JSON type; a field the map lacks is written null (Connect puts every field)', async () => {
     const [out] = await runOn(maskField({ fields: ['name', 'age', 'flag', 'missing'] }), [sinkRecord({ offset: 0, value: { name: 'ada', age: 36, flag: true } })]);
-    expect(out!.value).toEqual({ name: '', age: 0, flag: false });
+    expect(JSON.stringify(out!.value)).toBe('{"name":"","missing":null,"flag":false,"age":0}'); // Kafka Connect 3.9.1's bytes
   });
 
   it('with a schema: replacement for a string field; a replacement an int field cannot take is a record error', async () => {

@@ -113,6 +113,11 @@ describe('Flatten (Connect docs: flatten a nested data structure, joining field 
       { name: 'addr.city', schema: str(true) },
     ]);
   });
+
+  it('with a schema: a map field is a record error, as Kafka Connect 3.9.1 refuses it (issue 20)', async () => {
+    const schema = struct({ m: { type: 'map', optional: false, keySchema: str(), valueSchema: i32() }, s: struct({ q: i32() }) });
+    await expect(runOn(flatten(), [sinkRecord({ offset: 0, value: { m: { b: 1 }, s: { q: 1 } }, valueSchema: schema })])).rejects.toThrow('Flatten transformation does not support MAP for record with schemas (for field m).');
+  });
 });
 
 describe('SetSchemaMetadata (Connect docs: set the schema name, version or both on the record\'s key or value schema)', () => {
