@@ -11,6 +11,7 @@ import { startLocalBroker } from '../src/cli/local-broker.js';
 import { startBenchReceiver } from './children.js';
 import { createBenchTopic, measurement, produceRecords } from './data.js';
 import { type ConsumeLimit, measureConsumeRate, measureRequestRate, type RequestLimit } from './limits.js';
+import { type Librdkafka, measureLibrdkafka } from './kcat-rate.js';
 import { parseBenchOptions } from './options.js';
 import { say } from './progress.js';
 import { type BenchResult, type ScoredRun, summaryTable, writeResults } from './report.js';
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
   const receiver = await startBenchReceiver();
   say(`broker ${broker.bootstrap}, receiver ${receiver.url}`);
   const consume: Record<string, ConsumeLimit> = {};
+  const librdkafka: Record<string, Librdkafka> = {};
   const requests: Record<string, RequestLimit> = {};
   const results: { run: PipelineRun; result: RunResult; consumeKey?: string; requestKey?: string }[] = [];
   try {
@@ -46,6 +48,9 @@ async function main(): Promise<number> {
         consumeKey = run.topic;
         consume[consumeKey] ??= await measureConsumeRate(broker.bootstrap, topic, run.records, options.timeoutSeconds * 1000);
         say(`  limit: raw consume ${Math.round(consume[consumeKey]!.recordsPerSecond).toLocaleString('en-US')} records/s`);
+        librdkafka[consumeKey] ??= await measureLibrdkafka(broker.bootstrap, topic, run.records, options.timeoutSeconds * 1000);
+        const alone = librdkafka[consumeKey]!;
+        say(`  ceiling: librdkafka alone ${'missing' in alone ? alone.missing : `${Math.round(alone.recordsPerSecond).toLocaleString('en-US')} records/s (kcat)`}`);
       }
       let requestKey: string | undefined;
       if (run.scenario !== 'adaptive' && run.scenario !== 'stalled') {
@@ -76,7 +81,7 @@ async function main(): Promise<number> {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine,
     options,
-    limits: { consume, requests },
+    limits: { consume, requests, librdkafka },
     runs: score(results, consume, requests, options.adaptiveCapacity),
   };
   const files = writeResults(RESULTS, bench);

@@ -1,9 +1,12 @@
 /**
- * The two rates the sink cannot beat: the broker's consume rate (a consume-only node-rdkafka loop, no HTTP) and
+ * The two rates the sink cannot beat: the broker's consume rate (a consume-only loop over the source's consumer, no HTTP) and
  * the receiver's request rate under a load generator (autocannon, 127.0.0.1 only) at the sink's concurrency and body size.
  */
 import rdkafka from 'node-rdkafka';
 import autocannon from 'autocannon';
+import { createConsumer } from '../src/source/consumer.js';
+import { DEFAULT_POLL_MAX_RECORDS } from '../src/source/consumer-defaults.js';
+import type { KafkaSourceOptions } from '../src/source/kafka-config.js';
 
 export interface ConsumeLimit {
   readonly records: number;
@@ -14,12 +17,32 @@ export interface ConsumeLimit {
   readonly cpuMsPer1000?: number;
 }
 
-/** Reads `count` records of `topic` with a fresh group, as fast as node-rdkafka allows (1000 per consume call, like the sink). */
-export async function measureConsumeRate(bootstrap: string, topic: string, count: number, timeoutMs: number): Promise<ConsumeLimit> {
-  const consumer = new rdkafka.KafkaConsumer(
-    { 'bootstrap.servers': bootstrap, 'group.id': `bench-raw-${Date.now()}`, 'enable.auto.commit': false },
-    { 'auto.offset.reset': 'earliest' },
-  );
+export interface ConsumeSettings {
+  /** librdkafka properties over the source's defaults (consumer-defaults.ts), as `kafka.*` would give them. */
+  readonly properties?: Readonly<Record<string, string | number>>;
+  /** Records per consume call; the source's default unless given. */
+  readonly pollMaxRecords?: number;
+}
+
+/**
+ * Reads `count` records of `topic` with a fresh group through the consumer the source builds (createConsumer: its
+ * defaults, manual commits, a rebalance callback) and `consume(n)` with the source's poll size, as fast as
+ * node-rdkafka allows; nothing else happens to the records. Timed from the first record to the last.
+ */
+export async function measureConsumeRate(bootstrap: string, topic: string, count: number, timeoutMs: number, settings: ConsumeSettings = {}): Promise<ConsumeLimit> {
+  const options: KafkaSourceOptions = {
+    rdkafka: { 'bootstrap.servers': bootstrap, ...settings.properties },
+    producer: {},
+    groupId: `bench-raw-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+    topics: [topic],
+    maxInFlightRecords: Number.MAX_SAFE_INTEGER,
+    commitIntervalMs: 1000,
+  };
+  const consumer = createConsumer(options, (err, assignment) => {
+    if (err.code === rdkafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS) consumer.assign(assignment);
+    else consumer.unassign();
+  });
+  const pollSize = settings.pollMaxRecords ?? DEFAULT_POLL_MAX_RECORDS;
   await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
   consumer.subscribe([topic]);
   consumer.setDefaultConsumeTimeout(100);
@@ -35,7 +58,7 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
     await new Promise<void>((resolve, reject) => {
       const poll = (): void => {
         if (Date.now() > deadline) return reject(new Error(`raw consume: ${read} of ${count} records after ${timeoutMs} ms`));
-        consumer.consume(1000, (err, messages) => {
+        consumer.consume(pollSize, (err, messages) => {
           if (err && err.code !== rdkafka.CODES.ERRORS.ERR__TIMED_OUT) return reject(err);
           if (messages.length > 0 && first === 0) {
             first = Date.now();

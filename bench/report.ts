@@ -1,6 +1,7 @@
 /** The bench's output: a summary table on stdout, a JSON result file and an SVG chart under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Librdkafka } from './kcat-rate.js';
 import type { ConsumeLimit, RequestLimit } from './limits.js';
 import { fmt } from './progress.js';
 import type { RunResult } from './run.js';
@@ -18,7 +19,7 @@ export interface BenchResult {
   readonly command: string;
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number; readonly node: string; readonly platform: string };
   readonly options: object;
-  readonly limits: { readonly consume: Record<string, ConsumeLimit>; readonly requests: Record<string, RequestLimit> };
+  readonly limits: { readonly consume: Record<string, ConsumeLimit>; readonly requests: Record<string, RequestLimit>; readonly librdkafka?: Record<string, Librdkafka> };
   readonly runs: readonly ScoredRun[];
 }
 
@@ -42,13 +43,42 @@ export function summaryTable(result: BenchResult): string {
     r.target ?? '',
     r.allArrived ? 'yes' : `NO${r.failure ? ` (${r.failure})` : ''}`,
   ]);
+  rows.push(...ceilingRows(result, head.length));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const limits = [
     ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
+    ...Object.entries(result.limits.librdkafka ?? {}).map(([topic, l]) =>
+      'missing' in l ? `librdkafka alone (${topic}): ${l.missing}` : `librdkafka alone (${topic}, kcat ${l.version}): ${fmt(l.recordsPerSecond)} records/s first to last record, ${l.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k over its whole run`,
+    ),
     ...Object.entries(result.limits.requests).map(([key, l]) => `receiver under autocannon (${key}): ${fmt(l.requestsPerSecond)} req/s, ${l.mbPerSecond.toFixed(1)} MB/s`),
   ];
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), '', ...limits].join('\n');
+}
+
+/**
+ * The ceiling: per topic, the raw consume rate (the source's consumer and poll size, nothing else) held against
+ * librdkafka's own rate on the same topic (kcat): the gap node-rdkafka's per-message objects cost.
+ */
+function ceilingRows(result: BenchResult, columns: number): string[][] {
+  return Object.entries(result.limits.consume).map(([topic, raw]) => {
+    const alone = result.limits.librdkafka?.[topic];
+    const row = Array.from({ length: columns }, () => '-');
+    row[0] = `ceiling (${topic} topic)`;
+    row[1] = fmt(raw.records);
+    row[2] = fmt(raw.recordsPerSecond);
+    row[3] = raw.mbPerSecond.toFixed(1);
+    row[8] = raw.cpuMsPer1000?.toFixed(1) ?? '-';
+    if (alone === undefined || 'missing' in alone) {
+      row[12] = `librdkafka: ${alone?.missing ?? 'not measured'}`;
+    } else {
+      row[12] = `librdkafka (kcat) rec/s ${fmt(alone.recordsPerSecond)}, ${alone.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k`;
+      row[13] = `${((raw.recordsPerSecond / alone.recordsPerSecond) * 100).toFixed(0)}%`;
+    }
+    row[14] = '';
+    row[15] = '';
+    return row;
+  });
 }
 
 export function writeResults(dir: string, result: BenchResult): { json: string; svg: string } {

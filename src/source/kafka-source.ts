@@ -18,6 +18,7 @@ import { ClientErrors, secretValues } from './client-errors.js';
 import { statisticsWithEnds } from './high-watermarks.js';
 import { CommitPacer } from './commit-pacer.js';
 import { CommitLedger } from './commit-ledger.js';
+import { DEFAULT_POLL_MAX_RECORDS } from './consumer-defaults.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
@@ -149,7 +150,7 @@ export class KafkaSource {
   /** One poll never takes more than the backpressure bound allows, so in flight stays under twice the bound (plus the throttle's one record per poll). */
   private pollMaxRecords(): number {
     if (this.flow.throttled()) return 1;
-    return Math.max(1, Math.min(this.options.pollMaxRecords ?? 1000, this.options.maxInFlightRecords));
+    return Math.max(1, Math.min(this.options.pollMaxRecords ?? DEFAULT_POLL_MAX_RECORDS, this.options.maxInFlightRecords));
   }
 
   stats(): SourceStats {

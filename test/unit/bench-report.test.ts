@@ -62,4 +62,17 @@ describe('bench report', () => {
     expect(table).toContain('NO (timed out)');
     expect(table).toContain('raw consume (plain): 2,000 records/s');
   });
+
+  it('prints the ceiling as its own row: the raw consume rate against librdkafka alone, or why that is missing', () => {
+    const base: Omit<BenchResult, 'limits'> = { startedAt: 'now', command: 'npm run bench', machine: { cpus: 2, cpuModel: 'x', memoryGb: 4, node: 'v20', platform: 'linux' }, options: {}, runs: [] };
+    const consume = { plain: { records: 1000, seconds: 1, recordsPerSecond: 100_000, mbPerSecond: 12, cpuMsPer1000: 4 } };
+    const measured = summaryTable({
+      ...base,
+      limits: { consume, requests: {}, librdkafka: { plain: { records: 1000, seconds: 0.1, recordsPerSecond: 400_000, cpuMsPer1000: 0.4, version: '1.7.1, librdkafka 2.0.2' } } },
+    });
+    expect(measured).toMatch(/\| ceiling \(plain topic\) +\| +1,000 \| +100,000 \| .*\| +4\.0 \| .*librdkafka \(kcat\) rec\/s 400,000, 0\.4 CPU ms\/1k \| +25% \|/);
+    expect(measured).toContain('librdkafka alone (plain, kcat 1.7.1, librdkafka 2.0.2): 400,000 records/s');
+    const missing = summaryTable({ ...base, limits: { consume, requests: {}, librdkafka: { plain: { missing: 'kcat not installed' } } } });
+    expect(missing).toMatch(/\| ceiling \(plain topic\) .*\| +librdkafka: kcat not installed \| +- \|/);
+  });
 });

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:consume`: the raw consume rate (the source's consumer, no pipeline) under different librdkafka
+ * settings and poll sizes, taking turns round after round on one topic, each run in a fresh process (its own CPU and
+ * peak RSS), with kcat (librdkafka alone) as a variant when installed; `--pipeline` runs the batched scenario instead. Prints each variant's median and range, and
+ * its ratio to the first variant's run of the same round: the figure to trust on a shared machine.
+ *
+ * @example
+ *   npm run bench:consume -- --records 300000 --rounds 3 --variant 'base:' --variant 'big:poll=50000,queued.min.messages=500000' --kcat
+ */
+import { parseArgs } from 'node:util';
+import { startLocalBroker } from '../src/cli/local-broker.js';
+import { CONSUMER_DEFAULTS } from '../src/source/consumer-defaults.js';
+import { type BenchReceiver, forkTs, nextMessage, startBenchReceiver } from './children.js';
+import { createBenchTopic, produceRecords } from './data.js';
+import { kcatVersion, measureKcatRate } from './kcat-rate.js';
+import { type ConsumeSettings, measureConsumeRate } from './limits.js';
+import { parseBenchOptions } from './options.js';
+import { fmt, say } from './progress.js';
+import { runPipeline } from './run.js';
+import { pipelineRuns } from './scenarios.js';
+
+interface Variant {
+  readonly label: string;
+  /** kcat instead of node-rdkafka (same properties). */
+  readonly kcat: boolean;
+  readonly settings: ConsumeSettings;
+}
+
+interface Figures {
+  readonly recordsPerSecond: number;
+  readonly cpuMsPer1000?: number;
+  readonly maxRssMb?: number;
+}
+
+const USAGE = `npm run bench:consume -- [--records N] [--rounds N] [--partitions N] [--variant 'label:key=value,...'] ... [--kcat] [--pipeline]
+  --pipeline runs the bench's batched scenario (one task) for each variant instead of the bare consume loop.
+  a variant's keys are librdkafka properties over the source's defaults; poll=N sets the records per consume call;
+  with --pipeline, sink.<key>=V sets the connector's own key (e.g. sink.max.in.flight.records=10000).
+  --kcat adds librdkafka alone (kcat, with the source's defaults) as a last variant. Default: the source's defaults and --kcat.`;
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return child(JSON.parse(process.argv[3]!) as { bootstrap: string; topic: string; count: number; settings: ConsumeSettings });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      records: { type: 'string', default: '300000' },
+      rounds: { type: 'string', default: '3' },
+      partitions: { type: 'string', default: '6' },
+      variant: { type: 'string', multiple: true },
+      kcat: { type: 'boolean', default: false },
+      pipeline: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const records = Number(values.records);
+  const rounds = Number(values.rounds);
+  const variants = (values.variant ?? ['defaults:']).map(parseVariant);
+  if (values.kcat || values.variant === undefined) {
+    if (kcatVersion() === undefined) say('kcat not installed: librdkafka alone is not measured');
+    else variants.push({ label: 'kcat', kcat: true, settings: {} });
+  }
+  const broker = await startLocalBroker();
+  const receiver = values.pipeline ? await startBenchReceiver() : undefined;
+  const results = new Map<string, Figures[]>(variants.map((v) => [v.label, []]));
+  try {
+    const topic = `bench_consume_${Date.now()}`;
+    await createBenchTopic(broker.bootstrap, topic, Number(values.partitions));
+    await produceRecords(broker.bootstrap, topic, { count: records, size: 120, partitions: Number(values.partitions), format: 'plain' });
+    say(`produced ${fmt(records)} records to ${topic}`);
+    for (let round = 1; round <= rounds; round++) {
+      for (const v of variants) {
+        const figures = v.kcat
+          ? await kcatRun(broker.bootstrap, topic, records, v)
+          : receiver
+            ? await pipelineRun(broker.bootstrap, topic, records, v, receiver, `${round}`)
+            : await nodeRun(broker.bootstrap, topic, records, v);
+        results.get(v.label)!.push(figures);
+        say(`round ${round} ${v.label}: ${fmt(figures.recordsPerSecond)} rec/s, ${figures.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k, ${figures.maxRssMb?.toFixed(0) ?? '-'} MB`);
+      }
+    }
+  } finally {
+    await receiver?.close();
+    await broker.stop();
+  }
+  const base = results.get(variants[0]!.label)!;
+  const range = (xs: number[], digits = 0): string => {
+    const s = [...xs].sort((a, b) => a - b);
+    const f = (x: number): string => (digits === 0 ? fmt(x) : x.toFixed(digits));
+    return `${f(s[Math.floor(s.length / 2)]!)} (${f(s[0]!)}-${f(s.at(-1)!)})`;
+  };
+  process.stdout.write(`\n${values.pipeline ? 'batched pipeline' : 'raw consume'}, ${records} records, ${rounds} rounds; median (min-max); ratio: to ${variants[0]!.label} of the same round\n`);
+  for (const v of variants) {
+    const runs = results.get(v.label)!;
+    const ratios = runs.map((r, i) => r.recordsPerSecond / base[i]!.recordsPerSecond);
+    const cpu = runs.flatMap((r) => (r.cpuMsPer1000 === undefined || Number.isNaN(r.cpuMsPer1000) ? [] : [r.cpuMsPer1000]));
+    const rss = runs.flatMap((r) => (r.maxRssMb === undefined ? [] : [r.maxRssMb]));
+    process.stdout.write(
+      `${v.label.padEnd(14)} rec/s ${range(runs.map((r) => r.recordsPerSecond))}  ratio ${range(ratios, 2)}  CPU ms/1k ${cpu.length ? range(cpu, 1) : '-'}  peak RSS MB ${rss.length ? range(rss) : '-'}\n`,
+    );
+  }
+}
+
+function parseVariant(text: string): Variant {
+  const colon = text.indexOf(':');
+  const label = colon < 0 ? text : text.slice(0, colon);
+  const properties: Record<string, string> = {};
+  let pollMaxRecords: number | undefined;
+  for (const pair of (colon < 0 ? '' : text.slice(colon + 1)).split(',').filter(Boolean)) {
+    const [key, value] = pair.split('=') as [string, string | undefined];
+    if (value === undefined) throw new Error(`--variant ${text}: ${pair} is not key=value\n${USAGE}`);
+    if (key === 'poll') pollMaxRecords = Number(value);
+    else properties[key] = value;
+  }
+  return { label, kcat: label === 'kcat', settings: { properties, pollMaxRecords } };
+}
+
+async function nodeRun(bootstrap: string, topic: string, count: number, v: Variant): Promise<Figures> {
+  const proc = forkTs('./consume-bench.ts', ['--child', JSON.stringify({ bootstrap, topic, count, settings: v.settings })]);
+  const result = await nextMessage<{ figures: Figures }>(proc, 'result', 300_000);
+  await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
+  return result.figures;
+}
+
+/** The bench's batched scenario (one task) on the topic, the variant's properties as `kafka.*`, its poll size as max.poll.records. */
+async function pipelineRun(bootstrap: string, topic: string, count: number, v: Variant, receiver: BenchReceiver, round: string): Promise<Figures> {
+  const options = parseBenchOptions(['--scenario', 'batched', '--tasks', '1', '--records', String(count), '--latency-seconds', '0', '--timeout-seconds', '300'])!;
+  const [run] = pipelineRuns(options, `${v.label.replace(/\W+/g, '_')}-${round}-${Date.now()}`);
+  // `sink.<key>` is the connector's own key (e.g. sink.max.in.flight.records); any other is a librdkafka property.
+  const keys = Object.fromEntries(Object.entries(v.settings.properties ?? {}).map(([k, value]) => [k.startsWith('sink.') ? k.slice(5) : `kafka.${k}`, value]));
+  if (v.settings.pollMaxRecords !== undefined) keys['consumer.override.max.poll.records'] = String(v.settings.pollMaxRecords);
+  const result = await runPipeline(
+    { ...run!, connector: { ...run!.connector, ...keys, topics: topic } },
+    { bootstrap, topic, receiver, partitions: 6, recordSize: 120, latencySeconds: 0, timeoutSeconds: 300 },
+  );
+  if (!result.allArrived) throw new Error(`${v.label}: ${result.records} of ${count} arrived (${result.failure ?? 'timed out'})`);
+  return { recordsPerSecond: result.recordsPerSecond, cpuMsPer1000: result.cpuMsPer1000, maxRssMb: result.peakRssMb };
+}
+
+async function kcatRun(bootstrap: string, topic: string, count: number, v: Variant): Promise<Figures> {
+  const limit = await measureKcatRate(bootstrap, topic, count, 300_000, { ...CONSUMER_DEFAULTS, ...v.settings.properties });
+  return { recordsPerSecond: limit.recordsPerSecond, cpuMsPer1000: limit.cpuMsPer1000 };
+}
+
+async function child(job: { bootstrap: string; topic: string; count: number; settings: ConsumeSettings }): Promise<void> {
+  const limit = await measureConsumeRate(job.bootstrap, job.topic, job.count, 300_000, job.settings);
+  const figures: Figures = { recordsPerSecond: limit.recordsPerSecond, cpuMsPer1000: limit.cpuMsPer1000, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.send!({ type: 'result', figures }, undefined, undefined, () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+  say(`bench:consume failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
