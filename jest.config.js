@@ -8,6 +8,8 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^kafka-http-sink$': '<rootDir>/src/index.ts' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // Caches that hold other copies of the project (Node 24's checkout, Connect's jars) are not part of the module map.
+  modulePathIgnorePatterns: ['<rootDir>/.node/', '<rootDir>/.conformance/', '<rootDir>/.kafka/'],
 };
 
 export default {
