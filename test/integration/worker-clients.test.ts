@@ -82,11 +82,13 @@ describe('the worker file configures its connectors\' Kafka clients', () => {
       'status.storage.topic': `clients-status-${id}`,
       'config.storage.replication.factor': '1',
       'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '300',
-      'session.timeout.ms': '3000',
+      'heartbeat.interval.ms': '1000',
+      'session.timeout.ms': '6000', // the broker's minimum (group.min.session.timeout.ms)
       'consumer.fetch.max.wait.ms': '50',
     };
     workers.push(await fileWorker(file, env), await fileWorker(file, env));
+    // the workers' group elects its leader (the owner of task slot 0) before a change can be taken
+    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} ready`);
     const topic = await freshTopic('worker_clients_cluster', 2);
     const name = `clients_${id}`;
     const config = { ...baseConnector(name, topic, '${env:SERVER_URL}'), 'tasks.max': '2' };
