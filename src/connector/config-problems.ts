@@ -26,9 +26,17 @@ const STAND_INS: Readonly<Record<string, string>> = {
 /** At most this many problems are listed: each round re-reads the whole config, so a config with thousands of bad keys must not take seconds. */
 export const MAX_PROBLEMS = 50;
 
+/**
+ * At most this many keys in a config (a REST body may hold 1 MB): the rounds re-read the whole config, so 40,000
+ * keys held the worker's event loop (its connectors, `/health`) for many seconds per request.
+ */
+export const MAX_CONFIG_KEYS = 1000;
+
 /** `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. */
 export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy): ConfigProblem[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers);
+  const count = Object.keys(raw).length;
+  if (count > MAX_CONFIG_KEYS) return [{ key: undefined, message: `the config holds ${count} keys; a connector config may hold at most ${MAX_CONFIG_KEYS}` }];
   const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: ConfigProblem[] = [];
   const stoodIn = new Set<string>();

@@ -79,4 +79,28 @@ describe('a worker the attacker tries to stall', () => {
       [`fork_b_${topic}`, expect.stringContaining('tasks.max=1024: running 1 task inside the worker')],
     ]);
   });
+
+  it('answers a config of 40,000 keys (a 1 MB body) at once with a 400, and /health meanwhile', async () => {
+    worker = await startTestWorker();
+    const url = worker.url;
+    // Each round of the validation re-reads the whole config: thousands of keys held the event loop for seconds.
+    const many = connector('many_keys', 'sec_many', Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`transforms.t${i}`, 'x'])));
+    const started = Date.now();
+    const answers = [
+      call(url, 'POST', '/connectors', many).then((r) => ({ ...r, after: Date.now() - started })),
+      call(url, 'PUT', '/connector-plugins/HttpSinkConnector/config/validate', many).then((r) => ({ ...r, after: Date.now() - started })),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const probed = Date.now();
+    const health = await call(url, 'GET', '/health');
+    const healthAfter = Date.now() - probed;
+    const [create, validate] = await Promise.all(answers);
+
+    expect(health.status).toBe(200);
+    expect(healthAfter).toBeLessThan(3000);
+    expect(create!.status).toBe(400);
+    expect((create!.body as { message: string }).message).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
+    expect(JSON.stringify(validate!.body)).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
+    expect(Math.max(create!.after, validate!.after)).toBeLessThan(5000);
+  });
 });
