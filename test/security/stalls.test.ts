@@ -4,7 +4,7 @@
  * WORKER_STUCK_TIMEOUT_MS, and SIGTERM still stops the worker within that bound; connectors asking `tasks.max=1024`
  * get no more task processes than WORKER_TASKS_MAX, together.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -13,6 +13,7 @@ import { bootstrap, captureLog, eventually, freshTopic } from '../support/harnes
 import { runNode } from '../support/spawn-node.js';
 import { call, closeAfterEach, startTestWorker } from '../support/worker-client.js';
 import type { Worker } from '../../src/worker/worker.js';
+import { workerOptions } from '../../src/worker/worker-config.js';
 
 const STUCK_MS = 2000;
 
@@ -102,5 +103,35 @@ describe('a worker the attacker tries to stall', () => {
     expect((create!.body as { message: string }).message).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
     expect(JSON.stringify(validate!.body)).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
     expect(Math.max(create!.after, validate!.after)).toBeLessThan(5000);
+  });
+
+  it('reads a ${file:...} file named a hundred times once, and refuses thousands of references at once', async () => {
+    const allowed = mkdtempSync(join(tmpdir(), 'sec-refs-'));
+    // A properties file the worker owner allowed, of some size (a few hundred kB, like a CA bundle beside it).
+    writeFileSync(join(allowed, 'big.properties'), `pw=${'p'.repeat(12)}\n${Array.from({ length: 2000 }, (_, i) => `k${i}=${'v'.repeat(80)}`).join('\n')}`);
+    const providers = workerOptions({ WORKER_CONFIG_PROVIDERS: 'file', WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: allowed }).providers;
+    worker = await startTestWorker({ providers });
+    const reference = `\${file:${allowed}/big.properties:pw}`;
+    // 100 references and 880 unknown keys: each round of the validation read the file 100 times (31 s per request).
+    const many = connector('many_refs', 'sec_refs', {
+      ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`kafka.x${i}`, reference])),
+      ...Object.fromEntries(Array.from({ length: 880 }, (_, i) => [`no.such.key${i}`, '1'])),
+    });
+    const started = Date.now();
+    const answer = call(worker.url, 'POST', '/connectors', many).then((r) => ({ ...r, after: Date.now() - started }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const probed = Date.now();
+    const health = await call(worker.url, 'GET', '/health');
+    const healthAfter = Date.now() - probed;
+    const created = await answer;
+    expect(health.status).toBe(200);
+    expect(healthAfter).toBeLessThan(8000);
+    expect(created.status).toBe(400);
+    expect((created.body as { message: string }).message).toContain('no.such.key0: unknown key');
+    expect(created.after).toBeLessThan(10_000);
+
+    const thousands = await call(worker.url, 'POST', '/connectors', connector('thousands', 'sec_refs', { 'http.headers.additional': `X-A: ${reference.repeat(20_000)}` }));
+    expect(thousands.status).toBe(400);
+    expect((thousands.body as { message: string }).message).toContain('the config holds 20000 ${...} references; a connector config may hold at most 100');
   });
 });

@@ -46,6 +46,11 @@ export function resolveReferences(key: string, value: string, env: NodeJS.Proces
   });
 }
 
+/** How many `${provider:...}` references `value` holds. */
+export function referenceCount(value: string): number {
+  return [...value.matchAll(REFERENCE)].length;
+}
+
 /**
  * Why the policy refuses each reference of `value` (empty: all allowed). Looks at the text only: no file is
  * read, no variable looked up, so a refused reference leaks nothing, not even whether it exists.
@@ -215,22 +220,44 @@ function fromFile(key: string, body: string, policy: ProviderPolicy): string {
   if (split <= 0) throw new ConfigError(key, `\${file:${body}} must name a properties file and a key: \${file:/path/to/file.properties:key}`);
   const path = body.slice(0, split);
   const name = body.slice(split + 1);
-  let text: string;
+  let properties: ReadonlyMap<string, string>;
   try {
+    const real = thisTurn(`real:${path}`, () => realpathSync(path));
     // A link inside an allowed directory must not lead out of it.
-    if (policy.allowedPaths && !within(realpathSync(path), policy.allowedPaths.map(realDir))) {
+    if (policy.allowedPaths && !within(real, policy.allowedPaths.map(realDir))) {
       throw new ConfigError(key, `\${file:${path}:${name}}: the config provider file may not read ${path}: it links outside the allowed paths`);
     }
-    text = readBoundedFile(path).toString('utf8');
+    properties = thisTurn(`file:${real}`, () => parseProperties(readBoundedFile(real).toString('utf8')));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(key, `\${file:${path}:${name}}: ${code ? `cannot read ${path} (${code})` : (error as Error).message}`);
   }
-  const properties = parseProperties(text);
   const value = properties.get(name);
   if (value === undefined) throw new ConfigError(key, `\${file:${path}:${name}}: ${path} has no key ${name}`);
   return value;
+}
+
+const turn = new Map<string, unknown>();
+
+/**
+ * `make()`'s result (or its error) for `key`, made once per turn of the event loop: a config may name one
+ * `${file:...}` file thousands of times (validation reads the config once per problem, the mask once more), which
+ * resolved and read it as often and held the worker for seconds. Forgotten on the next turn, so a changed file is
+ * read again by the next config.
+ */
+function thisTurn<T>(key: string, make: () => T): T {
+  if (!turn.has(key)) {
+    if (turn.size === 0) setImmediate(() => turn.clear()).unref();
+    try {
+      turn.set(key, { value: make() });
+    } catch (error) {
+      turn.set(key, { error });
+    }
+  }
+  const made = turn.get(key) as { value: T } | { error: unknown };
+  if ('error' in made) throw made.error;
+  return made.value;
 }
 
 /** An allowed directory as the file system resolves it (itself when it does not exist). */
