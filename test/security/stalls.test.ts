@@ -5,6 +5,7 @@
  * get no more task processes than WORKER_TASKS_MAX, together.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -133,5 +134,30 @@ describe('a worker the attacker tries to stall', () => {
     const thousands = await call(worker.url, 'POST', '/connectors', connector('thousands', 'sec_refs', { 'http.headers.additional': `X-A: ${reference.repeat(20_000)}` }));
     expect(thousands.status).toBe(400);
     expect((thousands.body as { message: string }).message).toContain('the config holds 20000 ${...} references; a connector config may hold at most 100');
+  });
+
+  it('drops half-sent requests: at most 256 connections at once, and none kept past 10 s without its headers', async () => {
+    worker = await startTestWorker();
+    const { port } = new URL(worker.url);
+    const closed: number[] = [];
+    const sockets: Socket[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.resume(); // read the server's answer (a 408), so that its close is seen
+      socket.on('close', () => closed.push(Date.now() - started));
+      socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // never the blank line that ends the headers
+      sockets.push(socket);
+    }
+    try {
+      // Past the bound of connections, the extra ones are closed at once.
+      await eventually(() => closed.length >= 300 - 256, 5000, 'the connections past 256 to be closed');
+      // The others once their headers are 10 s late (Node's default keeps them 60 s).
+      await eventually(() => closed.length === 300, 16_000, 'every half-sent request to be dropped');
+      expect((await call(worker.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });
