@@ -4,7 +4,7 @@
  * offending key out (or puts a harmless stand-in for a key that must be present) before the next round.
  */
 import { ConfigError, errorMessage, printable } from '../common/errors.js';
-import type { ProviderPolicy } from '../common/config/providers.js';
+import { type ProviderPolicy, referenceCount } from '../common/config/providers.js';
 import { connectorSettings } from './connector-config.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 import { isTransformKey, withoutTransformProblem } from '../transform/transform-config.js';
@@ -29,11 +29,23 @@ const STAND_INS: Readonly<Record<string, string>> = {
 export const MAX_PROBLEMS = 50;
 
 /**
+ * At most this many keys in a config (a REST body may hold 1 MB): the rounds re-read the whole config, so 40,000
+ * keys held the worker's event loop (its connectors, `/health`) for many seconds per request.
+ */
+export const MAX_CONFIG_KEYS = 1000;
+/** At most this many `${...}` references in a config: each one is resolved (a file read) in every round and mask. */
+export const MAX_REFERENCES = 100;
+
+/**
  * `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. `clients`:
  * the worker's client settings, whose override policy may refuse a client key.
  */
 export function configProblems(raw: unknown, env: NodeJS.ProcessEnv = process.env, providers?: ProviderPolicy, clients?: WorkerClients): ConfigProblem[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return firstProblem(raw, env, providers, clients);
+  const count = Object.keys(raw).length;
+  if (count > MAX_CONFIG_KEYS) return [{ key: undefined, message: `the config holds ${count} keys; a connector config may hold at most ${MAX_CONFIG_KEYS}` }];
+  const references = Object.values(raw).reduce<number>((sum, value) => sum + (typeof value === 'string' ? referenceCount(value) : 0), 0);
+  if (references > MAX_REFERENCES) return [{ key: undefined, message: `the config holds ${references} \${...} references; a connector config may hold at most ${MAX_REFERENCES}` }];
   const working: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const problems: ConfigProblem[] = [];
   const stoodIn = new Set<string>();

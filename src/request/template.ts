@@ -76,11 +76,12 @@ const urlTemplates = new WeakMap<Template, Template>();
 
 /**
  * The first `.` or `..` segment of a URL's path (`/a/../b`), also spelled with `%2e` as URL parsers read it; undefined
- * when there is none. A record value of `..` in `/items/${key}` would otherwise send the request to `/`.
+ * when there is none. A record value of `..` in `/items/${key}` would otherwise send the request to `/`. A `\` ends a
+ * segment too: the WHATWG URL parser reads it as `/` in an http(s) URL (`/items\..` is `/`).
  */
 export function dotSegment(pathAndQuery: string): string | undefined {
   const path = pathAndQuery.split(/[?#]/, 1)[0]!;
-  return path.split('/').find((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+  return path.split(/[/\\]/).find((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 }
 
 function reader(field: string): (record: SinkRecord) => string {

@@ -37,14 +37,25 @@ export interface ServerDeps {
   readonly notReady?: () => Record<string, string> | undefined;
 }
 
+/**
+ * Bounds on what a client that never finishes a request holds (before any credentials are checked): Node's
+ * defaults keep a connection 60 s for its headers and 300 s for its body, with no bound on their number, so a flood
+ * of half-sent requests could take every file descriptor the worker's connectors need.
+ */
+const MAX_CONNECTIONS = 256;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export function createWorkerServer(deps: ServerDeps): Server {
-  return createServer((req, res) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, (req, res) => {
     respond(deps, req, res).catch((error: unknown) => {
       const apiError = error instanceof ApiError ? error : new ApiError(500, errorMessage(error));
       if (apiError.status >= 500) deps.log.error('REST request failed', { method: req.method, path: req.url, error: apiError.message });
       sendJson(res, apiError.status, errorBody(apiError), apiError.status === 401 ? challenge(deps.auth) : {});
     });
   });
+  server.maxConnections = MAX_CONNECTIONS;
+  return server;
 }
 
 async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -16,6 +16,7 @@ import { workerOptions } from '../../src/worker/worker-config.js';
 const PATH_SECRET = 'path-secret-91c4';
 const PROTOCOL_SECRET = 'PROTOCOL_SECRET_91c4';
 const FILE_SECRET = 'FILE_SECRET_91c4';
+const TOKEN_SECRET = 'TOKEN_SECRET_5e77';
 
 describe('errors about values that came from references', () => {
   let worker: Worker | undefined;
@@ -64,5 +65,22 @@ describe('errors about values that came from references', () => {
 
     const everything = seen.join('\n') + captured.lines.join('');
     for (const secret of [PATH_SECRET, PROTOCOL_SECRET, FILE_SECRET]) expect(everything).not.toContain(secret);
+  });
+
+  it('never quote a resolved value, even when a value is longer than a regular expression can hold', async () => {
+    const providers = workerOptions({ WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SINK_.*' }).providers;
+    worker = await startTestWorker({ providers }, { SINK_TOKEN: TOKEN_SECRET });
+    // 70,000 characters after the reference: a mask built as one regular expression of the resolved values was too
+    // large for V8, and its SyntaxError quoted them all.
+    const long = {
+      name: 'long_value', 'connector.class': 'io.aiven.kafka.connect.http.HttpSinkConnector', topics: 'long_value', 'http.url': 'http://127.0.0.1:9/',
+      'http.authorization.type': 'none', 'http.headers.additional': `X-Token: \${env:SINK_TOKEN}${'-'.repeat(70_000)}`, 'no.such.key': '1',
+    };
+    const created = await call(worker.url, 'POST', '/connectors', long);
+    const validated = await call(worker.url, 'PUT', '/connector-plugins/HttpSinkConnector/config/validate', long);
+    expect(created.text + validated.text).not.toContain(TOKEN_SECRET);
+    expect(created.status).toBe(400);
+    expect((created.body as { message: string }).message).toContain('no.such.key: unknown key');
+    expect(validated.status).toBe(200);
   });
 });

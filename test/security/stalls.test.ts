@@ -4,7 +4,8 @@
  * WORKER_STUCK_TIMEOUT_MS, and SIGTERM still stops the worker within that bound; connectors asking `tasks.max=1024`
  * get no more task processes than WORKER_TASKS_MAX, together.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -13,6 +14,7 @@ import { bootstrap, captureLog, eventually, freshTopic } from '../support/harnes
 import { runNode } from '../support/spawn-node.js';
 import { call, closeAfterEach, startTestWorker } from '../support/worker-client.js';
 import type { Worker } from '../../src/worker/worker.js';
+import { workerOptions } from '../../src/worker/worker-config.js';
 
 const STUCK_MS = 2000;
 
@@ -78,5 +80,84 @@ describe('a worker the attacker tries to stall', () => {
       [`fork_a_${topic}`, expect.stringContaining('tasks.max=1024: running 2 task processes')],
       [`fork_b_${topic}`, expect.stringContaining('tasks.max=1024: running 1 task inside the worker')],
     ]);
+  });
+
+  it('answers a config of 40,000 keys (a 1 MB body) at once with a 400, and /health meanwhile', async () => {
+    worker = await startTestWorker();
+    const url = worker.url;
+    // Each round of the validation re-reads the whole config: thousands of keys held the event loop for seconds.
+    const many = connector('many_keys', 'sec_many', Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`transforms.t${i}`, 'x'])));
+    const started = Date.now();
+    const answers = [
+      call(url, 'POST', '/connectors', many).then((r) => ({ ...r, after: Date.now() - started })),
+      call(url, 'PUT', '/connector-plugins/HttpSinkConnector/config/validate', many).then((r) => ({ ...r, after: Date.now() - started })),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const probed = Date.now();
+    const health = await call(url, 'GET', '/health');
+    const healthAfter = Date.now() - probed;
+    const [create, validate] = await Promise.all(answers);
+
+    expect(health.status).toBe(200);
+    expect(healthAfter).toBeLessThan(3000);
+    expect(create!.status).toBe(400);
+    expect((create!.body as { message: string }).message).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
+    expect(JSON.stringify(validate!.body)).toContain('the config holds 40005 keys; a connector config may hold at most 1000');
+    expect(Math.max(create!.after, validate!.after)).toBeLessThan(5000);
+  });
+
+  it('reads a ${file:...} file named a hundred times once, and refuses thousands of references at once', async () => {
+    const allowed = mkdtempSync(join(tmpdir(), 'sec-refs-'));
+    // A properties file the worker owner allowed, of some size (a few hundred kB, like a CA bundle beside it).
+    writeFileSync(join(allowed, 'big.properties'), `pw=${'p'.repeat(12)}\n${Array.from({ length: 2000 }, (_, i) => `k${i}=${'v'.repeat(80)}`).join('\n')}`);
+    const providers = workerOptions({ WORKER_CONFIG_PROVIDERS: 'file', WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS: allowed }).providers;
+    worker = await startTestWorker({ providers });
+    const reference = `\${file:${allowed}/big.properties:pw}`;
+    // 100 references and 880 unknown keys: each round of the validation read the file 100 times (31 s per request).
+    const many = connector('many_refs', 'sec_refs', {
+      ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`kafka.x${i}`, reference])),
+      ...Object.fromEntries(Array.from({ length: 880 }, (_, i) => [`no.such.key${i}`, '1'])),
+    });
+    const started = Date.now();
+    const answer = call(worker.url, 'POST', '/connectors', many).then((r) => ({ ...r, after: Date.now() - started }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const probed = Date.now();
+    const health = await call(worker.url, 'GET', '/health');
+    const healthAfter = Date.now() - probed;
+    const created = await answer;
+    expect(health.status).toBe(200);
+    expect(healthAfter).toBeLessThan(8000);
+    expect(created.status).toBe(400);
+    expect((created.body as { message: string }).message).toContain('no.such.key0: unknown key');
+    expect(created.after).toBeLessThan(10_000);
+
+    const thousands = await call(worker.url, 'POST', '/connectors', connector('thousands', 'sec_refs', { 'http.headers.additional': `X-A: ${reference.repeat(20_000)}` }));
+    expect(thousands.status).toBe(400);
+    expect((thousands.body as { message: string }).message).toContain('the config holds 20000 ${...} references; a connector config may hold at most 100');
+  });
+
+  it('drops half-sent requests: at most 256 connections at once, and none kept past 10 s without its headers', async () => {
+    worker = await startTestWorker();
+    const { port } = new URL(worker.url);
+    const closed: number[] = [];
+    const sockets: Socket[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.resume(); // read the server's answer (a 408), so that its close is seen
+      socket.on('close', () => closed.push(Date.now() - started));
+      socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // never the blank line that ends the headers
+      sockets.push(socket);
+    }
+    try {
+      // Past the bound of connections, the extra ones are closed at once.
+      await eventually(() => closed.length >= 300 - 256, 5000, 'the connections past 256 to be closed');
+      // The others once their headers are 10 s late (Node's default keeps them 60 s).
+      await eventually(() => closed.length === 300, 16_000, 'every half-sent request to be dropped');
+      expect((await call(worker.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });

@@ -46,6 +46,11 @@ export function resolveReferences(key: string, value: string, env: NodeJS.Proces
   });
 }
 
+/** How many `${provider:...}` references `value` holds. */
+export function referenceCount(value: string): number {
+  return [...value.matchAll(REFERENCE)].length;
+}
+
 /**
  * Why the policy refuses each reference of `value` (empty: all allowed). Looks at the text only: no file is
  * read, no variable looked up, so a refused reference leaks nothing, not even whether it exists.
@@ -76,6 +81,11 @@ function refusal(provider: string, body: string, policy: ProviderPolicy): string
   return undefined;
 }
 
+/** Resolved values at least this long are masked as plain text, not through a regular expression. */
+const LITERAL_CHARS = 1024;
+/** The most source text one masking expression gets (V8 refuses expressions far smaller than a 1 MB body). */
+const PATTERN_CHARS = 16_384;
+
 /**
  * A function that rewrites a text (an error message, a stack, a status trace) so it quotes no value a reference of
  * `config` resolved to: each such value (each reference's, and each key's whole resolved value; as resolved, trimmed
@@ -86,6 +96,7 @@ function refusal(provider: string, body: string, policy: ProviderPolicy): string
 export function referenceMask(config: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, policy: ProviderPolicy = TRUSTED_PROVIDERS): (text: string) => string {
   const pairs: [resolved: string, reference: string][] = [];
   const tryResolve = (value: string): string | undefined => {
+    if (referenceProblems(value, policy).length > 0) return undefined; // refused: resolves to nothing (and throws nothing, which is costly by the thousand)
     try {
       return resolveReferences('', value, env, policy);
     } catch {
@@ -106,14 +117,34 @@ export function referenceMask(config: Readonly<Record<string, unknown>>, env: No
   if (pairs.length === 0) return (text) => text;
   pairs.sort((a, b) => b[0].length - a[0].length);
   const referenceOf = new Map(pairs);
-  // One pass, longest first, so a reference put in is never rewritten again.
-  const alternatives = pairs.map(([resolved]) => {
+  // Longest first; the short values in one pass (a reference put in is not rewritten again). A regular expression has
+  // a size limit (V8: "Regular expression too large", an error that would quote every value): values of
+  // LITERAL_CHARS or more are replaced as plain text first, the others in expressions of at most PATTERN_CHARS.
+  const steps: ((text: string) => string)[] = [];
+  let alternatives: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (alternatives.length === 0) return;
+    const pattern = new RegExp(alternatives.join('|'), 'gu');
+    steps.push((text) => text.replace(pattern, (found) => referenceOf.get(found) ?? found));
+    alternatives = [];
+    size = 0;
+  };
+  for (const [resolved, reference] of pairs) {
+    if (resolved.length >= LITERAL_CHARS) {
+      steps.push((text) => text.split(resolved).join(reference));
+      continue;
+    }
     const escaped = resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return resolved.length >= 4 ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
-  });
-  const pattern = new RegExp(alternatives.join('|'), 'gu');
-  return (text) => text.replace(pattern, (found) => referenceOf.get(found) ?? found);
+    const alternative = resolved.length >= 4 ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
+    if (size + alternative.length > PATTERN_CHARS) flush();
+    alternatives.push(alternative);
+    size += alternative.length + 1;
+  }
+  flush();
+  return (text) => steps.reduce((masked, step) => step(masked), text);
 }
+
 
 /** Rewrites `error`'s message and stack (in place) with `mask`; returns it. */
 export function maskedError<E>(error: E, mask: (text: string) => string): E {
@@ -189,22 +220,44 @@ function fromFile(key: string, body: string, policy: ProviderPolicy): string {
   if (split <= 0) throw new ConfigError(key, `\${file:${body}} must name a properties file and a key: \${file:/path/to/file.properties:key}`);
   const path = body.slice(0, split);
   const name = body.slice(split + 1);
-  let text: string;
+  let properties: ReadonlyMap<string, string>;
   try {
+    const real = thisTurn(`real:${path}`, () => realpathSync(path));
     // A link inside an allowed directory must not lead out of it.
-    if (policy.allowedPaths && !within(realpathSync(path), policy.allowedPaths.map(realDir))) {
+    if (policy.allowedPaths && !within(real, policy.allowedPaths.map(realDir))) {
       throw new ConfigError(key, `\${file:${path}:${name}}: the config provider file may not read ${path}: it links outside the allowed paths`);
     }
-    text = readBoundedFile(path).toString('utf8');
+    properties = thisTurn(`file:${real}`, () => parseProperties(readBoundedFile(real).toString('utf8')));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(key, `\${file:${path}:${name}}: ${code ? `cannot read ${path} (${code})` : (error as Error).message}`);
   }
-  const properties = parseProperties(text);
   const value = properties.get(name);
   if (value === undefined) throw new ConfigError(key, `\${file:${path}:${name}}: ${path} has no key ${name}`);
   return value;
+}
+
+const turn = new Map<string, unknown>();
+
+/**
+ * `make()`'s result (or its error) for `key`, made once per turn of the event loop: a config may name one
+ * `${file:...}` file thousands of times (validation reads the config once per problem, the mask once more), which
+ * resolved and read it as often and held the worker for seconds. Forgotten on the next turn, so a changed file is
+ * read again by the next config.
+ */
+function thisTurn<T>(key: string, make: () => T): T {
+  if (!turn.has(key)) {
+    if (turn.size === 0) setImmediate(() => turn.clear()).unref();
+    try {
+      turn.set(key, { value: make() });
+    } catch (error) {
+      turn.set(key, { error });
+    }
+  }
+  const made = turn.get(key) as { value: T } | { error: unknown };
+  if ('error' in made) throw made.error;
+  return made.value;
 }
 
 /** An allowed directory as the file system resolves it (itself when it does not exist). */
