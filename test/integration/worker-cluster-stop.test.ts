@@ -32,11 +32,13 @@ describe('worker cluster: stop and offsets', () => {
       'offset.storage.topic': `connect-offsets-${id}`,
       'config.storage.replication.factor': '1',
       'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '300',
-      'session.timeout.ms': '3000',
+      'heartbeat.interval.ms': '1000',
+      'session.timeout.ms': '6000', // the broker's minimum (group.min.session.timeout.ms)
     };
     for (let i = 0; i < 2; i++) workers.push(await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, {}, captureLog()));
     const [w1, w2] = workers as [Worker, Worker];
+    // the workers' group elects its leader (the owner of task slot 0) before a change can be taken
+    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} ready`);
     const topic = await freshTopic('cluster_stop', 1);
     const name = `stop_${topic}`;
     const config = { 'connector.class': 'io.aiven.kafka.connect.http.HttpSinkConnector', topics: topic, 'http.url': receiver.url, 'http.authorization.type': 'none', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' };
