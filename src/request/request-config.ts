@@ -1,6 +1,7 @@
 /** Connector-file keys that shape a request: URL, headers, batching and body framing (Aiven's keys and defaults). */
 import { ConfigError } from '../common/errors.js';
 import { bool, httpUrl, int, oneOf, str } from '../common/config/formats.js';
+import type { UnrenderablePolicy } from './checkValues.js';
 import { compileTemplate, compileUrlTemplate } from './template.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 
@@ -27,6 +28,11 @@ export const requestConfigSpec = {
     doc: 'When set, each request carries this header (e.g. `Idempotency-Key`) with `<topic>/<partition>/<first offset>-<last offset>` of its records: the same on every retry and, for the same batch, after a restart.',
     format: str(),
     default: null,
+  },
+  'behavior.on.unrenderable.values': {
+    doc: 'Not an Aiven key. A value that is not text, a map or a struct (bytes from ByteArrayConverter, a number, a boolean, an array): `send` it (its bytes, or its JSON text); `fail`: a record error, handled per `errors.tolerance` (the task stops, or the record is dead-lettered or skipped), as Aiven\'s connector fails on such values (or reports them, with Connect\'s errant-record reporter). Null values follow `behavior.on.null.values`.',
+    format: oneOf(['send', 'fail']),
+    default: 'send',
   },
   'http.compression': { doc: '`gzip`: bodies are gzip-compressed and sent with `Content-Encoding: gzip`. `none` (Aiven).', format: oneOf(['none', 'gzip']), default: 'none' },
   'batching.enabled': { doc: 'Send many records per request. Off: one request per record, body = the value.', format: bool(), default: false },
@@ -62,6 +68,8 @@ export interface RequestOptions {
   /** Header carrying the idempotency key; undefined: none. */
   readonly idempotencyHeader?: string;
   readonly compression?: 'none' | 'gzip';
+  /** `behavior.on.unrenderable.values`: `fail` makes a value that is not text, a map or a struct a record error. */
+  readonly unrenderable?: UnrenderablePolicy;
   /** Each record's value rendered as JSON in the body (Confluent's `request.body.format=json`). */
   readonly jsonValues?: boolean;
   /** Applied to each record's text before it goes into the body (Confluent's `regex.*`). */
@@ -90,6 +98,7 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
     forwardHeaderPrefix: values.optionalString('http.headers.forward.prefix'),
     idempotencyHeader: headerName('http.idempotency.key.header', values.optionalString('http.idempotency.key.header')),
     compression: values.get('http.compression'),
+    unrenderable: values.get('behavior.on.unrenderable.values'),
     batching: values.boolean('batching.enabled'),
     prefix: values.string('batch.prefix'),
     suffix: values.string('batch.suffix'),
