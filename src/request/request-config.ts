@@ -13,7 +13,7 @@ export const requestConfigSpec = {
     required: true,
   },
   'http.method': { doc: 'Method of every request: `POST` (Aiven), `PUT` or `PATCH`. Tombstones with `behavior.on.null.values=delete` are sent as `DELETE`.', format: oneOf(['POST', 'PUT', 'PATCH']), default: 'POST' },
-  'http.headers.content.type': { doc: 'Content-Type header of every request; none is sent when unset (as Aiven).', format: str(), default: null },
+  'http.headers.content.type': { doc: 'Content-Type header of every request; none is sent when unset (as Aiven). A blank value is refused, as Aiven refuses it.', format: str(), default: null },
   'http.headers.additional': {
     doc: 'Extra headers as comma-separated `Name:value` pairs, e.g. `X-Env:prod,X-Team:iot`, or as a JSON object (`{"X-Tags":"a,b:c"}`) when a value holds commas. Names are unique ignoring case. Values may hold record templates (as `http.url`, not encoded).',
     format: str(),
@@ -85,7 +85,9 @@ const FORMAT_CONTENT_TYPE: Record<BodyFormat, string | undefined> = { custom: un
 export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): RequestOptions {
   const headers: Record<string, string> = parseAdditionalHeaders(values.string('http.headers.additional'));
   const format = values.get('batch.format');
-  const contentType = values.optionalString('http.headers.content.type') ?? FORMAT_CONTENT_TYPE[format];
+  const givenType = values.optionalString('http.headers.content.type');
+  if (givenType !== undefined && givenType.trim() === '') throw new ConfigError('http.headers.content.type', 'must not be blank (leave it out to send no Content-Type)');
+  const contentType = givenType ?? FORMAT_CONTENT_TYPE[format];
   if (contentType !== undefined) headers['Content-Type'] = contentType;
   const { url, authorization } = withoutCredentials(values.string('http.url'));
   if (authorization !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) headers.Authorization = authorization;
