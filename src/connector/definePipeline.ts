@@ -9,6 +9,7 @@ import { applyTransforms, decodeNullPolicy } from '../transform/transform-config
 import { post } from '../deliver/post.js';
 import { report } from '../outcomes/report.js';
 import { checkUrls } from '../request/checkUrls.js';
+import { checkValues } from '../request/checkValues.js';
 import { toRequest } from '../request/toRequest.js';
 import type { DeadLetters } from '../records/outcome.js';
 import type { Send } from '../deliver/http-service.js';
@@ -42,6 +43,7 @@ export const connectorPipeline: BuildPipeline = ({ config, records$, send, deadL
     decode({ ...config.decode, onNull: decodeNullPolicy(config.transforms, config.decode.onNull), deadLetters, log }), // bytes -> strings / JSON
     applyTransforms(config.transforms, { ...config.decode, deadLetters, log }), // transforms.* in order; then nulls per policy
     checkUrls(config.request.url, { onError: config.decode.onError, deadLetters }), // a templated URL that leaves its path: refused
+    checkValues(config.request.unrenderable, { onError: config.decode.onError, deadLetters }), // behavior.on.unrenderable.values
     batch(config.batch), //                            records -> batches (size, linger, ordering key)
     toRequest(config.request), //                      batch -> URL, headers, framed body
     post({ ...config.post, send, deadLetters, log }), // bounded concurrency, auth per attempt, retry, DLQ

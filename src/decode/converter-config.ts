@@ -38,10 +38,15 @@ function converterKeys<P extends 'key' | 'value'>(part: P) {
         format: bool(),
         default: true,
       },
-      '.converter.encoding': {
-        doc: `StringConverter only: the charset ${part}s are written in: ${STRING_ENCODINGS.join(', ')} (any case; \`UTF8\`, \`latin1\`, \`ASCII\` too), read as Java reads them (a byte ASCII has no character for is U+FFFD).`,
+      '.converter.converter.encoding': {
+        doc: `StringConverter only (its \`converter.encoding\`): the charset ${part}s are written in: ${STRING_ENCODINGS.join(', ')} (any case; Java's aliases such as \`UTF8\`, \`latin1\`, \`ASCII\`, \`UnicodeBigUnmarked\` too), read as Java reads them (a byte ASCII has no character for is U+FFFD; \`UTF-16\` reads a byte order mark, big-endian without one).`,
         format: str(),
         default: 'UTF-8',
+      },
+      '.converter.encoding': {
+        doc: `Not read, as Kafka Connect's StringConverter does not read it (its key is \`${part}.converter.converter.encoding\`): accepted and ignored, so a file Connect runs is not refused.`,
+        format: str(),
+        default: null,
       },
       '.converter.integer.overflow': {
         doc: `JsonConverter only, not a Kafka Connect key: integers beyond 64 bits (a JSON number, or an int64 field of an envelope). \`keep\` writes them as they came; \`wrap\` keeps their low 64 bits as Kafka Connect does (18446744073709551617 becomes 1): Connect's bytes, for an endpoint that compares them.`,
@@ -125,9 +130,9 @@ function converterSettings(part: 'key' | 'value', values: ConfigValues<typeof co
   const name = values.string(`${part}.converter`);
   if (name === STRING_CONVERTER || name === BYTE_ARRAY_CONVERTER || name === JSON_CONVERTER) {
     const integerOverflow = values.string(`${part}.converter.integer.overflow`) as IntegerOverflow;
-    const encodingName = values.string(`${part}.converter.encoding`);
+    const encodingName = values.string(`${part}.converter.converter.encoding`);
     const encoding = stringEncoding(encodingName);
-    if (encoding === undefined) throw new ConfigError(`${part}.converter.encoding`, `${encodingName} is not supported; use one of ${STRING_ENCODINGS.join(', ')}`);
+    if (encoding === undefined) throw new ConfigError(`${part}.converter.converter.encoding`, `${encodingName} is not supported; use one of ${STRING_ENCODINGS.join(', ')}`);
     return { kind: 'plain', name, schemasEnable: values.boolean(`${part}.converter.schemas.enable`), integerOverflow, encoding };
   }
   const schema = REGISTRY_KINDS[name];

@@ -7,6 +7,7 @@ import { connectPayload } from './envelope-payload.js';
 import type { IntegerOverflow } from './integer-overflow.js';
 import { parseJsonExact } from './exact-json.js';
 import { jsonInHashMapOrder } from '../common/java-hash-map.js';
+import { jacksonUtf8 } from './jackson-utf8.js';
 import { javaDecode, javaUtf8, type StringEncoding } from './string-decoding.js';
 
 /** What `decode` hands every converter besides the bytes. */
@@ -64,8 +65,9 @@ export function jsonConverter(schemasEnable: boolean, integerOverflow: IntegerOv
     if (bytes === null) return null;
     let parsed: unknown;
     try {
-      parsed = parseJsonExact(bytes.toString('utf8'), { javaDoubles: true, integerOverflow });
+      parsed = parseJsonExact(jacksonUtf8(bytes), { javaDoubles: true, integerOverflow });
     } catch (error) {
+      if (error instanceof BadDataError) throw error;
       throw new BadDataError('malformed', `invalid JSON (${(error as Error).message})`);
     }
     if (!schemasEnable) return jsonInHashMapOrder(parsed);

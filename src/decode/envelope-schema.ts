@@ -53,6 +53,9 @@ function read(json: unknown): ConnectSchema {
       const fieldSchema = read(f);
       const name = (f as { field?: unknown }).field;
       if (typeof name !== 'string') throw new BadDataError('malformed', 'Struct schema\'s field name not specified properly');
+      // Connect's SchemaBuilder refuses an empty field name and a name given twice.
+      if (name === '') throw new BadDataError('malformed', 'fieldName cannot be null.');
+      if (fields.some((other) => other.name === name)) throw new BadDataError('malformed', `Cannot create field because of field name duplication ${name}`);
       fields.push({ name, schema: fieldSchema });
     }
     schema.fields = fields;

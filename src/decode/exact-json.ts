@@ -36,6 +36,20 @@ const INTEGER = /^-?(?:0|[1-9]\d*)$/;
  * parseJsonExact('{"t": 21.0, "big": 1e21}', { javaDoubles: true }) // { t: JsonNumber('21.0'), big: JsonNumber('1.0E21') }
  */
 export function parseJsonExact(text: string, options?: ExactJsonOptions): unknown {
+  try {
+    return parseExact(text, options);
+  } catch (error) {
+    // Connect's Jackson reads a number with leading zeros (`007` is 7, `00.5` is 0.5); JSON.parse refuses it.
+    const fixed = LEADING_ZERO.test(text) ? withoutLeadingZeros(text) : text;
+    if (fixed === text) throw error;
+    return parseExact(fixed, options);
+  }
+}
+
+/** A zero followed by a digit, not inside a longer number: cheap, may match inside a string (then nothing changes). */
+const LEADING_ZERO = /(?:^|[^\d.eE+-])-?0\d/;
+
+function parseExact(text: string, options?: ExactJsonOptions): unknown {
   const doubles = options?.javaDoubles === true;
   if (!(doubles ? MAY_NEED_MARKS : LONG_DIGIT_RUN).test(text)) return JSON.parse(text);
   const marked = markNumbers(text, doubles);
@@ -102,21 +116,49 @@ function markNumbers(text: string, doubles: boolean): string {
     if (c !== 0x2d /* - */ && (c < 0x30 || c > 0x39)) continue;
     let end = i + 1;
     while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-    const literal = text.slice(i, end);
+    const raw = text.slice(i, end);
+    const literal = trimmedZeros(raw);
     let mark: string | undefined;
     if (INTEGER.test(literal)) {
       if (!Number.isSafeInteger(Number(literal))) mark = `i${literal}`;
     } else if (doubles) {
       mark = doubleMark(literal);
     }
-    if (mark !== undefined) {
-      out += `${text.slice(copiedUpTo, i)}"${MARK}${mark}"`;
+    if (mark !== undefined || literal !== raw) {
+      out += text.slice(copiedUpTo, i) + (mark === undefined ? literal : `"${MARK}${mark}"`);
       copiedUpTo = end;
     }
     i = end - 1;
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
+
+/** The text with the leading zeros of every number literal outside strings dropped (`-007` is `-7`, `00` is `0`). */
+function withoutLeadingZeros(text: string): string {
+  let out = '';
+  let copiedUpTo = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i = endOfString(text, i);
+      continue;
+    }
+    if (c !== 0x2d /* - */ && (c < 0x30 || c > 0x39)) continue;
+    let end = i + 1;
+    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
+    const literal = text.slice(i, end);
+    const trimmed = trimmedZeros(literal);
+    if (trimmed !== literal) {
+      out += text.slice(copiedUpTo, i) + trimmed;
+      copiedUpTo = end;
+    }
+    i = end - 1;
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+/** A number literal without its leading zeros, as Jackson reads it. */
+const trimmedZeros = (literal: string): string => literal.replace(/^(-?)0+(?=\d)/, '$1');
 
 /** Digits, point, exponent and its sign. */
 function isNumberChar(c: number): boolean {

@@ -6,7 +6,7 @@
  */
 
 /** The charsets `converter.encoding` takes here, by the names Java knows them by (any case). */
-export const STRING_ENCODINGS = ['UTF-8', 'ISO-8859-1', 'US-ASCII'] as const;
+export const STRING_ENCODINGS = ['UTF-8', 'ISO-8859-1', 'US-ASCII', 'UTF-16', 'UTF-16BE', 'UTF-16LE'] as const;
 export type StringEncoding = (typeof STRING_ENCODINGS)[number];
 
 const ALIASES: Readonly<Record<string, StringEncoding>> = {
@@ -18,6 +18,20 @@ const ALIASES: Readonly<Record<string, StringEncoding>> = {
   LATIN1: 'ISO-8859-1',
   'US-ASCII': 'US-ASCII',
   ASCII: 'US-ASCII',
+  'UTF-16': 'UTF-16',
+  UTF_16: 'UTF-16',
+  UTF16: 'UTF-16',
+  UNICODE: 'UTF-16',
+  UNICODEBIG: 'UTF-16',
+  'UTF-16BE': 'UTF-16BE',
+  UTF_16BE: 'UTF-16BE',
+  'X-UTF-16BE': 'UTF-16BE',
+  'ISO-10646-UCS-2': 'UTF-16BE',
+  UNICODEBIGUNMARKED: 'UTF-16BE',
+  'UTF-16LE': 'UTF-16LE',
+  UTF_16LE: 'UTF-16LE',
+  'X-UTF-16LE': 'UTF-16LE',
+  UNICODELITTLEUNMARKED: 'UTF-16LE',
 };
 
 /** The encoding a `converter.encoding` value names, or undefined when it is not one of STRING_ENCODINGS. */
@@ -30,7 +44,22 @@ export function stringEncoding(name: string): StringEncoding | undefined {
 export function javaDecode(bytes: Buffer, encoding: StringEncoding): string {
   if (encoding === 'ISO-8859-1') return bytes.toString('latin1');
   if (encoding === 'US-ASCII') return javaAscii(bytes);
+  if (encoding === 'UTF-16BE') return UTF16BE.decode(bytes);
+  if (encoding === 'UTF-16LE') return UTF16LE.decode(bytes);
+  if (encoding === 'UTF-16') return javaUtf16(bytes);
   return javaUtf8(bytes);
+}
+
+// Java's UTF-16BE/LE keep a byte order mark as U+FEFF and replace a lone surrogate or a last odd byte with one U+FFFD,
+// as the WHATWG decoders do when told to keep the mark.
+const UTF16BE = new TextDecoder('utf-16be', { ignoreBOM: true });
+const UTF16LE = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** Java's UTF-16: a leading byte order mark picks the byte order and is dropped; big-endian without one. */
+function javaUtf16(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return UTF16BE.decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return UTF16LE.decode(bytes.subarray(2));
+  return UTF16BE.decode(bytes);
 }
 
 /** UTF-8 as Java decodes it: Node's text, with one U+FFFD per encoded surrogate (only text with a U+FFFD is looked at again). */

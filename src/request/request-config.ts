@@ -1,6 +1,7 @@
 /** Connector-file keys that shape a request: URL, headers, batching and body framing (Aiven's keys and defaults). */
 import { ConfigError } from '../common/errors.js';
 import { bool, httpUrl, int, oneOf, str } from '../common/config/formats.js';
+import type { UnrenderablePolicy } from './checkValues.js';
 import { compileTemplate, compileUrlTemplate } from './template.js';
 import type { ConfigSpec, ConfigValues } from '../common/config/spec.js';
 
@@ -12,7 +13,7 @@ export const requestConfigSpec = {
     required: true,
   },
   'http.method': { doc: 'Method of every request: `POST` (Aiven), `PUT` or `PATCH`. Tombstones with `behavior.on.null.values=delete` are sent as `DELETE`.', format: oneOf(['POST', 'PUT', 'PATCH']), default: 'POST' },
-  'http.headers.content.type': { doc: 'Content-Type header of every request; none is sent when unset (as Aiven).', format: str(), default: null },
+  'http.headers.content.type': { doc: 'Content-Type header of every request; none is sent when unset (as Aiven). A blank value is refused, as Aiven refuses it.', format: str(), default: null },
   'http.headers.additional': {
     doc: 'Extra headers as comma-separated `Name:value` pairs, e.g. `X-Env:prod,X-Team:iot`, or as a JSON object (`{"X-Tags":"a,b:c"}`) when a value holds commas. Names are unique ignoring case. Values may hold record templates (as `http.url`, not encoded).',
     format: str(),
@@ -27,6 +28,11 @@ export const requestConfigSpec = {
     doc: 'When set, each request carries this header (e.g. `Idempotency-Key`) with `<topic>/<partition>/<first offset>-<last offset>` of its records: the same on every retry and, for the same batch, after a restart.',
     format: str(),
     default: null,
+  },
+  'behavior.on.unrenderable.values': {
+    doc: 'Not an Aiven key. A value that is not text, a map or a struct (bytes from ByteArrayConverter, a number, a boolean, an array): `send` it (its bytes, or its JSON text); `fail`: a record error, handled per `errors.tolerance` (the task stops, or the record is dead-lettered or skipped), as Aiven\'s connector fails on such values (or reports them, with Connect\'s errant-record reporter). Null values follow `behavior.on.null.values`.',
+    format: oneOf(['send', 'fail']),
+    default: 'send',
   },
   'http.compression': { doc: '`gzip`: bodies are gzip-compressed and sent with `Content-Encoding: gzip`. `none` (Aiven).', format: oneOf(['none', 'gzip']), default: 'none' },
   'batching.enabled': { doc: 'Send many records per request. Off: one request per record, body = the value.', format: bool(), default: false },
@@ -62,6 +68,8 @@ export interface RequestOptions {
   /** Header carrying the idempotency key; undefined: none. */
   readonly idempotencyHeader?: string;
   readonly compression?: 'none' | 'gzip';
+  /** `behavior.on.unrenderable.values`: `fail` makes a value that is not text, a map or a struct a record error. */
+  readonly unrenderable?: UnrenderablePolicy;
   /** Each record's value rendered as JSON in the body (Confluent's `request.body.format=json`). */
   readonly jsonValues?: boolean;
   /** Applied to each record's text before it goes into the body (Confluent's `regex.*`). */
@@ -77,7 +85,9 @@ const FORMAT_CONTENT_TYPE: Record<BodyFormat, string | undefined> = { custom: un
 export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): RequestOptions {
   const headers: Record<string, string> = parseAdditionalHeaders(values.string('http.headers.additional'));
   const format = values.get('batch.format');
-  const contentType = values.optionalString('http.headers.content.type') ?? FORMAT_CONTENT_TYPE[format];
+  const givenType = values.optionalString('http.headers.content.type');
+  if (givenType !== undefined && givenType.trim() === '') throw new ConfigError('http.headers.content.type', 'must not be blank (leave it out to send no Content-Type)');
+  const contentType = givenType ?? FORMAT_CONTENT_TYPE[format];
   if (contentType !== undefined) headers['Content-Type'] = contentType;
   const { url, authorization } = withoutCredentials(values.string('http.url'));
   if (authorization !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) headers.Authorization = authorization;
@@ -90,6 +100,7 @@ export function requestOptions(values: ConfigValues<typeof requestConfigSpec>): 
     forwardHeaderPrefix: values.optionalString('http.headers.forward.prefix'),
     idempotencyHeader: headerName('http.idempotency.key.header', values.optionalString('http.idempotency.key.header')),
     compression: values.get('http.compression'),
+    unrenderable: values.get('behavior.on.unrenderable.values'),
     batching: values.boolean('batching.enabled'),
     prefix: values.string('batch.prefix'),
     suffix: values.string('batch.suffix'),

@@ -51,29 +51,34 @@ export function flattenTransform(options: FlattenOptions, name: string): RecordT
   };
 }
 
+/** Connect's naming: the outer name, the delimiter, the inner name; no delimiter while the outer name is empty. */
+function joined(prefix: string, delimiter: string, name: string): string {
+  return prefix === '' ? name : prefix + delimiter + name;
+}
+
 function flattenMap(object: Record<string, unknown>, prefix: string, delimiter: string, out: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(object)) {
-    const name = prefix + key;
-    if (isPlainObject(value)) flattenMap(value, name + delimiter, delimiter, out);
+    const name = joined(prefix, delimiter, key);
+    if (isPlainObject(value)) flattenMap(value, name, delimiter, out);
     else out[name] = value;
   }
 }
 
 function flattenStruct(object: Record<string, unknown> | null, schema: ConnectSchema, prefix: string, delimiter: string, out: Record<string, unknown>): void {
   for (const field of schema.fields ?? []) {
-    const name = prefix + field.name;
+    const name = joined(prefix, delimiter, field.name);
     const value = object === null ? null : (object[field.name] ?? null);
-    if (field.schema.type === 'struct') flattenStruct(isPlainObject(value) ? value : null, field.schema, name + delimiter, delimiter, out);
+    if (field.schema.type === 'struct') flattenStruct(isPlainObject(value) ? value : null, field.schema, name, delimiter, out);
     else out[name] = value;
   }
 }
 
 function flattenSchema(schema: ConnectSchema, prefix: string, delimiter: string, optionalParent: boolean, out: ConnectField[], refuseMap: (field: string) => never): void {
   for (const field of schema.fields ?? []) {
-    const name = prefix + field.name;
+    const name = joined(prefix, delimiter, field.name);
     const optional = optionalParent || field.schema.optional;
     if (field.schema.type === 'map') refuseMap(name);
-    if (field.schema.type === 'struct') flattenSchema(field.schema, name + delimiter, delimiter, optional, out, refuseMap);
+    if (field.schema.type === 'struct') flattenSchema(field.schema, name, delimiter, optional, out, refuseMap);
     else out.push({ name, schema: optional === field.schema.optional ? field.schema : { ...field.schema, optional } });
   }
 }

@@ -23,7 +23,8 @@ const INTEGER = new Set(['int8', 'int16', 'int32', 'int64']);
 /**
  * Masks the named fields. Without `replacement` a field gets its type's empty value: 0, false, "", an empty array or
  * map; with it, string and numeric fields get the replacement (a replacement a numeric field cannot take, or any
- * replacement for another type, is a record error). Null fields stay null; tombstones pass unchanged.
+ * replacement for another type, is a record error). Null fields stay null, a named field the schema lacks is ignored (as in
+ * Connect); tombstones pass unchanged.
  *
  * @example
  * decoded$.pipe(maskField({ fields: ['ssn'], replacement: '***-**-****' }))
@@ -52,10 +53,11 @@ export function maskFieldTransform(options: MaskFieldOptions, name: string): Rec
       });
       return withPart(record, part, copiedHashMap(object, puts), schema);
     }
+    // Connect walks the schema's fields and masks those named: a named field the schema lacks is not an error.
     const out: Record<string, unknown> = { ...object };
     for (const field of options.fields) {
       const fieldSchema = fieldOf(schema, field)?.schema;
-      if (fieldSchema === undefined) recordFailure(record, name, `unknown field ${field}`);
+      if (fieldSchema === undefined) continue;
       if (out[field] === null || out[field] === undefined) continue;
       out[field] = maskTyped(fieldSchema.type, replacement, fail(field));
     }

@@ -59,11 +59,13 @@ describe('departures', () => {
   ];
   const difference = { what: 'w', connect: 'C', ours: 'X' };
 
-  it('fails the run on an undeclared difference, a changed departure and a departure that no longer differs; known only when strict', () => {
+  it('fails the run on an undeclared difference, a changed departure, a departure that no longer differs and a known entry (unless allowed)', () => {
     expect(failsRun(verdictOf(difference, undefined), false)).toBe(true);
+    expect(failsRun(verdictOf(difference, undefined), true)).toBe(true);
     expect(verdictOf(difference, departureFor(departures, 'a'))).toBe('known');
-    expect(failsRun('known', false)).toBe(false);
-    expect(failsRun('known', true)).toBe(true);
+    expect(failsRun('known', false)).toBe(true);
+    expect(failsRun('stale-known', false)).toBe(true);
+    expect(failsRun('known', true)).toBe(false);
     expect(verdictOf(difference, departureFor(departures, 'b'))).toBe('departure');
     expect(verdictOf({ ...difference, ours: 'Y' }, departureFor(departures, 'b'))).toBe('departure-mismatch');
     expect(failsRun(verdictOf(undefined, departureFor(departures, 'b')), false)).toBe(true);

@@ -97,6 +97,7 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
   ['a header list entry without a colon', { 'http.headers.additional': 'X-Env:prod,X-Team' }, 'http.headers.additional', /entry 2 is not a Name:value pair/],
   ['a header given twice', { 'http.headers.additional': 'X-Env:prod,x-env:test' }, 'http.headers.additional', /header x-env is given twice/],
   ['a name with a space', { name: 'iot sink' }, 'name', /may only contain letters, digits/],
+  ['a blank Content-Type (Aiven refuses it too; issue 20)', { 'http.headers.content.type': ' ' }, 'http.headers.content.type', /must not be blank/],
 ];
 
 describe('parseConnectorConfig refuses a broken file', () => {

@@ -20,8 +20,12 @@ describe('JSON with 64-bit integers (regression: JsonConverter rounded ids beyon
   });
 
   it('still refuses what is not JSON', () => {
-    expect(() => parseJsonExact('{"id": 012345678901234567}')).toThrow(SyntaxError);
+    expect(() => parseJsonExact('{"id": 12345678901234567,}')).toThrow(SyntaxError);
     expect(() => parseJsonExact('{"id": 12345678901234567890')).toThrow(SyntaxError);
+  });
+
+  it('reads leading zeros as Connect\'s Jackson does (issue 20): 012345678901234567 is 12345678901234567', () => {
+    expect(parseJsonExact('{"id": 012345678901234567}')).toEqual({ id: 12345678901234567n });
   });
 
   it('JsonConverter passes a 64-bit id to the request body with every digit', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseConnectorConfig } from '../../src/connector/connector-config.js';
 import { stringConverter, stringConverterFor } from '../../src/decode/converter.js';
-import { javaDecode } from '../../src/decode/string-decoding.js';
+import { javaDecode, type StringEncoding } from '../../src/decode/string-decoding.js';
 
 const units = (text: string): string => [...Array(text.length).keys()].map((i) => text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')).join(' ');
 const ref = { topic: 't', partition: 0, offset: 0 };
@@ -88,9 +88,35 @@ describe('StringConverter text as Java decodes it', () => {
   });
 });
 
+describe('UTF-16 (value.converter.converter.encoding=UTF-16BE, UTF-16LE, UTF-16)', () => {
+  // Kafka Connect 3.9.1's StringConverter (conformance/probes/StringProbe.java) on the same bytes, as UTF-16 units.
+  const cases: [StringEncoding, string, string][] = [
+    ['UTF-16BE', 'feff0068', 'FEFF 0068'],
+    ['UTF-16BE', '0068d800', '0068 FFFD'],
+    ['UTF-16BE', '006800', '0068 FFFD'],
+    ['UTF-16BE', 'd83dde00', 'D83D DE00'],
+    ['UTF-16LE', 'feff0068', 'FFFE 6800'],
+    ['UTF-16LE', '006800', '6800 FFFD'],
+    ['UTF-16', 'feff0068', '0068'],
+    ['UTF-16', 'fffe6800', '0068'],
+    ['UTF-16', '0068dc00', '0068 FFFD'],
+  ];
+  it.each(cases)('%s of %s is %s', (encoding, hex, expected) => {
+    expect(units(javaDecode(Buffer.from(hex, 'hex'), encoding))).toBe(expected);
+  });
+});
+
 describe('converter.encoding', () => {
-  const config = (encoding: string) =>
-    parseConnectorConfig({ name: 'enc', topics: 't', 'http.url': 'http://127.0.0.1:9/', 'http.authorization.type': 'none', 'value.converter.encoding': encoding }, {});
+  const base = { name: 'enc', topics: 't', 'http.url': 'http://127.0.0.1:9/', 'http.authorization.type': 'none' };
+  const config = (encoding: string) => parseConnectorConfig({ ...base, 'value.converter.converter.encoding': encoding }, {});
+
+  it('value.converter.encoding is not StringConverter\'s key: accepted and ignored, as Connect ignores it', () => {
+    expect(() => parseConnectorConfig({ ...base, 'value.converter.encoding': 'Shift_JIS' }, {})).not.toThrow();
+  });
+
+  it('reads UTF-16BE when value.converter.converter.encoding says so', () => {
+    expect(() => config('UnicodeBigUnmarked')).not.toThrow();
+  });
 
   it('takes the charsets Java knows by their names and aliases (a file Connect runs is not refused)', () => {
     expect(() => config('UTF-8')).not.toThrow();
@@ -99,6 +125,6 @@ describe('converter.encoding', () => {
   });
 
   it('refuses a charset it cannot read, naming the key', () => {
-    expect(() => config('Shift_JIS')).toThrow(/value\.converter\.encoding/);
+    expect(() => config('Shift_JIS')).toThrow(/value\.converter\.converter\.encoding/);
   });
 });

@@ -81,6 +81,12 @@ describe('MaskField (Connect docs: mask with the type\'s null-equivalent value, 
     expect(failed[0]!.error).toBeInstanceOf(TransformError);
     expect(failed[0]!.error.message).toMatch(/offset 5: cannot mask field age: replacement "old" is not a int32/);
   });
+
+  it('with a schema: a named field the schema lacks is ignored, the others masked (Connect walks the schema)', async () => {
+    const [out] = await runOn(maskField({ fields: ['absent', 'name'] }), [sinkRecord({ offset: 0, value: user, valueSchema: userSchema })]);
+    // Kafka Connect 3.9.1 (conformance/probes, MaskField$Value fields=absent,name): {"id":7,"name":"",...}
+    expect(JSON.stringify(out!.value)).toBe('{"id":7,"name":"","ssn":"123-45-6789","age":36}');
+  });
 });
 
 describe('ExtractField (Connect docs: extract the specified field from a Struct when schema present, or a Map in the case of schemaless data)', () => {

@@ -104,6 +104,12 @@ describe('Flatten (Connect docs: flatten a nested data structure, joining field 
     expect(out!.value).toEqual({ a_b: 1, a_c_d: 'x', list: [1, { e: 2 }], n: null });
   });
 
+  it('schemaless: an empty outer name adds no delimiter, an empty inner name does (Connect\'s naming)', async () => {
+    const [out] = await runOn(flatten(), [sinkRecord({ offset: 0, value: { '': { a: 1, b: { c: 2 } }, x: { '': { d: 3 } }, y: { '': 5 } } })]);
+    // Kafka Connect 3.9.1 (conformance/probes, Flatten$Value) on the same map:
+    expect(JSON.stringify(out!.value)).toBe('{"a":1,"b.c":2,"x..d":3,"y.":5}');
+  });
+
   it('with a schema: nested struct fields become optional under an optional parent', async () => {
     const schema = struct({ id: i64(), addr: struct({ city: str() }, { optional: true }) });
     const [out] = await runOn(flatten(), [sinkRecord({ offset: 0, value: { id: 1, addr: null }, valueSchema: schema })]);
