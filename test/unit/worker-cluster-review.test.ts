@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { NO_PROVIDERS } from '../../src/common/config/providers.js';
 import { createLogger } from '../../src/common/log.js';
-import { configProblems, MAX_CONFIG_KEYS, MAX_PROBLEMS } from '../../src/connector/config-problems.js';
+import { configProblems, MAX_CONFIG_KEYS as MAX_REST_CONFIG_KEYS, MAX_PROBLEMS } from '../../src/connector/config-problems.js';
 import { startPipeline } from '../../src/connector/startPipeline.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { clusterWorkerId } from '../../src/worker/cluster/cluster-config.js';
@@ -183,15 +183,15 @@ describe('config topic records that must be skipped (review HIGH 3, MEDIUM 7)', 
     expect(topic.store.load().get('a')).toEqual({ config: { ...VALID, name: 'a' }, paused: false });
   });
 
-  it(`lists at most ${MAX_PROBLEMS} problems of a REST config, and refuses one of more than ${MAX_CONFIG_KEYS} keys at once`, () => {
+  it(`lists at most ${MAX_PROBLEMS} problems of a REST config, and refuses one of more than ${MAX_REST_CONFIG_KEYS} keys at once`, () => {
     const config: Record<string, unknown> = { ...VALID, name: 'a' };
-    for (let i = 0; i < MAX_CONFIG_KEYS - 100; i++) config[`bogus.key.${i}`] = 'x';
+    for (let i = 0; i < MAX_REST_CONFIG_KEYS - 100; i++) config[`bogus.key.${i}`] = 'x';
     const problems = configProblems(config, {});
     expect(problems).toHaveLength(MAX_PROBLEMS + 1);
     expect(problems[0]).toMatchObject({ key: 'bogus.key.0' });
     expect(problems.at(-1)?.message).toContain(`only the first ${MAX_PROBLEMS} problems`);
     for (let i = 0; i < 2000; i++) config[`more.key.${i}`] = 'x';
-    expect(configProblems(config, {})).toEqual([{ key: undefined, message: expect.stringContaining(`a connector config may hold at most ${MAX_CONFIG_KEYS}`) }]);
+    expect(configProblems(config, {})).toEqual([{ key: undefined, message: expect.stringContaining(`a connector config may hold at most ${MAX_REST_CONFIG_KEYS}`) }]);
   });
 });
 
