@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import type { Logger } from '../common/log.js';
 import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '../common/task-restarts.js';
-import type { ConnectorSettings } from '../connector/connector-config.js';
+import type { ConnectorSettings } from '../connector/connector-settings.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
 import type { WorkerClients } from '../source/worker-clients.js';
