@@ -120,7 +120,7 @@ export class ManagedConnector {
     // cluster mode: a task whose slot is no longer owned here (revoked, lease lapsed) is not this worker's: it is stopping
     const owned = this.deps.taskIds?.();
     const mine = (t: TaskView): TaskView => (owned && !owned.includes(t.id) ? { ...t, state: 'UNASSIGNED' } : t);
-    if (running) return running.map((t) => mine(t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
+    if (running) return running.map(mine); // PAUSED as the tasks say: once the hold took, not when it was asked
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
     const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
     return this.taskIds.map((id) => mine({ id, state, ...trace, inFlight: 0 }));

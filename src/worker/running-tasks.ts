@@ -30,6 +30,7 @@ export interface RunningTasks {
   hold(held: boolean): void;
   /** Task processes: log at this winston level from now on (in this process the worker's LogLevels filter applies). */
   logLevel?(level: string): void;
+  /** Each task's state: PAUSED once the worker's pause holds it (task processes: once the process said so). */
   tasks(): TaskView[];
   /** Restarts one task on its own; false when this connector's tasks restart only together (restart the connector). */
   restartTask(id: number): boolean;
@@ -37,6 +38,7 @@ export interface RunningTasks {
 
 /** One pipeline running in this process as task `taskId`. */
 export function inProcess(running: RunningPipeline, taskId: number): RunningTasks {
+  let held = false; // a hold takes in this process at once
   return {
     get rdkafka() {
       return running.config.source.rdkafka;
@@ -46,8 +48,11 @@ export function inProcess(running: RunningPipeline, taskId: number): RunningTask
     },
     stop: () => running.stop(),
     stats: () => running.stats(),
-    hold: (held) => running.hold(held),
-    tasks: () => [{ id: taskId, state: 'RUNNING', inFlight: running.stats().inFlight }],
+    hold: (value) => {
+      held = value;
+      running.hold(value);
+    },
+    tasks: () => [{ id: taskId, state: held ? 'PAUSED' : 'RUNNING', inFlight: running.stats().inFlight }],
     restartTask: () => false,
   };
 }
@@ -55,6 +60,7 @@ export function inProcess(running: RunningPipeline, taskId: number): RunningTask
 /** Several pipelines in this process, one per task id (cluster mode: the tasks whose slots this worker owns). */
 export function inProcessTasks(pipelines: readonly { running: RunningPipeline; taskId: number }[]): RunningTasks {
   if (pipelines.length === 1) return inProcess(pipelines[0]!.running, pipelines[0]!.taskId);
+  let held = false;
   return {
     get rdkafka() {
       return pipelines[0]?.running.config.source.rdkafka ?? {};
@@ -69,8 +75,11 @@ export function inProcessTasks(pipelines: readonly { running: RunningPipeline; t
     ),
     stop: async () => void (await Promise.all(pipelines.map((p) => p.running.stop()))),
     stats: () => summedStats(pipelines.map((p) => p.running.stats())),
-    hold: (held) => pipelines.forEach((p) => p.running.hold(held)),
-    tasks: () => pipelines.map((p) => ({ id: p.taskId, state: 'RUNNING', inFlight: p.running.stats().inFlight })),
+    hold: (value) => {
+      held = value;
+      pipelines.forEach((p) => p.running.hold(value));
+    },
+    tasks: () => pipelines.map((p) => ({ id: p.taskId, state: held ? 'PAUSED' : 'RUNNING', inFlight: p.running.stats().inFlight })),
     restartTask: () => false,
   };
 }

@@ -131,6 +131,37 @@ describe('task processes', () => {
 });
 
 describe('a connector starting task processes', () => {
+  it('shows a paused task PAUSED only once its process reported the hold took (a record may still come before)', async () => {
+    const { children, started } = fakeTasks();
+    const tasks = await started;
+    const connector = new ManagedConnector('c', CONFIG, connectorPipeline, 'api', false, {
+      env: {},
+      log: captureLog().log,
+      observer: () => quiet,
+      statisticsIntervalMs: 1000,
+      start: (() => Promise.reject(new Error('not in process'))) as unknown as typeof startPipeline,
+      providers: TRUSTED_PROVIDERS,
+      startProcesses: () => Promise.resolve(tasks),
+    });
+    await connector.start();
+    const states = (): string => connector.tasks().map((t) => `${t.id}:${t.state}`).join();
+    const report = (held: boolean) => ({ type: 'report', read: 0, requested: [], finished: [], failed: [], committed: [0, 0], held });
+    connector.pause();
+    expect(children.map((c) => c.sent.at(-1))).toEqual([{ type: 'hold', held: true }, { type: 'hold', held: true }]);
+    expect(states()).toBe('0:RUNNING,1:RUNNING'); // asked, not yet held
+    children[0]!.emit('message', report(true));
+    expect(states()).toBe('0:PAUSED,1:RUNNING');
+    children[1]!.emit('message', report(true));
+    expect(states()).toBe('0:PAUSED,1:PAUSED');
+    connector.resume();
+    expect(states()).toBe('0:PAUSED,1:PAUSED'); // still held until each says it is lifted
+    for (const child of children) child.emit('message', report(false));
+    expect(states()).toBe('0:RUNNING,1:RUNNING');
+    const stopping = connector.stop();
+    for (const child of children) child.exit(0);
+    await stopping;
+  });
+
   it('applies a resume that came while its tasks were starting', async () => {
     let bringUp!: (tasks: RunningTasks) => void;
     const hold = jest.fn<(held: boolean) => void>();
