@@ -84,15 +84,26 @@ export function inProcessTasks(pipelines: readonly { running: RunningPipeline; t
   };
 }
 
-/** Tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one). */
-export function summedStats(all: readonly SourceStats[]): SourceStats {
+/**
+ * Tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one).
+ * Paused when every task is; a task with no stats yet (a process that did not report) counts nothing and is not.
+ */
+export function summedStats(all: readonly (SourceStats | undefined)[]): SourceStats {
   const committed = new Map<string, number>();
-  for (const stats of all) for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
-  return {
-    consumed: all.reduce((n, s) => n + s.consumed, 0),
-    inFlight: all.reduce((n, s) => n + s.inFlight, 0),
-    commits: all.reduce((n, s) => n + s.commits, 0),
-    paused: all.length > 0 && all.every((s) => s.paused),
-    committed,
-  };
+  let consumed = 0;
+  let inFlight = 0;
+  let commits = 0;
+  let paused = all.length > 0;
+  for (const stats of all) {
+    if (!stats) {
+      paused = false;
+      continue;
+    }
+    consumed += stats.consumed;
+    inFlight += stats.inFlight;
+    commits += stats.commits;
+    paused &&= stats.paused;
+    for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
+  }
+  return { consumed, inFlight, paused, committed, commits };
 }

@@ -15,7 +15,7 @@ import type { ConnectorSettings } from '../connector/connector-settings.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
 import type { WorkerClients } from '../source/worker-clients.js';
-import type { RunningTasks, TaskState, TaskView } from './running-tasks.js';
+import { type RunningTasks, summedStats, type TaskState, type TaskView } from './running-tasks.js';
 import { policyMessage, replay, statsFrom, taskMessage, type StartMessage } from './task-messages.js';
 
 /** The internal command a task process runs (`kafka-http-sink worker-task`). */
@@ -243,7 +243,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     rdkafka: settings.source.rdkafka,
     done,
     stop,
-    stats: () => summed(tasks.map((t) => t.stats)),
+    stats: () => summedStats(tasks.map((t) => t.stats)),
     hold: (value) => {
       for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'hold', held: value }, undefined, {}, () => undefined);
     },
@@ -273,25 +273,4 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
       return true;
     },
   };
-}
-
-/** The tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one). */
-function summed(all: readonly (SourceStats | undefined)[]): SourceStats {
-  const committed = new Map<string, number>();
-  let consumed = 0;
-  let inFlight = 0;
-  let commits = 0;
-  let paused = all.length > 0;
-  for (const stats of all) {
-    if (!stats) {
-      paused = false;
-      continue;
-    }
-    consumed += stats.consumed;
-    inFlight += stats.inFlight;
-    commits += stats.commits;
-    paused &&= stats.paused;
-    for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
-  }
-  return { consumed, inFlight, paused, committed, commits };
 }

@@ -41,6 +41,17 @@ function fakePipeline() {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A task started (not paused) whose pipeline is up. */
+async function runningTask() {
+  const host = new FakeHost();
+  const pipeline = fakePipeline();
+  const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
+  host.emit('message', startMessage(false));
+  pipeline.up();
+  await tick();
+  return { host, pipeline, exit };
+}
+
 describe('task process', () => {
   it('keeps a hold that came with the start or while the pipeline connected, and applies it once up', async () => {
     const host = new FakeHost();
@@ -73,12 +84,7 @@ describe('task process', () => {
   });
 
   it('reports at once whether a hold took: held only once the pipeline paused its partitions', async () => {
-    const host = new FakeHost();
-    const pipeline = fakePipeline();
-    const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
-    host.emit('message', startMessage(false));
-    pipeline.up();
-    await tick();
+    const { host, pipeline, exit } = await runningTask();
     const lastReport = (): unknown => host.sent.filter((m) => m.type === 'report').at(-1);
     host.emit('message', { type: 'hold', held: true });
     await tick();
@@ -96,12 +102,7 @@ describe('task process', () => {
   });
 
   it('stops once on repeated SIGTERMs, still listening after the first (no default action on the second)', async () => {
-    const host = new FakeHost();
-    const pipeline = fakePipeline();
-    const exit = runWorkerTask(host as unknown as TaskHost, pipeline.start);
-    host.emit('message', startMessage(false));
-    pipeline.up();
-    await tick();
+    const { host, pipeline, exit } = await runningTask();
     host.emit('SIGTERM');
     expect(host.listenerCount('SIGTERM')).toBeGreaterThan(0);
     host.emit('SIGTERM');
