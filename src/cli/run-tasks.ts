@@ -7,7 +7,7 @@
  */
 import { TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import type { Logger } from '../common/log.js';
-import type { ConnectorSettings } from '../connector/connector-config.js';
+import type { ConnectorSettings } from '../connector/connector-settings.js';
 import { connectorPipeline, type PipelineDefinition } from '../connector/definePipeline.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import { startTaskProcesses } from '../worker/task-processes.js';

@@ -2,25 +2,24 @@
  * A connector file (Kafka Connect keys) -> a validated SinkConfig. Everything is checked before anything
  * connects; the first problem becomes one ConfigError naming the key and what is allowed.
  */
-import { type AuthSettings, authConfigSpec, authSettings, createAuthorizer } from '../deliver/auth/auth-config.js';
-import { converterConfigSpec, createDecodeOptions, type DecodeOptions, type DecodeSettings, decodeSettings } from '../decode/converter-config.js';
+import { authConfigSpec, authSettings, createAuthorizer } from '../deliver/auth/auth-config.js';
+import { converterConfigSpec, createDecodeOptions, type DecodeOptions, decodeSettings } from '../decode/converter-config.js';
 import { registryConfigSpec } from '../decode/registry-config.js';
 import { ConfigError } from '../common/errors.js';
-import type { BatchOptions } from '../request/batch.js';
 import type { PostOptions } from '../deliver/post.js';
 import { connectorName, pipelineConfigSpec } from './pipeline-config.js';
-import { type ConcurrencySetting, concurrencySetting, createConcurrency, httpConfigSpec, type HttpServiceOptions, httpServiceOptions } from '../deliver/http-config.js';
+import { concurrencySetting, createConcurrency, httpConfigSpec, httpServiceOptions } from '../deliver/http-config.js';
 import { proxyConfigSpec } from '../common/net/proxy-config.js';
 import { rateLimitConfigSpec, tokenBucket } from '../deliver/rate-limit.js';
-import { reporterConfigSpec, type ReporterOptions, reporterOptions } from '../outcomes/reporter.js';
+import { reporterConfigSpec, reporterOptions } from '../outcomes/reporter.js';
 import { tlsConfigSpec } from '../common/net/tls-config.js';
-import { type OrderingMode, orderingConfigSpec, orderingKey } from '../request/ordering.js';
-import { requestConfigSpec, type RequestOptions, requestOptions } from '../request/request-config.js';
+import { orderingConfigSpec, orderingKey } from '../request/ordering.js';
+import { requestConfigSpec, requestOptions } from '../request/request-config.js';
 import { retryConfigSpec, retryOptions } from '../deliver/retry-config.js';
 import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.js';
-import { deadLetterConfigSpec, type DeadLetterOptions, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
-import { isTransformKey, parseTransforms, type TransformSettings } from '../transform/transform-config.js';
-import { isKafkaClientKey, kafkaConfigSpec, type KafkaSourceOptions, kafkaSourceOptions } from '../source/kafka-config.js';
+import { deadLetterConfigSpec, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
+import { isTransformKey, parseTransforms } from '../transform/transform-config.js';
+import { isKafkaClientKey, kafkaConfigSpec, kafkaSourceOptions } from '../source/kafka-config.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { allowedFilePath, maskedError, PATH_KEY, type ProviderPolicy, referenceMask, resolveReferences, TRUSTED_PROVIDERS } from '../common/config/providers.js';
@@ -30,6 +29,7 @@ import { suggestKey } from './key-suggestion.js';
 import { applyConfluent } from './confluent/apply.js';
 import { CONFLUENT_KEY_GROUPS, isConfluentSecret } from './confluent/confluent-spec.js';
 import { inConfluentTerms, isConfluentConfig, translateConfluent } from './confluent/translate.js';
+import type { ConnectorSettings } from './connector-settings.js';
 
 /** Every key a connector file may hold (besides `kafka.*`), grouped by the component that declares it. */
 export const CONNECTOR_CONFIG_GROUPS = {
@@ -80,41 +80,6 @@ const SPEC = {
 
 /** A connector file's values, typed by the specs of every component. */
 export type ConnectorValues = ReaderOf<typeof CONNECTOR_CONFIG_GROUPS>;
-
-/**
- * A connector file as plain data, every key checked: no client, agent, limiter or timer exists yet (`validate` and
- * the REST validate endpoint read files this way). `buildSinkConfig` turns it into live components at start.
- */
-export interface ConnectorSettings {
-  readonly name: string;
-  /** `tasks.max`: how many task processes `run` starts for this connector. */
-  readonly tasksMax: number;
-  readonly source: KafkaSourceOptions;
-  readonly decode: DecodeSettings;
-  readonly ordering: OrderingMode;
-  readonly batch: BatchOptions;
-  readonly request: RequestOptions;
-  readonly http: HttpServiceOptions;
-  readonly post: Omit<PostOptions, 'send' | 'authorizer' | 'concurrency' | 'rateLimit'> & {
-    readonly authorization: AuthSettings;
-    readonly concurrency: ConcurrencySetting;
-    /** Requests per second; undefined: no limit. */
-    readonly rateLimit: number | undefined;
-  };
-  /** Error logging and the dead-letter topic (`errors.*`). */
-  readonly deadLetter: DeadLetterOptions;
-  /** Result and error reporting topics (`reporter.*`). */
-  readonly reporter: ReporterOptions;
-  /** `transforms.*` and `predicates.*`: the Single Message Transforms, in order. */
-  readonly transforms: TransformSettings;
-  readonly shutdownTimeoutMs: number;
-  /** Things the user should know at start (e.g. certificate checks are off). */
-  readonly warnings: readonly string[];
-  /** Info lines for the start (e.g. Confluent's licence keys are not used). */
-  readonly notices?: readonly string[];
-  /** The config as given, secrets redacted: safe to log or show. */
-  readonly redacted: Readonly<Record<string, unknown>>;
-}
 
 /** A connector ready to run: the settings with their components created (converters, authorizer, limiters). */
 export interface SinkConfig extends Omit<ConnectorSettings, 'decode' | 'post'> {

@@ -5,51 +5,14 @@
  * Start, stop, restart and removal run one after another on the connector's own promise chain, so two of them
  * never overlap (two pipelines in one consumer group), and nothing starts once the connector was removed.
  */
-import { maskedError, type ProviderPolicy, referenceMask, TRUSTED_PROVIDERS } from '../common/config/providers.js';
+import { maskedError, referenceMask, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { errorMessage } from '../common/errors.js';
-import type { Logger } from '../common/log.js';
-import { connectorSettings } from '../connector/connector-config.js';
-import { type BuildPipeline, connectorPipeline } from '../connector/definePipeline.js';
-import type { PipelineObserver } from '../connector/observe.js';
-import type { RunningPipeline, startPipeline } from '../connector/startPipeline.js';
+import type { BuildPipeline } from '../connector/definePipeline.js';
 import type { SourceStats } from '../source/kafka-source.js';
-import type { WorkerClients } from '../source/worker-clients.js';
-import { inProcessTasks, type RunningTasks, type TaskView } from './running-tasks.js';
-import type { startTaskProcesses, TaskProcessesOptions } from './task-processes.js';
-import type { TaskBudget } from './task-budget.js';
+import { type ConnectorDeps, launchTasks } from './launch-tasks.js';
+import type { RunningTasks, TaskView } from './running-tasks.js';
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
-
-export interface ConnectorDeps {
-  readonly env: NodeJS.ProcessEnv;
-  readonly log: Logger;
-  /** What task `task` reports to (the worker's metrics). */
-  readonly observer: (task: number) => PipelineObserver;
-  readonly statisticsIntervalMs: number;
-  /** Brings a pipeline up in this process (`startPipeline`; tests pass a fake or a counting wrapper). */
-  readonly start: typeof startPipeline;
-  /**
-   * Standalone worker: runs a connector of `tasks.max` > 1 as task processes (`startTaskProcesses`). Absent (cluster
-   * mode, where each worker runs one task of a connector): every connector runs one task in this process.
-   */
-  readonly startProcesses?: (options: TaskProcessesOptions) => ReturnType<typeof startTaskProcesses>;
-  /** Standalone: the most task processes a connector may run; a config asking more fails to start, saying so. */
-  readonly tasksMaxCap?: number;
-  /** Standalone: the task processes of all connectors together (`WORKER_TASKS_MAX`). */
-  readonly taskBudget?: TaskBudget;
-  /** Cluster mode: the connector's task ids whose slots this worker owns now (it runs exactly those); default [0]. */
-  readonly taskIds?: () => number[];
-  /** A task stopped or died (its partitions' lag is no longer its own). */
-  readonly taskEnded?: (task: number) => void;
-  /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
-  readonly providers: ProviderPolicy;
-  /** The winston level this connector's lines pass now (`/admin/loggers`), for its task processes. */
-  readonly logLevel?: () => string;
-  /** The worker file's settings for the connector's Kafka clients and its override policy (none: the environment's broker). */
-  readonly clients?: WorkerClients;
-  /** Cluster mode: every worker's task of this connector, from the status topic (`GET .../status` shows them). */
-  readonly clusterTasks?: () => { id: number; state: string; worker_id: string; trace?: string }[];
-}
 
 export class ManagedConnector {
   private currentState: ConnectorState = 'UNASSIGNED';
@@ -60,7 +23,7 @@ export class ManagedConnector {
   /** The tasks being stopped (their stats stay live while they drain). */
   private draining: RunningTasks | undefined;
   /** The task ids of the last start (`tasks.max`, or this worker's task in cluster mode), shown while none runs. */
-  private taskIds: number[] = [0];
+  taskIds: number[] = [0];
   private lastStats: SourceStats | undefined;
   /** The last queued operation; each new one runs after it settles. */
   private chain: Promise<void>;
@@ -120,7 +83,7 @@ export class ManagedConnector {
     // cluster mode: a task whose slot is no longer owned here (revoked, lease lapsed) is not this worker's: it is stopping
     const owned = this.deps.taskIds?.();
     const mine = (t: TaskView): TaskView => (owned && !owned.includes(t.id) ? { ...t, state: 'UNASSIGNED' } : t);
-    if (running) return running.map((t) => mine(t.state === 'RUNNING' && this.paused ? { ...t, state: 'PAUSED' } : t));
+    if (running) return running.map(mine); // PAUSED as the tasks say: once the hold took, not when it was asked
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
     const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
     return this.taskIds.map((id) => mine({ id, state, ...trace, inFlight: 0 }));
@@ -255,7 +218,7 @@ export class ManagedConnector {
     this.failure = undefined;
     let running: RunningTasks;
     try {
-      running = await this.launch();
+      running = await launchTasks(this, this.deps, (task, message) => (this.lastFailure = { message: `task ${task}: ${this.mask()(message)}`, at: new Date().toISOString() }));
     } catch (error) {
       this.deps.taskBudget?.release(this);
       this.fail(error);
@@ -272,69 +235,6 @@ export class ManagedConnector {
       this.deps.taskBudget?.release(this);
       this.fail(error);
     });
-  }
-
-  /**
-   * `tasks.max` is a maximum, as in Kafka Connect: this worker runs at most `tasksMaxCap` task processes per
-   * connector (WORKER_TASKS_MAX_PER_CONNECTOR, default the cores), and says so when it runs fewer.
-   */
-  private tasksToRun(tasksMax: number): number {
-    const cap = this.deps.tasksMaxCap ?? tasksMax;
-    if (tasksMax > cap) this.deps.log.warn(`tasks.max=${tasksMax}: running ${cap} task processes, the most this worker runs per connector (WORKER_TASKS_MAX_PER_CONNECTOR)`, { connector: this.name });
-    const wanted = Math.min(tasksMax, cap);
-    const granted = this.deps.taskBudget?.take(this, wanted) ?? wanted;
-    this.notice = undefined;
-    if (granted < wanted) {
-      const running = granted === 1 ? '1 task inside the worker' : `${granted} task processes`;
-      this.notice = `tasks.max=${tasksMax}: running ${running}, as the worker runs at most ${this.deps.taskBudget!.total} task processes for all its connectors together (WORKER_TASKS_MAX)`;
-      this.deps.log.warn(this.notice, { connector: this.name });
-    }
-    return granted;
-  }
-
-  /** One task in this process, or (standalone, `tasks.max` > 1) one process per task. */
-  private async launch(): Promise<RunningTasks> {
-    const { deps } = this;
-    const providers = this.origin === 'api' ? deps.providers : TRUSTED_PROVIDERS;
-    const settings = deps.startProcesses ? connectorSettings(this.config, deps.env, providers, deps.clients) : undefined; // a bad config fails here
-    const tasks = settings && this.tasksToRun(settings.tasksMax);
-    const file = this.build === connectorPipeline ? undefined : this.file;
-    const loadable = file !== undefined || this.build === connectorPipeline; // what a task process can build itself
-    if (deps.startProcesses && settings && tasks !== undefined && tasks > 1 && loadable) {
-      this.taskIds = Array.from({ length: tasks }, (_, id) => id);
-      return deps.startProcesses({
-        config: this.config,
-        settings: { ...settings, tasksMax: tasks },
-        ...(file === undefined ? {} : { file }),
-        providers,
-        ...(deps.clients ? { clients: deps.clients } : {}),
-        env: deps.env,
-        log: deps.log,
-        observer: deps.observer,
-        ...(deps.taskEnded ? { taskEnded: deps.taskEnded } : {}),
-        taskFailed: (task, message) => (this.lastFailure = { message: `task ${task}: ${this.mask()(message)}`, at: new Date().toISOString() }),
-        statisticsIntervalMs: deps.statisticsIntervalMs,
-        held: () => this.paused,
-        ...(deps.logLevel ? { logLevel: deps.logLevel } : {}),
-      });
-    }
-    if (settings && settings.tasksMax > 1) deps.log.warn('this pipeline was not loaded from a file, so its tasks cannot run as processes: it runs one task', { connector: this.name });
-    const ids = deps.taskIds?.() ?? [0];
-    this.taskIds = ids;
-    const started: { running: RunningPipeline; taskId: number }[] = [];
-    try {
-      for (const taskId of ids) {
-        const running = await deps.start(
-          { connector: this.config, build: this.build },
-          { taskId, env: deps.env, log: deps.log, observer: deps.observer(taskId), statisticsIntervalMs: deps.statisticsIntervalMs, providers, ...(deps.clients ? { clients: deps.clients } : {}) },
-        );
-        started.push({ running, taskId });
-      }
-    } catch (error) {
-      await Promise.allSettled(started.map((p) => p.running.stop())); // none of them may run on unseen
-      throw error;
-    }
-    return inProcessTasks(started);
   }
 
   private async bringDown(): Promise<void> {

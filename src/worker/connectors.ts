@@ -9,8 +9,10 @@ import type { Logger } from '../common/log.js';
 import { connectorPipeline, type BuildPipeline } from '../connector/definePipeline.js';
 import { ApiError } from './api-error.js';
 import { checked } from './checked-config.js';
-import { type ConnectorDeps, ManagedConnector } from './connector.js';
+import { ManagedConnector } from './connector.js';
+import type { ConnectorDeps } from './launch-tasks.js';
 import type { StateStore, StoredConnector } from './state-store.js';
+import { storedView } from './stored-view.js';
 import { applyTarget, flagsOf, type TargetFlags, type TargetState } from './target-state.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 
@@ -269,7 +271,7 @@ export class Connectors {
 
   /** Saves the view with `name` as `entry` (undefined: gone) first; a failed save is a 500 naming the cause, nothing changed here. */
   private async persist(name: string, entry: StoredConnector | undefined): Promise<void> {
-    const view = this.storedView();
+    const view = storedView(this.byName, this.deletedFiles);
     if (entry) view.set(name, entry);
     else view.delete(name);
     try {
@@ -284,17 +286,5 @@ export class Connectors {
     const connector = this.byName.get(name);
     if (!connector) throw new ApiError(409, `Connector ${name} was written but is gone from this worker's view: deleted since, or the worker is shutting down`);
     return connector;
-  }
-
-  /** What the store keeps of the worker's connectors now. */
-  private storedView(): Map<string, StoredConnector> {
-    const kept = new Map<string, StoredConnector>();
-    for (const name of this.deletedFiles) if (!this.byName.has(name)) kept.set(name, { paused: false, deleted: true });
-    for (const c of this.byName.values()) {
-      const flags = c.stopped ? { paused: false, stopped: true } : { paused: c.paused };
-      if (c.origin === 'api') kept.set(c.name, { config: c.config, ...flags });
-      else if (c.paused || c.stopped) kept.set(c.name, flags);
-    }
-    return kept;
   }
 }

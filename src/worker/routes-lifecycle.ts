@@ -7,7 +7,7 @@ import { none, objectBody, ok, route, type Route } from './api-route.js';
 import { ApiError } from './api-error.js';
 import { connectorInfo, keepRedactedSecrets, redactedConfig, TASK_CLASS } from './connect-shapes.js';
 import type { ManagedConnector } from './connector.js';
-import type { ApiContext, ApiRequest, ApiResponse } from './routes.js';
+import type { ApiContext, ApiRequest, ApiResponse } from './api-route.js';
 
 export const LIFECYCLE_ROUTES: Route[] = [
   ['PUT', route('/stop'), async (c, _r, name) => (await c.connectors.target(name, 'STOPPED'), none())], // answers once drained and committed

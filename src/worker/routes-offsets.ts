@@ -13,7 +13,7 @@ import { planOffsets, type OffsetTarget } from '../source/offset-plan.js';
 import { ApiError } from './api-error.js';
 import { flag, objectBody, ok, route, type Route } from './api-route.js';
 import type { ManagedConnector } from './connector.js';
-import type { ApiContext, ApiRequest, ApiResponse } from './routes.js';
+import type { ApiContext, ApiRequest, ApiResponse } from './api-route.js';
 
 export const OFFSETS_ROUTES: Route[] = [
   ['GET', route('/offsets'), readOffsets],

@@ -11,7 +11,7 @@ import { PREDICATE_DEFINITIONS } from '../transform/predicates.js';
 import { TRANSFORM_DEFINITIONS } from '../transform/transform-config.js';
 import { ApiError } from './api-error.js';
 import { ok, type Route } from './api-route.js';
-import type { ApiContext, ApiRequest, ApiResponse } from './routes.js';
+import type { ApiContext, ApiRequest, ApiResponse } from './api-route.js';
 import { configKeyInfo } from './validate-response.js';
 
 export const PLUGIN_ROUTES: Route[] = [

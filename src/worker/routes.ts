@@ -4,48 +4,17 @@
  * delete) answers once the state store has it (cluster mode: the config topic, read back); one it could not save
  * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
  */
-import type { ProviderPolicy } from '../common/config/providers.js';
 import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
-import { flag, none, objectBody, ok, route, type Route } from './api-route.js';
+import { type ApiContext, type ApiRequest, type ApiResponse, flag, none, objectBody, ok, route, type Route } from './api-route.js';
 import { connectorInfo, connectorStatus, connectorTasks, keepRedactedSecrets } from './connect-shapes.js';
-import type { Connectors } from './connectors.js';
-import type { LogLevels } from './log-levels.js';
 import { LIFECYCLE_ROUTES } from './routes-lifecycle.js';
 import { OFFSETS_ROUTES } from './routes-offsets.js';
 import { PLUGIN_ROUTES } from './routes-plugins.js';
 import { initialState } from './target-state.js';
 import { validateResponse } from './validate-response.js';
-import type { WorkerClients } from '../source/worker-clients.js';
 
-export interface ApiContext {
-  readonly connectors: Connectors;
-  readonly env: NodeJS.ProcessEnv;
-  readonly workerId: string;
-  readonly version: string;
-  /** The config references a config sent to the API may use (the worker's `config.providers` settings). */
-  readonly providers: ProviderPolicy;
-  /** The worker file's settings for its connectors' Kafka clients, and its override policy (none: the environment's broker). */
-  readonly clients?: WorkerClients;
-  /** `/admin/loggers`. */
-  readonly loggers: LogLevels;
-  /** The Kafka cluster's id; '' while it cannot be had. */
-  readonly clusterId: () => Promise<string>;
-}
-
-export interface ApiRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  /** The parsed JSON body; undefined when there was none. */
-  readonly body: unknown;
-}
-
-export interface ApiResponse {
-  readonly status: number;
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type { ApiContext, ApiRequest, ApiResponse } from './api-route.js';
 
 /** The connector classes this worker runs: Aiven's and Confluent's HTTP sinks. */
 const PLUGIN_CLASSES = [AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS];

@@ -30,6 +30,7 @@ export interface RunningTasks {
   hold(held: boolean): void;
   /** Task processes: log at this winston level from now on (in this process the worker's LogLevels filter applies). */
   logLevel?(level: string): void;
+  /** Each task's state: PAUSED once the worker's pause holds it (task processes: once the process said so). */
   tasks(): TaskView[];
   /** Restarts one task on its own; false when this connector's tasks restart only together (restart the connector). */
   restartTask(id: number): boolean;
@@ -37,6 +38,7 @@ export interface RunningTasks {
 
 /** One pipeline running in this process as task `taskId`. */
 export function inProcess(running: RunningPipeline, taskId: number): RunningTasks {
+  let held = false; // a hold takes in this process at once
   return {
     get rdkafka() {
       return running.config.source.rdkafka;
@@ -46,8 +48,11 @@ export function inProcess(running: RunningPipeline, taskId: number): RunningTask
     },
     stop: () => running.stop(),
     stats: () => running.stats(),
-    hold: (held) => running.hold(held),
-    tasks: () => [{ id: taskId, state: 'RUNNING', inFlight: running.stats().inFlight }],
+    hold: (value) => {
+      held = value;
+      running.hold(value);
+    },
+    tasks: () => [{ id: taskId, state: held ? 'PAUSED' : 'RUNNING', inFlight: running.stats().inFlight }],
     restartTask: () => false,
   };
 }
@@ -55,6 +60,7 @@ export function inProcess(running: RunningPipeline, taskId: number): RunningTask
 /** Several pipelines in this process, one per task id (cluster mode: the tasks whose slots this worker owns). */
 export function inProcessTasks(pipelines: readonly { running: RunningPipeline; taskId: number }[]): RunningTasks {
   if (pipelines.length === 1) return inProcess(pipelines[0]!.running, pipelines[0]!.taskId);
+  let held = false;
   return {
     get rdkafka() {
       return pipelines[0]?.running.config.source.rdkafka ?? {};
@@ -69,21 +75,35 @@ export function inProcessTasks(pipelines: readonly { running: RunningPipeline; t
     ),
     stop: async () => void (await Promise.all(pipelines.map((p) => p.running.stop()))),
     stats: () => summedStats(pipelines.map((p) => p.running.stats())),
-    hold: (held) => pipelines.forEach((p) => p.running.hold(held)),
-    tasks: () => pipelines.map((p) => ({ id: p.taskId, state: 'RUNNING', inFlight: p.running.stats().inFlight })),
+    hold: (value) => {
+      held = value;
+      pipelines.forEach((p) => p.running.hold(value));
+    },
+    tasks: () => pipelines.map((p) => ({ id: p.taskId, state: held ? 'PAUSED' : 'RUNNING', inFlight: p.running.stats().inFlight })),
     restartTask: () => false,
   };
 }
 
-/** Tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one). */
-export function summedStats(all: readonly SourceStats[]): SourceStats {
+/**
+ * Tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one).
+ * Paused when every task is; a task with no stats yet (a process that did not report) counts nothing and is not.
+ */
+export function summedStats(all: readonly (SourceStats | undefined)[]): SourceStats {
   const committed = new Map<string, number>();
-  for (const stats of all) for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
-  return {
-    consumed: all.reduce((n, s) => n + s.consumed, 0),
-    inFlight: all.reduce((n, s) => n + s.inFlight, 0),
-    commits: all.reduce((n, s) => n + s.commits, 0),
-    paused: all.length > 0 && all.every((s) => s.paused),
-    committed,
-  };
+  let consumed = 0;
+  let inFlight = 0;
+  let commits = 0;
+  let paused = all.length > 0;
+  for (const stats of all) {
+    if (!stats) {
+      paused = false;
+      continue;
+    }
+    consumed += stats.consumed;
+    inFlight += stats.inFlight;
+    commits += stats.commits;
+    paused &&= stats.paused;
+    for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
+  }
+  return { consumed, inFlight, paused, committed, commits };
 }

@@ -58,6 +58,8 @@ export interface ReportMessage {
   readonly committed: [number, number];
   readonly statistics?: { json: string; ends: [string, number][] };
   readonly stats?: StatsMessage;
+  /** The worker's pause holds this task's partitions: the task applied the hold and its consumer paused them. */
+  readonly held?: boolean;
 }
 
 export interface StatsMessage {
@@ -138,8 +140,8 @@ export class ObserverRelay implements PipelineObserver {
     else this.commitsFailed++;
   }
 
-  /** Everything observed since the last report, with the pipeline's stats. */
-  take(stats: SourceStats | undefined): ReportMessage {
+  /** Everything observed since the last report, with the pipeline's stats and whether the worker's pause holds it. */
+  take(stats: SourceStats | undefined, held?: boolean): ReportMessage {
     const report: ReportMessage = {
       type: 'report',
       read: this.readCount,
@@ -149,6 +151,7 @@ export class ObserverRelay implements PipelineObserver {
       committed: [this.commitsOk, this.commitsFailed],
       ...(this.lastStatistics ? { statistics: this.lastStatistics } : {}),
       ...(stats ? { stats: { consumed: stats.consumed, inFlight: stats.inFlight, paused: stats.paused, committed: [...stats.committed], commits: stats.commits } } : {}),
+      ...(held === undefined ? {} : { held }),
     };
     this.readCount = this.commitsOk = this.commitsFailed = 0;
     this.requests = [];
@@ -196,7 +199,8 @@ export function taskMessage(message: unknown): FromTask | undefined {
     pairs(m.failed, MAX_ENTRIES, ([count, action, error]) => isCount(count) && (action === 'dlq' || action === 'drop') && typeof error === 'string' && error.length <= MAX_TEXT, 3) &&
     pairs([m.committed], 1, ([ok, failed]) => isCount(ok) && isCount(failed) && ok + failed <= MAX_COMMITS, 2) &&
     (m.statistics === undefined || validStatistics(m.statistics)) &&
-    (m.stats === undefined || validStats(m.stats));
+    (m.stats === undefined || validStats(m.stats)) &&
+    (m.held === undefined || typeof m.held === 'boolean');
   return valid ? (m as unknown as ReportMessage) : undefined;
 }
 

@@ -49,6 +49,8 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
   /** Whether the worker wants the task paused: the start message's, then each hold's (kept while the pipeline starts). */
   let held = false;
   let stopRequested = false;
+  /** Sends a report now (once the pipeline reports): the worker learns at once that a hold took or was lifted. */
+  let reportNow = (): void => undefined;
   const stop = (why: string): void => {
     if (stopRequested) return; // a second signal (the worker's, after systemd's to the group) changes nothing
     stopRequested = true;
@@ -60,6 +62,7 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
     if (message?.type === 'start' || message?.type === 'hold') {
       held = message.held === true;
       running?.hold(held);
+      reportNow();
       if (message.type === 'start') setLevel(message.logLevel);
     } else if (message?.type === 'log-level') setLevel(message.level);
     else if (message?.type === 'stop') stop('the worker asked');
@@ -74,7 +77,12 @@ export async function runWorkerTask(host: TaskHost = process as unknown as TaskH
   }
   log = log.child({ task: first.taskId });
   const relay = new ObserverRelay(() => void report());
-  const report = (): Promise<void> => send(relay.take(running?.stats()));
+  const report = (): Promise<void> => {
+    const stats = running?.stats();
+    // held only once the pipeline paused its partitions: the worker shows the task PAUSED from then on
+    return send(relay.take(stats, held && stats?.paused === true));
+  };
+  reportNow = () => void report();
   const timer = setInterval(() => void report(), REPORT_INTERVAL_MS);
   try {
     const build = first.file === undefined ? connectorPipeline : (await loadPipeline(first.file)).build;

@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import type { ProviderPolicy } from '../common/config/providers.js';
 import type { Logger } from '../common/log.js';
 import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '../common/task-restarts.js';
-import type { ConnectorSettings } from '../connector/connector-config.js';
+import type { ConnectorSettings } from '../connector/connector-settings.js';
 import type { PipelineObserver } from '../connector/observe.js';
 import type { SourceStats } from '../source/kafka-source.js';
 import type { WorkerClients } from '../source/worker-clients.js';
-import type { RunningTasks, TaskState, TaskView } from './running-tasks.js';
+import { type RunningTasks, summedStats, type TaskState, type TaskView } from './running-tasks.js';
 import { policyMessage, replay, statsFrom, taskMessage, type StartMessage } from './task-messages.js';
 
 /** The internal command a task process runs (`kafka-http-sink worker-task`). */
@@ -60,6 +60,8 @@ interface Task {
   readonly observer: PipelineObserver;
   child: ChildProcess | undefined;
   state: TaskState;
+  /** Its process's last report said the worker's pause holds its partitions (shown PAUSED only then, as Connect does). */
+  holding: boolean;
   trace: string | undefined;
   /** What the task's last message said of why it failed. */
   lastError: string | undefined;
@@ -89,6 +91,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     observer: options.observer(id),
     child: undefined,
     state: 'UNASSIGNED',
+    holding: false,
     trace: undefined,
     lastError: undefined,
     stats: undefined,
@@ -124,6 +127,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     task.backoff.started();
     task.lastError = undefined;
     task.state = 'UNASSIGNED'; // starting: no longer the last run's FAILED
+    task.holding = false;
     task.trace = undefined;
     const [file, ...args] = command;
     // its own process group: a Ctrl-C in the terminal reaches the worker alone, which stops its tasks in order
@@ -144,6 +148,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
       else if (received?.type === 'report') {
         replay(received, task.observer);
         if (received.stats) task.stats = statsFrom(received.stats);
+        task.holding = received.held === true;
       } else if (!warned) {
         warned = true; // once per process: a task cannot fill the worker's log
         log.warn('task process sent a message of unknown shape; ignored (and any more of them)', { connector: settings.name, task: task.id });
@@ -167,6 +172,7 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
   const exited = (task: Task, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void => {
     if (task.child !== child) return;
     task.child = undefined;
+    task.holding = false;
     clearTimeout(task.killer);
     task.killer = undefined;
     if (task.stats) task.stats = { ...task.stats, inFlight: 0 }; // what it had read is read again by whoever takes its partitions
@@ -237,14 +243,14 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
     rdkafka: settings.source.rdkafka,
     done,
     stop,
-    stats: () => summed(tasks.map((t) => t.stats)),
+    stats: () => summedStats(tasks.map((t) => t.stats)),
     hold: (value) => {
       for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'hold', held: value }, undefined, {}, () => undefined);
     },
     logLevel: (level) => {
       for (const task of tasks) if (task.child?.connected) task.child.send({ type: 'log-level', level }, undefined, {}, () => undefined);
     },
-    tasks: () => tasks.map((t): TaskView => ({ id: t.id, state: t.state, ...(t.trace === undefined ? {} : { trace: t.trace }), ...(t.child?.pid === undefined ? {} : { pid: t.child.pid }), inFlight: t.stats?.inFlight ?? 0 })),
+    tasks: () => tasks.map((t): TaskView => ({ id: t.id, state: t.state === 'RUNNING' && t.holding ? 'PAUSED' : t.state, ...(t.trace === undefined ? {} : { trace: t.trace }), ...(t.child?.pid === undefined ? {} : { pid: t.child.pid }), inFlight: t.stats?.inFlight ?? 0 })),
     restartTask: (id) => {
       const task = tasks[id];
       if (!task) return false;
@@ -267,25 +273,4 @@ export async function startTaskProcesses(options: TaskProcessesOptions): Promise
       return true;
     },
   };
-}
-
-/** The tasks' stats as one: counts summed, committed offsets merged (a partition that moved: the later, larger one). */
-function summed(all: readonly (SourceStats | undefined)[]): SourceStats {
-  const committed = new Map<string, number>();
-  let consumed = 0;
-  let inFlight = 0;
-  let commits = 0;
-  let paused = all.length > 0;
-  for (const stats of all) {
-    if (!stats) {
-      paused = false;
-      continue;
-    }
-    consumed += stats.consumed;
-    inFlight += stats.inFlight;
-    commits += stats.commits;
-    paused &&= stats.paused;
-    for (const [id, offset] of stats.committed) committed.set(id, Math.max(offset, committed.get(id) ?? offset));
-  }
-  return { consumed, inFlight, paused, committed, commits };
 }

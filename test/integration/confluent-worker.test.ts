@@ -5,33 +5,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Worker } from '../../src/worker/worker.js';
 import type { RunningPipeline } from '../../src/connector/startPipeline.js';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
-import { makeTestCerts, type TestCerts } from '../support/certs.js';
-import { makeStores, STORE_PASSWORD } from '../support/key-stores.js';
+import { STORE_PASSWORD, storesForSuite } from '../support/key-stores.js';
 import { bootstrap, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
 import { call, closeAfterEach, startTestWorker } from '../support/worker-client.js';
-
-const CLASS = 'io.confluent.connect.http.HttpSinkConnector';
-
-function confluentConfig(topic: string, url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'connector.class': CLASS,
-    'tasks.max': '1',
-    topics: topic,
-    'http.api.url': url,
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'confluent.topic.bootstrap.servers': bootstrap(),
-    'confluent.topic.replication.factor': '1',
-    'reporter.result.topic.name': '',
-    'reporter.error.topic.name': '',
-    ...extra,
-  };
-}
+import { CONFLUENT_CLASS as CLASS, confluentConfig } from '../support/confluent.js';
 
 describe('Confluent connectors on the worker', () => {
   let worker: Worker | undefined;
@@ -74,15 +56,9 @@ describe('Confluent connectors on the worker', () => {
 });
 
 describe('Confluent TLS keys', () => {
-  let certs: TestCerts;
-  let stores: ReturnType<typeof makeStores>;
+  const keys = storesForSuite();
   let receiver: Receiver | undefined;
   let running: RunningPipeline | undefined;
-  beforeAll(() => {
-    certs = makeTestCerts();
-    stores = makeStores(certs);
-  });
-  afterAll(() => certs.remove());
   afterEach(async () => {
     await running?.stop();
     await receiver?.close();
@@ -93,17 +69,17 @@ describe('Confluent TLS keys', () => {
     const topic = await freshTopic('cf_tls', 1);
     await produce(bootstrap(), topic, [{ key: 'k', value: 'secure' }]);
     receiver = await startReceiver({
-      tls: { cert: readFileSync(certs.serverCertFile), key: readFileSync(certs.serverKeyFile), ca: certs.ca, requestCert: true, rejectUnauthorized: true },
+      tls: { cert: readFileSync(keys.certs.serverCertFile), key: readFileSync(keys.certs.serverKeyFile), ca: keys.certs.ca, requestCert: true, rejectUnauthorized: true },
     });
     const name = `cf_tls_${topic}`;
     running = await runConnector({
       name,
       ...confluentConfig(topic, receiver.url, {
         'ssl.enabled': 'true',
-        'https.ssl.truststore.location': stores.trustJks,
+        'https.ssl.truststore.location': keys.stores.trustJks,
         'https.ssl.truststore.password': STORE_PASSWORD,
         'https.ssl.truststore.type': 'JKS',
-        'https.ssl.keystore.location': stores.keyP12,
+        'https.ssl.keystore.location': keys.stores.keyP12,
         'https.ssl.keystore.password': STORE_PASSWORD,
         'https.ssl.keystore.type': 'PKCS12',
         'https.ssl.enabled.protocols': 'TLSv1.3',
@@ -116,9 +92,9 @@ describe('Confluent TLS keys', () => {
   it('https.ssl.cipher.suites (Java names) limits the suites offered: none in common with the endpoint, no request', async () => {
     const topic = await freshTopic('cf_ciphers', 1);
     await produce(bootstrap(), topic, [{ key: 'k', value: 'x' }]);
-    const tls = { cert: readFileSync(certs.serverCertFile), key: readFileSync(certs.serverKeyFile), maxVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' };
+    const tls = { cert: readFileSync(keys.certs.serverCertFile), key: readFileSync(keys.certs.serverKeyFile), maxVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' };
     receiver = await startReceiver({ tls });
-    const stores = { 'https.ssl.truststore.location': certs.caFile, 'https.ssl.truststore.type': 'PEM', 'https.ssl.enabled.protocols': 'TLSv1.2', 'max.retries': '0' };
+    const stores = { 'https.ssl.truststore.location': keys.certs.caFile, 'https.ssl.truststore.type': 'PEM', 'https.ssl.enabled.protocols': 'TLSv1.2', 'max.retries': '0' };
     running = await runConnector({ name: `cf_ciphers_${topic}`, ...confluentConfig(topic, receiver.url, { 'ssl.enabled': 'true', ...stores, 'https.ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' }) });
     await expect(running.done).rejects.toThrow(/handshake|cipher|alert/i);
     running = undefined;

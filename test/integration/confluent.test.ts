@@ -12,25 +12,11 @@ import { endOffsets, produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
 import { bootstrap, captureLog, committedIs, eventually, freshTopic, runConnector } from '../support/harness.js';
+import { CONFLUENT_CLASS as CLASS, confluentConfig } from '../support/confluent.js';
 
-const CLASS = 'io.confluent.connect.http.HttpSinkConnector';
-
-/** A connector as Confluent's quick start writes it: string converters, licence keys for a one-broker cluster, no reporting unless asked. */
+/** A named connector as Confluent's quick start writes it. */
 function confluentConnector(name: string, topic: string, url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    name,
-    'connector.class': CLASS,
-    'tasks.max': '1',
-    topics: topic,
-    'http.api.url': url,
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'confluent.topic.bootstrap.servers': bootstrap(),
-    'confluent.topic.replication.factor': '1',
-    'reporter.result.topic.name': '',
-    'reporter.error.topic.name': '',
-    ...extra,
-  };
+  return { name, ...confluentConfig(topic, url, extra) };
 }
 
 describe('Confluent connector files', () => {

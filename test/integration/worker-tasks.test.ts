@@ -116,8 +116,9 @@ describe('worker: tasks.max as task processes', () => {
 
     // pause and resume reach both processes
     expect((await call(url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
-    expect(await states()).toBe('0:PAUSED,1:PAUSED');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the hold message reached both processes
+    // PAUSED once each process said its consumer holds its partitions (as Connect shows a task paused): records
+    // produced from then on wait for the resume
+    await eventually(async () => (await states()) === '0:PAUSED,1:PAUSED', 30_000, 'both tasks PAUSED');
     await produce(bootstrap(), topic, records(2 * PER_PARTITION, 1));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(delivered()).toBe(2 * PARTITIONS * PER_PARTITION); // paused: nothing delivered

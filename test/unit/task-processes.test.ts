@@ -130,23 +130,51 @@ describe('task processes', () => {
   });
 });
 
+/** A connector (paused or not) whose tasks run as processes started by `startProcesses`. */
+function processConnector(paused: boolean, startProcesses: (options: TaskProcessesOptions) => Promise<RunningTasks>): ManagedConnector {
+  return new ManagedConnector('c', CONFIG, connectorPipeline, 'api', paused, {
+    env: {},
+    log: captureLog().log,
+    observer: () => quiet,
+    statisticsIntervalMs: 1000,
+    start: (() => Promise.reject(new Error('not in process'))) as unknown as typeof startPipeline,
+    providers: TRUSTED_PROVIDERS,
+    startProcesses,
+  });
+}
+
 describe('a connector starting task processes', () => {
+  it('shows a paused task PAUSED only once its process reported the hold took (a record may still come before)', async () => {
+    const { children, started } = fakeTasks();
+    const tasks = await started;
+    const connector = processConnector(false, () => Promise.resolve(tasks));
+    await connector.start();
+    const states = (): string => connector.tasks().map((t) => `${t.id}:${t.state}`).join();
+    const report = (held: boolean) => ({ type: 'report', read: 0, requested: [], finished: [], failed: [], committed: [0, 0], held });
+    connector.pause();
+    expect(children.map((c) => c.sent.at(-1))).toEqual([{ type: 'hold', held: true }, { type: 'hold', held: true }]);
+    expect(states()).toBe('0:RUNNING,1:RUNNING'); // asked, not yet held
+    children[0]!.emit('message', report(true));
+    expect(states()).toBe('0:PAUSED,1:RUNNING');
+    children[1]!.emit('message', report(true));
+    expect(states()).toBe('0:PAUSED,1:PAUSED');
+    connector.resume();
+    expect(states()).toBe('0:PAUSED,1:PAUSED'); // still held until each says it is lifted
+    for (const child of children) child.emit('message', report(false));
+    expect(states()).toBe('0:RUNNING,1:RUNNING');
+    const stopping = connector.stop();
+    for (const child of children) child.exit(0);
+    await stopping;
+  });
+
   it('applies a resume that came while its tasks were starting', async () => {
     let bringUp!: (tasks: RunningTasks) => void;
     const hold = jest.fn<(held: boolean) => void>();
     const running = { rdkafka: {}, done: new Promise<void>(() => undefined), stop: async () => undefined, stats: () => ({ consumed: 0, inFlight: 0, paused: false, committed: new Map(), commits: 0 }), hold, tasks: () => [], restartTask: () => true } as RunningTasks;
     let held: (() => boolean) | undefined;
-    const connector = new ManagedConnector('c', CONFIG, connectorPipeline, 'api', true, {
-      env: {},
-      log: captureLog().log,
-      observer: () => quiet,
-      statisticsIntervalMs: 1000,
-      start: (() => Promise.reject(new Error('not in process'))) as unknown as typeof startPipeline,
-      providers: TRUSTED_PROVIDERS,
-      startProcesses: (options) => {
-        held = options.held;
-        return new Promise((resolve) => (bringUp = resolve));
-      },
+    const connector = processConnector(true, (options) => {
+      held = options.held;
+      return new Promise((resolve) => (bringUp = resolve));
     });
     const starting = connector.start();
     await new Promise((resolve) => setImmediate(resolve));

@@ -9,60 +9,15 @@ import { configProblems, MAX_CONFIG_KEYS as MAX_REST_CONFIG_KEYS, MAX_PROBLEMS }
 import { startPipeline } from '../../src/connector/startPipeline.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { clusterWorkerId } from '../../src/worker/cluster/cluster-config.js';
-import { ConfigLog } from '../../src/worker/cluster/config-log.js';
 import { MAX_CONFIG_KEYS, parseConnectorRecord } from '../../src/worker/cluster/config-record.js';
-import type { LogProducer } from '../../src/worker/cluster/log-producer.js';
 import { PRUNE_SESSIONS, StatusView } from '../../src/worker/cluster/status-view.js';
 import type { TailRecord } from '../../src/worker/cluster/topic-tail.js';
 import { Connectors } from '../../src/worker/connectors.js';
+import { joinedWorker, scriptedTopic, workerOn } from '../support/scripted-config-topic.js';
 
 const log = createLogger({ level: 'error' });
 const VALID = { topics: 't', 'http.url': 'http://127.0.0.1:9/', 'http.authorization.type': 'none' };
 const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A config topic in memory: what the producer wrote (read back at once, as the topic would), and a reader whose records the test hands in. */
-function scriptedTopic() {
-  const written: [string, string | null][] = [];
-  let deliver: (record: TailRecord) => void = () => undefined;
-  let offset = 0;
-  const producer = {
-    write: async (_topic: string, key: string, value: string | null) => {
-      written.push([key, value]);
-      const at = offset++;
-      deliver({ key, value: value ?? undefined, partition: 0, offset: at });
-      return { partition: 0, offset: at };
-    },
-  } as unknown as LogProducer;
-  const store = new ConfigLog({ kafka: {}, topic: 'connect-configs', producer, log }, (onRecord) => {
-    deliver = onRecord;
-    return { start: async () => undefined, readPast: async () => undefined, close: async () => undefined };
-  });
-  const record = (key: string, value: string | undefined): void => deliver({ key, value, partition: 0, offset: offset++ });
-  return { store, written, record };
-}
-
-/** Connectors over the config log, as a worker that allows no `${...}` references (NO_PROVIDERS) and whose env is empty. */
-function workerOn(store: ConfigLog, held = false): Connectors {
-  return new Connectors({
-    store,
-    env: {},
-    providers: NO_PROVIDERS,
-    log,
-    held,
-    deps: () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: startPipeline, providers: NO_PROVIDERS }),
-    runsHere: () => false, // nothing starts a pipeline here, except where a test says so
-  });
-}
-
-/** A worker that restored nothing and follows the scripted config topic, as after its join. */
-async function joinedWorker(): Promise<{ topic: ReturnType<typeof scriptedTopic>; connectors: Connectors }> {
-  const topic = scriptedTopic();
-  await topic.store.start();
-  const connectors = workerOn(topic.store);
-  connectors.restore([]);
-  topic.store.follow((name, stored) => connectors.applyStored(name, stored));
-  return { topic, connectors };
-}
 
 describe('config topic records this worker cannot validate (review HIGH 1)', () => {
   it('keeps a connector whose config this worker refuses, and a later REST save never tombstones or reverts it', async () => {

@@ -6,7 +6,7 @@
 import { redactedWhenPrinted, Secret } from '../../common/config/secret.js';
 import { readKeyStorePem, storeKeys } from '../../common/net/key-stores.js';
 import { overrideProperties } from '../../source/client-overrides.js';
-import type { ConnectorSettings } from '../connector-config.js';
+import type { ConnectorSettings } from '../connector-settings.js';
 import type { ConfluentExtras } from './extras.js';
 import type { ReportTopic } from '../../outcomes/report-topics.js';
 
