@@ -29,6 +29,8 @@ export interface ConnectorsOptions {
   readonly onDelete?: (name: string) => void;
   /** Cluster mode: whether this worker runs tasks of the connector now (see cluster/assignment.ts); default every one. */
   readonly runsHere?: (name: string) => boolean;
+  /** Most connectors the API may create (`WORKER_CONNECTORS_MAX`); unset: no bound. */
+  readonly maxConnectors?: number;
   /** Changes through the API answer 503 until `open()` (the worker restored its connectors and joined its cluster). */
   readonly held?: boolean;
 }
@@ -98,6 +100,7 @@ export class Connectors {
     return this.exclusive(async () => {
       this.refuseWhenClosing();
       if (this.byName.has(name)) throw new ApiError(409, `Connector ${name} already exists`);
+      this.refuseWhenFull();
       const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       await this.persist(name, { config: valid, ...flagsOf(initial) });
       if (this.shared) return this.readBack(name);
@@ -114,6 +117,7 @@ export class Connectors {
       const valid = checked(name, config, this.options.env, this.options.providers, this.options.clients);
       const existing = this.byName.get(name);
       if (!existing) {
+        this.refuseWhenFull();
         await this.persist(name, { config: valid, paused: false });
         if (this.shared) return (this.readBack(name), true);
         this.startIfHere(this.add(name, valid, connectorPipeline, 'api', { paused: false }));
@@ -239,6 +243,12 @@ export class Connectors {
 
   private startIfHere(connector: ManagedConnector): void {
     if (this.runsHere(connector.name)) void connector.start();
+  }
+
+  /** Each connector holds a Kafka consumer (threads, prefetch memory): a REST client may not add them without bound. */
+  private refuseWhenFull(): void {
+    const max = this.options.maxConnectors;
+    if (max !== undefined && this.byName.size >= max) throw new ApiError(400, `This worker runs at most ${max} connectors (WORKER_CONNECTORS_MAX); delete one first`);
   }
 
   private refuseWhenClosing(): void {

@@ -54,6 +54,11 @@ export const workerConfigSpec = {
     format: int(1, 4096),
     default: null,
   },
+  WORKER_CONNECTORS_MAX: {
+    doc: "Most connectors this worker keeps (those of its pipelines directory count too). Each holds a Kafka consumer, its threads and its prefetch memory, so a REST client may not add them without bound: past it, `POST /connectors` and a `PUT .../config` that would create one answer 400 naming this variable.",
+    format: int(1, 100_000),
+    default: 256,
+  },
   WORKER_STUCK_TIMEOUT_MS: {
     doc: "How long a connector's start, stop or restart may take (keep it above the connectors' `shutdown.timeout.ms`). Past it `/health` answers 500 (`unhealthy`, saying how many connectors are stuck), and a stopping worker stops waiting for it: SIGTERM ends the worker within this bound plus 1 s even while a connector is stuck starting (when a blocked native thread would hold the exit, the process ends by SIGTERM's default action).",
     format: int(100, 3_600_000),
@@ -109,6 +114,8 @@ export interface WorkerOptions {
   readonly tasksMaxPerConnector?: number;
   /** Most task processes of all connectors together (standalone); default twice the number of cores. */
   readonly tasksMax?: number;
+  /** Most connectors the worker keeps (`WORKER_CONNECTORS_MAX`). */
+  readonly maxConnectors?: number;
   /** A connector operation (start, stop) longer than this makes `/health` unhealthy and is not awaited at close. */
   readonly stuckTimeoutMs?: number;
   /** Cluster mode (the worker file has `group.id`): config and status topics; undefined runs standalone. */
@@ -138,6 +145,7 @@ export function workerOptions(env: NodeJS.ProcessEnv, overrides: Partial<WorkerO
     tasksMaxPerConnector: (get('WORKER_TASKS_MAX_PER_CONNECTOR') as number | null) ?? availableParallelism(),
     tasksMax: (get('WORKER_TASKS_MAX') as number | null) ?? 2 * availableParallelism(),
     stuckTimeoutMs: Number(get('WORKER_STUCK_TIMEOUT_MS')),
+    maxConnectors: Number(get('WORKER_CONNECTORS_MAX')),
     providers: providerPolicy(
       get('WORKER_CONFIG_PROVIDERS') as string | null,
       get('WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS') as string | null,

@@ -69,6 +69,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
     env,
     providers: options.providers,
     ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.maxConnectors === undefined ? {} : { maxConnectors: options.maxConnectors }),
     log,
     deps: (name) => {
       metrics.totalsOf(name);

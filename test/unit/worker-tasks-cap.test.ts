@@ -56,3 +56,24 @@ describe('the worker cap on task processes per connector', () => {
     expect(lines.join('')).toMatch(/tasks\.max=8: running 2 task processes, the most this worker runs per connector \(WORKER_TASKS_MAX_PER_CONNECTOR\)/);
   });
 });
+
+describe('the worker cap on connectors (WORKER_CONNECTORS_MAX)', () => {
+  it('refuses a create, or a PUT that would create, past the cap, and takes one again after a delete', async () => {
+    expect(workerOptions({}).maxConnectors).toBe(256);
+    expect(workerOptions({ WORKER_CONNECTORS_MAX: '2' }).maxConnectors).toBe(2);
+    const { log } = captureLog('error');
+    const store = { load: () => new Map(), save: async () => undefined };
+    const deps = () => ({ env: {}, log, observer: () => undefined as never, statisticsIntervalMs: 1000, start: noPipeline, providers: NO_PROVIDERS });
+    const connectors = new Connectors({ store, env: {}, providers: NO_PROVIDERS, log, deps, maxConnectors: 2 });
+    connectors.open();
+    const on = { connectors, env: {}, workerId: 'w', version: '0', providers: NO_PROVIDERS, loggers: new LogLevels(log, () => []), clusterId: async () => '' };
+    const api = (method: string, path: string, body?: unknown) => handleApi(on, { method, path, query: new URLSearchParams(), body }).catch((error: { status: number; message: string }) => ({ status: error.status, body: error.message }));
+    expect((await api('POST', '/connectors', { name: 'a', config: VALID })).status).toBe(201);
+    expect((await api('PUT', '/connectors/b/config', VALID)).status).toBe(201);
+    expect(await api('POST', '/connectors', { name: 'c', config: VALID })).toEqual({ status: 400, body: 'This worker runs at most 2 connectors (WORKER_CONNECTORS_MAX); delete one first' });
+    expect((await api('PUT', '/connectors/c/config', VALID)).status).toBe(400);
+    expect((await api('PUT', '/connectors/a/config', { ...VALID, 'http.timeout': '5' })).status).toBe(200); // a change is not a new one
+    expect((await api('DELETE', '/connectors/a')).status).toBe(204);
+    expect((await api('POST', '/connectors', { name: 'c', config: VALID })).status).toBe(201);
+  });
+});
