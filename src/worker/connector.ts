@@ -39,6 +39,8 @@ export interface ConnectorDeps {
   readonly taskBudget?: TaskBudget;
   /** Cluster mode: the connector's task ids whose slots this worker owns now (it runs exactly those); default [0]. */
   readonly taskIds?: () => number[];
+  /** Cluster mode: the ids of every task of the connector, wherever they run (`GET .../tasks` lists them all). */
+  readonly allTaskIds?: () => number[];
   /** A task stopped or died (its partitions' lag is no longer its own). */
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */
@@ -124,6 +126,12 @@ export class ManagedConnector {
     const trace = this.currentState === 'FAILED' && this.failure !== undefined ? { trace: this.failure } : {};
     const state = this.currentState === 'STOPPED' ? 'UNASSIGNED' : this.currentState;
     return this.taskIds.map((id) => mine({ id, state, ...trace, inFlight: 0 }));
+  }
+
+  /** The ids of every task of the connector: this worker's, or in cluster mode every worker's (none while STOPPED). */
+  allTaskIds(): number[] {
+    if (!this.deps.allTaskIds) return this.tasks().map((t) => t.id);
+    return this.stopped ? [] : this.deps.allTaskIds();
   }
 
   /** Cluster mode: the task ids owned here changed since its tasks started, so the running set must follow. */

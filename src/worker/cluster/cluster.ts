@@ -25,6 +25,12 @@ export interface Cluster {
   taskIdsOf(name: string): number[];
   /** Every task of `name` across the cluster, as the status topic shows them. */
   tasksOf(name: string): TaskStatus[];
+  /** The ids of every task the cluster runs of `name`, wherever they run: 0 .. min(tasks.max, slots) - 1. */
+  allTaskIdsOf(name: string): number[];
+  /** The worker ids (`host:port`) of the other live workers, from their heartbeats in the status topic. */
+  peers(): string[];
+  /** The live worker that last published task `task` of `name` as its own; undefined when none does. */
+  ownerOf(name: string, task: number): string | undefined;
   /** Whether this worker leads the cluster now (it owns slot 0, its lease holds). */
   isLeader(): boolean;
   /** The leader's REST URL as last published (undefined while unknown, or when it names this worker). */
@@ -94,6 +100,12 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
     runsHere: (name) => taskIdsOf(name).length > 0,
     taskIdsOf,
     tasksOf: (name) => status?.tasksOf(name, Math.min(tasksOfConfig(name), slots)) ?? [],
+    allTaskIdsOf: (name) => Array.from({ length: Math.min(tasksOfConfig(name), slots) }, (_, id) => id),
+    peers: () => (status?.liveWorkers() ?? []).filter((worker) => worker !== self),
+    ownerOf: (name, task) => {
+      const published = status?.tasksOf(name, Math.min(tasksOfConfig(name), slots)).find((t) => t.id === task);
+      return published === undefined || published.state === 'UNASSIGNED' ? undefined : published.worker_id;
+    },
     isLeader: () => membership?.isLeader() ?? false,
     leaderUrl: () => {
       const leader = status?.leader();
