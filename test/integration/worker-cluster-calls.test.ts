@@ -102,6 +102,9 @@ describe('worker cluster: calls on any worker', () => {
     expect(new Set(((await call(b.url, 'GET', `/connectors/${wide}/status`)).body as Status).tasks.map((t) => t.worker_id)).size).toBe(2);
     expect((await call(b.url, 'DELETE', `/connectors/${wide}`)).status).toBe(204);
 
+    expect((await call(b.url, 'PUT', `/connectors/${name}/topics/reset`)).status).toBe(202);
+    expect((await call(a.url, 'GET', `/connectors/${name}/topics`)).body).toEqual({ [name]: { topics: [] } }); // reset on A too
+
     expect((await call(b.url, 'POST', `/connectors/${name}/tasks/0/restart`)).status).toBe(204);
     await eventually(() => (startsOnA.get(name) ?? 0) === before + 1, 15_000, 'task 0 restarted on worker A');
     expect((await call(b.url, 'POST', `/connectors/${name}/restart`)).status).toBe(204);
@@ -110,9 +113,6 @@ describe('worker cluster: calls on any worker', () => {
     const logger = `org.apache.kafka.connect.runtime.WorkerSinkTask`;
     expect((await call(b.url, 'PUT', `/admin/loggers/${logger}?scope=cluster`, { level: 'DEBUG' })).status).toBe(204);
     expect((await call(a.url, 'GET', `/admin/loggers/${logger}`)).body).toMatchObject({ level: 'DEBUG' });
-
-    expect((await call(b.url, 'PUT', `/connectors/${name}/topics/reset`)).status).toBe(202);
-    expect((await call(b.url, 'GET', `/connectors/${name}/topics`)).body).toEqual({ [name]: { topics: [] } });
 
     // stop and the group's offsets, on the follower
     expect((await call(follower.url, 'PUT', `/connectors/${name}/stop`)).status).toBe(204);
