@@ -56,7 +56,7 @@ export function peerCalls(view: PeerView, log: Logger, options: PeerCallOptions 
     const forwarded = request.headers[FORWARDED_HEADER] !== undefined;
     const task = request.method === 'POST' ? TASK_RESTART.exec(request.path) : null;
     if (task) return restartTask(view, request, local, decoded(task[1]!), Number(task[2]), forwarded, call, options.ownerWaitMs ?? OWNER_WAIT_MS);
-    const cluster = request.path.startsWith('/admin/loggers/') && request.method === 'PUT' && request.search.toLowerCase().includes('scope=cluster');
+    const cluster = request.method === 'PUT' && request.path.startsWith('/admin/loggers/') && new URLSearchParams(request.search).get('scope')?.toLowerCase() === 'cluster';
     if (!cluster && !EVERYWHERE.some(([method, path]) => method === request.method && path.test(request.path))) return undefined;
     if (forwarded) return local();
     return everywhere(view.peers(), request, local, call);
