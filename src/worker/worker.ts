@@ -102,7 +102,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': options.clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
   const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(options.clients ? { clients: options.clients } : {}), loggers, clusterId: clusterIdCache(kafka) };
-  const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => cluster.store.readToEnd() };
+  const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => (cluster.isLeader() ? cluster.readAsLeader() : cluster.store.readToEnd()) };
   const toLeader = leadership && forwarder(leadership, log);
   const toPeers = cluster && peerCalls({ ...cluster, hasTasks: (name) => connectors.has(name) && !connectors.get(name).stopped }, log);
   const forward = toLeader && toPeers && (async (request: WriteRequest, local: LocalCall) => (await toLeader(request)) ?? (await toPeers(request, local)));
