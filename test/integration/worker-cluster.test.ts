@@ -130,8 +130,9 @@ describe('worker cluster', () => {
     const name = `durable_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
-    // right after the answer: both records committed (the high watermark counts only fully replicated records) ...
-    expect(await highWatermark(bootstrap(), keys['config.storage.topic']!)).toBe(2);
+    // right after the answer: both records committed (the high watermark counts only fully replicated records), each
+    // in its own transaction, so followed by its commit marker (docs/cluster.md: fenced config writes) ...
+    expect(await highWatermark(bootstrap(), keys['config.storage.topic']!)).toBe(4);
     // ... and read back by worker 1 (its GET needs no wait), and a plain consumer reads them
     expect((await call(w1!.url, 'GET', `/connectors/${name}`)).status).toBe(200);
     const records = await readTopic(bootstrap(), keys['config.storage.topic']!, 2);
