@@ -33,7 +33,7 @@ describe('worker cluster: stop and offsets', () => {
       'config.storage.replication.factor': '1',
       'status.storage.replication.factor': '1',
       'heartbeat.interval.ms': '300',
-      'session.timeout.ms': '3000',
+      'session.timeout.ms': '6000', // the broker's minimum (group.min.session.timeout.ms): a shorter one cannot join
     };
     for (let i = 0; i < 2; i++) workers.push(await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, {}, captureLog()));
     const [w1, w2] = workers as [Worker, Worker];
