@@ -83,7 +83,7 @@ describe('the worker file configures its connectors\' Kafka clients', () => {
       'config.storage.replication.factor': '1',
       'status.storage.replication.factor': '1',
       'heartbeat.interval.ms': '300',
-      'session.timeout.ms': '3000',
+      'session.timeout.ms': '6000', // the broker's minimum: a shorter one cannot join
       'consumer.fetch.max.wait.ms': '50',
     };
     workers.push(await fileWorker(file, env), await fileWorker(file, env));
