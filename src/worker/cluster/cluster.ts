@@ -171,7 +171,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       await bounded(membership?.close() ?? Promise.resolve(), 'leaving the workers\' group', log);
       await bounded(store.flushed(), 'config writes', log);
       await bounded(store.close(), 'closing the config reader', log);
-      await bounded(writer.drop(), 'closing the config writer', log);
+      await bounded(writer.close(), 'closing the config writer', log);
       await bounded(producer.close(), 'closing the producer', log);
     },
   };

@@ -26,6 +26,9 @@ export class FencedWriter implements RecordWriter {
   private term = -1;
   private readonly pending = new Map<number, { resolve: (at: { partition: number; offset: number }) => void; reject: (error: Error) => void }>();
   private next = 0;
+  /** The fence in progress: callers at the same time wait for it rather than open a second producer. */
+  private fencing: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly kafka: Readonly<Record<string, string>>,
@@ -37,14 +40,23 @@ export class FencedWriter implements RecordWriter {
    * (their open transactions are aborted). After a failed write the next call fences again.
    */
   async fence(term: number): Promise<void> {
+    while (this.fencing) await this.fencing.catch(() => undefined);
     if (this.producer && this.term === term) return;
+    this.fencing = this.open(term);
+    try {
+      await this.fencing;
+    } finally {
+      this.fencing = undefined;
+    }
+  }
+
+  private async open(term: number): Promise<void> {
     await this.drop();
+    if (this.closed) throw new KafkaError('the worker is shutting down: no config change is taken', true);
     const producer = new rdkafka.Producer(
       nativeConfig({ ...this.kafka, dr_cb: true, 'enable.idempotence': true, 'transactional.id': this.transactionalId, 'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS, 'linger.ms': 0 }),
       { acks: -1 },
     );
-    await callback<void>((done) => producer.connect({ timeout: TIMEOUT_MS }, (err) => done(err)), 'cannot reach Kafka');
-    producer.setPollInterval(10);
     producer.on('delivery-report', (err, report) => {
       const waiter = this.pending.get(report.opaque as number);
       this.pending.delete(report.opaque as number);
@@ -52,9 +64,12 @@ export class FencedWriter implements RecordWriter {
       else waiter?.resolve({ partition: report.partition, offset: report.offset });
     });
     try {
+      await callback<void>((done) => producer.connect({ timeout: TIMEOUT_MS }, (err) => done(err)), 'cannot reach Kafka');
+      producer.setPollInterval(10);
       await callback<void>((done) => producer.initTransactions(TIMEOUT_MS, done), `cannot fence earlier leaders' config writes (transactional.id ${this.transactionalId})`);
+      if (this.closed) throw new KafkaError('the worker is shutting down: no config change is taken', true);
     } catch (error) {
-      await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+      await disconnect(producer);
       throw error;
     }
     this.producer = producer;
@@ -79,6 +94,13 @@ export class FencedWriter implements RecordWriter {
     }
   }
 
+  /** The worker leaves: the producer closes (after a fence in progress), and no other opens. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.fencing?.catch(() => undefined);
+    await this.drop();
+  }
+
   /** Closes the producer; a transaction still open is aborted by the broker or the next fence. */
   async drop(): Promise<void> {
     const producer = this.producer;
@@ -86,8 +108,19 @@ export class FencedWriter implements RecordWriter {
     this.term = -1;
     for (const waiter of this.pending.values()) waiter.reject(new KafkaError('the config writer was closed', true));
     this.pending.clear();
-    if (producer?.isConnected()) await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+    if (producer) await disconnect(producer);
   }
+}
+
+/** Disconnects, whatever state the producer is in (a producer left open keeps the process from exiting). */
+async function disconnect(producer: rdkafka.Producer): Promise<void> {
+  await new Promise<void>((resolve) => {
+    try {
+      producer.disconnect(() => resolve());
+    } catch {
+      resolve(); // not connected
+    }
+  });
 }
 
 async function callback<T>(call: (done: (err: rdkafka.LibrdKafkaError | null | undefined, value?: T) => void) => void, what: string): Promise<T> {
