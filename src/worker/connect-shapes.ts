@@ -45,7 +45,7 @@ export interface ConnectorStatus {
 }
 
 export function connectorInfo(c: ManagedConnector): ConnectorInfo {
-  return { name: c.name, config: redactedConfig(c.config), tasks: c.tasks().map((t) => ({ connector: c.name, task: t.id })), type: 'sink' };
+  return { name: c.name, config: redactedConfig(c.config), tasks: c.allTaskIds().map((task) => ({ connector: c.name, task })), type: 'sink' };
 }
 
 export function connectorStatus(c: ManagedConnector, workerId: string): ConnectorStatus {
@@ -75,5 +75,5 @@ export const TASK_CLASS = 'io.aiven.kafka.connect.http.HttpSinkTask';
 
 export function connectorTasks(c: ManagedConnector): object[] {
   const config = { ...redactedConfig(c.config), 'task.class': TASK_CLASS };
-  return c.tasks().map((t) => ({ id: { connector: c.name, task: t.id }, config }));
+  return c.allTaskIds().map((task) => ({ id: { connector: c.name, task }, config }));
 }

@@ -89,6 +89,12 @@ export class ManagedConnector {
     return this.taskIds.map((id) => mine({ id, state, ...trace, inFlight: 0 }));
   }
 
+  /** The ids of every task of the connector: this worker's, or in cluster mode every worker's (none while STOPPED). */
+  allTaskIds(): number[] {
+    if (!this.deps.allTaskIds) return this.tasks().map((t) => t.id);
+    return this.stopped ? [] : this.deps.allTaskIds();
+  }
+
   /** Cluster mode: the task ids owned here changed since its tasks started, so the running set must follow. */
   taskMoved(): boolean {
     const { taskIds } = this.deps;

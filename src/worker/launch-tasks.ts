@@ -33,6 +33,8 @@ export interface ConnectorDeps {
   readonly taskBudget?: TaskBudget;
   /** Cluster mode: the connector's task ids whose slots this worker owns now (it runs exactly those); default [0]. */
   readonly taskIds?: () => number[];
+  /** Cluster mode: the ids of every task of the connector, wherever they run (`GET .../tasks` lists them all). */
+  readonly allTaskIds?: () => number[];
   /** A task stopped or died (its partitions' lag is no longer its own). */
   readonly taskEnded?: (task: number) => void;
   /** The references a config from the API may resolve (a pipeline file's own config resolves every one). */

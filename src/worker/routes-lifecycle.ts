@@ -31,10 +31,10 @@ async function patchConfig(context: ApiContext, request: ApiRequest, name: strin
 /** `{"<name>-<task>": {config, "task.class"}}`; a connector running no task (STOPPED) is not found, as in Connect. */
 function tasksConfig(context: ApiContext, _request: ApiRequest, name: string): ApiResponse {
   const connector = context.connectors.get(name);
-  const tasks = connector.tasks();
+  const tasks = connector.allTaskIds();
   if (tasks.length === 0) throw ApiError.notFound(name);
   const config = { ...redactedConfig(connector.config), 'task.class': TASK_CLASS };
-  return ok(Object.fromEntries(tasks.map((t) => [`${name}-${t.id}`, config])));
+  return ok(Object.fromEntries(tasks.map((id) => [`${name}-${id}`, config])));
 }
 
 /**

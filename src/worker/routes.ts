@@ -2,7 +2,8 @@
  * The Kafka Connect REST subset: method + path -> handler -> status and JSON body. No HTTP here, so the routing
  * and shapes are tested without a server; `server.ts` does the transport. A change (create, config, pause, resume,
  * delete) answers once the state store has it (cluster mode: the config topic, read back); one it could not save
- * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker only.
+ * is an ApiError 500 naming the connector and the cause. Restarts write nothing: they act on this worker (in a
+ * cluster, cluster/peer-calls.ts brings them to the workers that run the tasks).
  */
 import { AIVEN_HTTP_SINK_CLASS, CONFLUENT_HTTP_SINK_CLASS, connectorNameProblem } from '../connector/pipeline-config.js';
 import { ApiError } from './api-error.js';
@@ -157,7 +158,8 @@ function validateConfig(context: ApiContext, request: ApiRequest, pluginClass: s
 
 /**
  * `PUT /admin/loggers/{name}` with `{"level": "DEBUG"}`: the loggers changed (KIP-495). With `scope=cluster`
- * (KIP-976) Connect answers 204; a standalone worker is the whole cluster, so the change is the same.
+ * (KIP-976) Connect answers 204; a standalone worker is the whole cluster, so the change is the same (in a
+ * cluster, cluster/peer-calls.ts brings it to every worker).
  */
 function setLogLevel(context: ApiContext, request: ApiRequest, name: string): ApiResponse {
   const level = objectBody(request.body ?? {}).level;

@@ -11,10 +11,11 @@ import { errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { ApiError, errorBody } from './api-error.js';
 import { authorized } from './api-auth.js';
-import type { Forward } from './cluster/forward.js';
+import type { WriteRequest } from './cluster/forward.js';
+import type { LocalCall } from './cluster/peer-calls.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { RateSampler } from './rates.js';
-import { type ApiContext, handleApi } from './routes.js';
+import { type ApiContext, type ApiResponse, handleApi } from './routes.js';
 import { uiState } from './ui-state.js';
 import { isLoopback, type WorkerAuth } from './worker-config.js';
 
@@ -31,8 +32,8 @@ export interface ServerDeps {
   readonly host: string;
   /** A connector start or stop running longer than this makes `/health` unhealthy (`WORKER_STUCK_TIMEOUT_MS`). */
   readonly stuckTimeoutMs?: number;
-  /** Cluster mode: config writes reach the leader (cluster/forward.ts). */
-  readonly forward?: Forward;
+  /** Cluster mode: config writes reach the leader (cluster/forward.ts), task calls the workers that run them (peer-calls.ts). */
+  readonly forward?: (request: WriteRequest, local: LocalCall) => Promise<ApiResponse | undefined>;
   /** Cluster mode: what this worker is responsible for and has not done yet (undefined: ready). */
   readonly notReady?: () => Record<string, string> | undefined;
 }
@@ -79,8 +80,8 @@ async function respond(deps: ServerDeps, req: IncomingMessage, res: ServerRespon
   }
   if (method === 'GET' && path === '/ui/state') return sendJson(res, 200, uiState(deps.api.connectors.list(), deps.metrics, deps.rates));
   const body = await readJson(req);
-  const forwarded = await deps.forward?.({ method, path, search: url.search, body, headers: req.headers });
-  const answer = forwarded ?? (await handleApi(deps.api, { method, path, query: url.searchParams, body }));
+  const local = (): Promise<ApiResponse> => handleApi(deps.api, { method, path, query: url.searchParams, body });
+  const answer = (await deps.forward?.({ method, path, search: url.search, body, headers: req.headers }, local)) ?? (await local());
   if (answer.body === undefined) {
     res.writeHead(answer.status, answer.headers);
     res.end();

@@ -22,7 +22,8 @@ import { TaskBudget } from './task-budget.js';
 import { createWorkerServer } from './server.js';
 import { openCluster } from './cluster/cluster.js';
 import { clusterWorkerId } from './cluster/cluster-config.js';
-import { forwarder } from './cluster/forward.js';
+import { forwarder, type WriteRequest } from './cluster/forward.js';
+import { type LocalCall, peerCalls } from './cluster/peer-calls.js';
 import { fileStateStore } from './state-store.js';
 import type { WorkerOptions } from './worker-config.js';
 
@@ -86,7 +87,7 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
         logLevel: () => loggers.levelFor(name),
         ...(cluster ? {} : { tasksMaxCap, taskBudget }),
         // standalone: tasks.max > 1 runs one process per task; cluster mode: the tasks whose slots this worker owns
-        ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskIds: () => cluster.taskIdsOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
+        ...(cluster ? { clusterTasks: () => cluster.tasksOf(name), taskIds: () => cluster.taskIdsOf(name), allTaskIds: () => cluster.allTaskIdsOf(name) } : { startProcesses: (o) => startTaskProcesses({ ...o, ...run.taskRestarts }) }),
       };
     },
     onDelete: (name) => metrics.forget(name),
@@ -102,8 +103,11 @@ export async function startWorker(options: WorkerOptions, run: WorkerRunOptions 
   // The cluster of a running connector (its TLS and SASL settings included), else the worker's broker.
   const kafka = () => connectors.list().find((c) => c.kafkaConfig())?.kafkaConfig() ?? { 'bootstrap.servers': options.clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
   const api = { connectors, env, workerId: `${options.host}:${options.port}`, version: VERSION, providers: options.providers, ...(options.clients ? { clients: options.clients } : {}), loggers, clusterId: clusterIdCache(kafka) };
-  const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => cluster.store.readToEnd() };
-  const clusterDeps = cluster && leadership ? { forward: forwarder(leadership, log), notReady: cluster.notReady } : {};
+  const leadership = cluster && { isLeader: cluster.isLeader, leaderUrl: cluster.leaderUrl, readConfigsToEnd: () => (cluster.isLeader() ? cluster.readAsLeader() : cluster.store.readToEnd()) };
+  const toLeader = leadership && forwarder(leadership, log);
+  const toPeers = cluster && peerCalls({ ...cluster, hasTasks: (name) => connectors.has(name) && !connectors.get(name).stopped }, log);
+  const forward = toLeader && toPeers && (async (request: WriteRequest, local: LocalCall) => (await toLeader(request)) ?? (await toPeers(request, local)));
+  const clusterDeps = cluster && forward ? { forward, notReady: cluster.notReady } : {};
   const server = createWorkerServer({ api, metrics, rates, auth: options.auth, log, host: options.host, stuckTimeoutMs, ...clusterDeps });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

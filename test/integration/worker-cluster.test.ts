@@ -130,8 +130,9 @@ describe('worker cluster', () => {
     const name = `durable_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
-    // right after the answer: both records committed (the high watermark counts only fully replicated records) ...
-    expect(await highWatermark(bootstrap(), keys['config.storage.topic']!)).toBe(2);
+    // right after the answer: both records committed (the high watermark counts only fully replicated records), each
+    // in its own transaction, so followed by its commit marker (docs/cluster.md: fenced config writes) ...
+    expect(await highWatermark(bootstrap(), keys['config.storage.topic']!)).toBe(4);
     // ... and read back by worker 1 (its GET needs no wait), and a plain consumer reads them
     expect((await call(w1!.url, 'GET', `/connectors/${name}`)).status).toBe(200);
     const records = await readTopic(bootstrap(), keys['config.storage.topic']!, 2);
@@ -217,6 +218,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_ready', 1);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} joined`); // a leader is known
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(`one_task_${id}`, topic))).status).toBe(201); // tasks.max=1: one worker runs it
     for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 15_000, `${w.url} ready`);
     const running = await Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`).state === 'RUNNING'));

@@ -31,9 +31,11 @@ function scripted(answers: Record<string, () => Response>): { fetch: typeof fetc
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('forwarding config writes to the leader', () => {
-  it('knows the writes: create, config, pause, resume, delete; not reads or restarts', () => {
-    expect(['POST /connectors', 'PUT /connectors/a/config', 'PUT /connectors/a/pause', 'PUT /connectors/a/resume', 'DELETE /connectors/a'].every((r) => configWrite(r.split(' ')[0]!, r.split(' ')[1]!))).toBe(true);
-    expect(['GET /connectors', 'POST /connectors/a/restart', 'GET /connectors/a/config', 'PUT /admin/loggers/x'].some((r) => configWrite(r.split(' ')[0]!, r.split(' ')[1]!))).toBe(false);
+  it('knows the writes: create, config, pause, resume, stop, delete, offsets; not reads, restarts or topics', () => {
+    const writes = ['POST /connectors', 'PUT /connectors/a/config', 'PATCH /connectors/a/config', 'PUT /connectors/a/pause', 'PUT /connectors/a/resume', 'PUT /connectors/a/stop', 'DELETE /connectors/a', 'PATCH /connectors/a/offsets', 'DELETE /connectors/a/offsets'];
+    expect(writes.filter((r) => !configWrite(r.split(' ')[0]!, r.split(' ')[1]!))).toEqual([]);
+    const others = ['GET /connectors', 'POST /connectors/a/restart', 'GET /connectors/a/config', 'PUT /admin/loggers/x', 'GET /connectors/a/offsets', 'PUT /connectors/a/topics/reset', 'POST /connectors/a/tasks/0/restart'];
+    expect(others.filter((r) => configWrite(r.split(' ')[0]!, r.split(' ')[1]!))).toEqual([]);
   });
 
   it('the leader takes a write itself, after reading the config topic to its end', async () => {

@@ -11,6 +11,7 @@ import type { Connectors } from '../connectors.js';
 import { tasksInSlots, tasksMaxOf } from './assignment.js';
 import type { ClusterOptions } from './cluster-config.js';
 import { ConfigLog } from './config-log.js';
+import { FencedWriter } from './fenced-writer.js';
 import { LogProducer } from './log-producer.js';
 import { Membership } from './membership.js';
 import { type PublishedTask, StatusLog } from './status-log.js';
@@ -25,8 +26,16 @@ export interface Cluster {
   taskIdsOf(name: string): number[];
   /** Every task of `name` across the cluster, as the status topic shows them. */
   tasksOf(name: string): TaskStatus[];
+  /** The ids of every task the cluster runs of `name`, wherever they run: 0 .. min(tasks.max, slots) - 1. */
+  allTaskIdsOf(name: string): number[];
+  /** The worker ids (`host:port`) of the other live workers, from their heartbeats in the status topic. */
+  peers(): string[];
+  /** The live worker that last published task `task` of `name` as its own; undefined when none does. */
+  ownerOf(name: string, task: number): string | undefined;
   /** Whether this worker leads the cluster now (it owns slot 0, its lease holds). */
   isLeader(): boolean;
+  /** The leader, before it takes a change: fences earlier leaders' config writes (once per leadership), then reads the config topic to its end. */
+  readAsLeader(): Promise<void>;
   /** The leader's REST URL as last published (undefined while unknown, or when it names this worker). */
   leaderUrl(): string | undefined;
   /** Why this worker is not ready (not joined, or its own tasks not all started); undefined when it is. */
@@ -45,7 +54,8 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
   await ensureTopic(kafka, { name: options.slotsTopic, key: 'task.slots.topic', replicationFactor: options.configReplicationFactor, created: options.slots });
   const slots = await partitionCount(kafka, options.slotsTopic); // an existing topic's count: every worker maps tasks alike
   const producer = new LogProducer(kafka);
-  const store = new ConfigLog({ kafka, topic: options.configTopic, producer, log });
+  const writer = new FencedWriter(kafka, `${options.groupId}-config-writer`);
+  const store = new ConfigLog({ kafka, topic: options.configTopic, producer: writer, log });
   try {
     await producer.connect();
     await store.start();
@@ -63,6 +73,15 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
   let ticking: Promise<void> = Promise.resolve();
   /** True while a tick runs: a slow broker skips ticks instead of queueing them. */
   let inFlight = false;
+  /** Leadership terms as this worker saw them: a new term fences earlier leaders' config writes again. */
+  let term = 0;
+  let leading = false;
+  const leaderTerm = (): number => {
+    const now = membership?.isLeader() ?? false;
+    if (now && !leading) term += 1;
+    leading = now;
+    return term;
+  };
 
   const tasksOfConfig = (name: string): number => (connectors?.has(name) ? tasksMaxOf(connectors.get(name).config) : 1);
   const taskIdsOf = (name: string): number[] => (membership ? tasksInSlots(name, tasksOfConfig(name), membership.owned(), slots) : []);
@@ -71,6 +90,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
   /** Starts and stops what the slots say, then publishes the heartbeat, this worker's tasks and, when leading, the leader record. */
   const tick = async (): Promise<void> => {
     if (!connectors || !status || !membership) return;
+    leaderTerm();
     void reassign();
     const tasks = new Map<string, PublishedTask[]>();
     for (const c of connectors.list()) {
@@ -94,7 +114,17 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
     runsHere: (name) => taskIdsOf(name).length > 0,
     taskIdsOf,
     tasksOf: (name) => status?.tasksOf(name, Math.min(tasksOfConfig(name), slots)) ?? [],
+    allTaskIdsOf: (name) => Array.from({ length: Math.min(tasksOfConfig(name), slots) }, (_, id) => id),
+    peers: () => (status?.liveWorkers() ?? []).filter((worker) => worker !== self),
+    ownerOf: (name, task) => {
+      const published = status?.tasksOf(name, Math.min(tasksOfConfig(name), slots)).find((t) => t.id === task);
+      return published === undefined || published.state === 'UNASSIGNED' ? undefined : published.worker_id;
+    },
     isLeader: () => membership?.isLeader() ?? false,
+    readAsLeader: async () => {
+      await writer.fence(leaderTerm());
+      await store.readToEnd();
+    },
     leaderUrl: () => {
       const leader = status?.leader();
       return leader && leader.worker_id !== self ? leader.url : undefined;
@@ -122,6 +152,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
         log,
         beforeRevoke: reassign, // the revoked slots are no longer owned: their tasks stop, then the partitions go
         changed: () => {
+          leaderTerm(); // a lost leadership is noticed: leading again fences anew
           void reassign();
           publishSoon(); // a new leader says so at once: followers forward to it
         },
@@ -140,6 +171,7 @@ export async function openCluster(options: ClusterOptions, log: Logger): Promise
       await bounded(membership?.close() ?? Promise.resolve(), 'leaving the workers\' group', log);
       await bounded(store.flushed(), 'config writes', log);
       await bounded(store.close(), 'closing the config reader', log);
+      await bounded(writer.close(), 'closing the config writer', log);
       await bounded(producer.close(), 'closing the producer', log);
     },
   };

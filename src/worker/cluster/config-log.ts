@@ -10,13 +10,13 @@ import type { Logger } from '../../common/log.js';
 import type { StateStore, StoredConnector } from '../state-store.js';
 import { stateOf, type TargetFlags } from '../target-state.js';
 import { parseConnectorRecord, parseTargetState } from './config-record.js';
-import type { LogProducer } from './log-producer.js';
+import type { RecordWriter } from './fenced-writer.js';
 import { type TailRecord, TopicTail } from './topic-tail.js';
 
 export interface ConfigLogOptions {
   readonly kafka: Readonly<Record<string, string>>;
   readonly topic: string;
-  readonly producer: LogProducer;
+  readonly producer: RecordWriter;
   readonly log: Logger;
   /** How long a REST change waits for its record to be acknowledged and read back (default WRITE_TIMEOUT_MS). */
   readonly writeTimeoutMs?: number;
@@ -52,7 +52,8 @@ export class ConfigLog implements StateStore {
     tail?: (onRecord: (record: TailRecord) => void) => ConfigTail,
   ) {
     const onRecord = (record: TailRecord): void => this.apply(record);
-    this.tail = tail ? tail(onRecord) : new TopicTail(options.kafka, options.topic, options.log, onRecord);
+    // read_committed: a record of a leader fenced out before its transaction committed is never applied (fenced-writer.ts)
+    this.tail = tail ? tail(onRecord) : new TopicTail({ ...options.kafka, 'isolation.level': 'read_committed' }, options.topic, options.log, onRecord);
   }
 
   /** Resolves once every record the topic holds now was read and applied here (the leader, before it takes a change). */

@@ -1,6 +1,6 @@
 /**
- * Config writes go through the leader, as in Kafka Connect: a REST change (create, config, pause, resume, delete)
- * taken by a worker that does not lead is forwarded over HTTP to the leader's REST URL (the client's
+ * Config writes go through the leader, as in Kafka Connect: a REST change (create with or without `initial_state`,
+ * PUT or PATCH config, pause, resume, stop, delete, and the group's offsets: PATCH and DELETE `.../offsets`) taken by a worker that does not lead is forwarded over HTTP to the leader's REST URL (the client's
  * `Authorization` header with it) and the leader's answer is returned; the leader reads the config topic to its end
  * before it takes one, and takes them one at a time, so two creates of one name on two workers give one 201 and
  * one 409. A worker that cannot reach a leader answers 409 (no leader known: a rebalance) or 503 (the leader does
@@ -36,10 +36,16 @@ export interface Leadership {
 /** What `server.ts` calls before a request: an answer (forwarded), or undefined to handle it here. */
 export type Forward = (request: WriteRequest) => Promise<ApiResponse | undefined>;
 
+/**
+ * The requests the leader takes one at a time. Offsets are the connector's consumer group's, not a config record, but
+ * they may only change while the connector is STOPPED: the leader checks that against the config topic read to its
+ * end, in order with the stop and resume writes it takes.
+ */
 export function configWrite(method: string, path: string): boolean {
   if (method === 'POST') return path === '/connectors';
-  if (method === 'DELETE') return /^\/connectors\/[^/]+$/.test(path);
-  return method === 'PUT' && /^\/connectors\/[^/]+\/(config|pause|resume)$/.test(path);
+  if (method === 'DELETE') return /^\/connectors\/[^/]+(\/offsets)?$/.test(path);
+  if (method === 'PATCH') return /^\/connectors\/[^/]+\/(config|offsets)$/.test(path);
+  return method === 'PUT' && /^\/connectors\/[^/]+\/(config|pause|resume|stop)$/.test(path);
 }
 
 export interface ForwarderOptions {
@@ -64,7 +70,7 @@ export function forwarder(leadership: Leadership, log: Logger, options: Forwarde
       }
       if (request.headers[FORWARDED_HEADER] !== undefined) return notLeader('This worker is not the leader (any more): the cluster is rebalancing; retry in a moment');
       const leader = leadership.leaderUrl();
-      const answer = leader === undefined ? undefined : await forwardTo(leader, request, log, fetchImpl);
+      const answer = leader === undefined ? undefined : await callWorker(leader, request, log, fetchImpl);
       if (answer !== undefined && !(answer instanceof ApiError) && answer.headers?.[NOT_LEADER_HEADER] === undefined) {
         if (answer.status < 300) await leadership.readConfigsToEnd().catch(() => undefined); // this worker's next GET sees the change
         return answer;
@@ -78,15 +84,18 @@ export function forwarder(leadership: Leadership, log: Logger, options: Forwarde
   };
 }
 
-/** Marks a 409 of a worker that does not lead: the forwarding worker looks for the leader again. */
-const NOT_LEADER_HEADER = 'x-kafka-http-sink-not-leader';
+/** Marks a 409 of a worker that does not lead (or no longer runs the task asked for): the caller looks again. */
+export const NOT_LEADER_HEADER = 'x-kafka-http-sink-not-leader';
 
-function notLeader(message: string): ApiResponse {
+export function notLeader(message: string): ApiResponse {
   return { status: 409, body: { error_code: 409, message }, headers: { [NOT_LEADER_HEADER]: '1' } };
 }
 
-/** The leader's answer, with the not-leader mark if it has one; a leader that does not answer: a 503 to answer if it stays so. */
-async function forwardTo(leader: string, request: WriteRequest, log: Logger, fetchImpl: typeof fetch): Promise<ApiResponse | ApiError> {
+/**
+ * Another worker's answer (the leader's, or a task owner's), with the not-leader mark if it has one; a worker that
+ * does not answer: a 503 to answer if it stays so.
+ */
+export async function callWorker(leader: string, request: WriteRequest, log: Logger, fetchImpl: typeof fetch = fetch): Promise<ApiResponse | ApiError> {
   let response: Response;
   try {
     response = await fetchImpl(`${leader}${request.path}${request.search}`, {
@@ -101,10 +110,10 @@ async function forwardTo(leader: string, request: WriteRequest, log: Logger, fet
       redirect: 'manual',
     });
   } catch (error) {
-    log.warn('cannot forward a config change to the leader', { leader, method: request.method, path: request.path, error: errorMessage(error) });
+    log.warn('cannot forward a request to another worker', { worker: leader, method: request.method, path: request.path, error: errorMessage(error) });
     const refused = (error as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED'; // surely not taken: worth another try
-    if (!refused) throw new ApiError(503, `The leader at ${leader} did not answer (the change may or may not be made; the cluster may be rebalancing): ${errorMessage(error)}`);
-    return new ApiError(503, `Cannot reach the leader at ${leader} to make the change (the cluster may be rebalancing); retry in a moment`);
+    if (!refused) throw new ApiError(503, `The worker at ${leader} did not answer (the change may or may not be made; the cluster may be rebalancing): ${errorMessage(error)}`);
+    return new ApiError(503, `Cannot reach the worker at ${leader} (the cluster may be rebalancing); retry in a moment`);
   }
   const text = await response.text();
   const mark = response.headers.get(NOT_LEADER_HEADER);
@@ -115,6 +124,6 @@ function parsed(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return { error_code: 502, message: `The leader answered something that is not JSON: ${text.slice(0, 200)}` };
+    return { error_code: 502, message: `The other worker answered something that is not JSON: ${text.slice(0, 200)}` };
   }
 }

@@ -40,6 +40,7 @@ export class TopicTail {
   /** Per partition, the next offset to read. */
   private readonly position = new Map<number, number>();
   private readonly waiting: { offset: number; partition: number; resolve: () => void }[] = [];
+  private partitions = 0;
   private endReached!: () => void;
   private closing = false;
   /** Settles when the poll in flight (if any) returned. */
@@ -74,6 +75,7 @@ export class TopicTail {
       this.wake();
       if (atEnd.size >= partitions) this.endReached();
     });
+    this.partitions = partitions;
     this.consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: this.topic, partition, offset: -2 /* the beginning */ })));
     this.consumer.setDefaultConsumeTimeout(POLL_MS);
     this.poll();
@@ -103,10 +105,27 @@ export class TopicTail {
           }
         }
         if (this.closing) return;
+        this.skippedPast();
         const busy = (messages?.length ?? 0) > 0 && !err;
         setTimeout(() => this.poll(), busy ? 0 : IDLE_MS).unref();
       });
     });
+  }
+
+  /**
+   * The consumer's own position, between two polls (no message is on its way to `onRecord` then): it also moves past
+   * records the application never sees, a transaction's commit marker or an aborted record (`read_committed`).
+   */
+  private skippedPast(): void {
+    if (this.partitions === 0) return;
+    let positions: rdkafka.TopicPartitionOffset[];
+    try {
+      positions = this.consumer.position(Array.from({ length: this.partitions }, (_, partition) => ({ topic: this.topic, partition })));
+    } catch {
+      return; // disconnected: the next poll says so
+    }
+    for (const { partition, offset } of positions) if (offset >= 0 && offset > (this.position.get(partition) ?? 0)) this.position.set(partition, offset);
+    this.wake();
   }
 
   /** A consume error is logged once (until it changes), and the recovery after it: a stalled reader is never silent. */
