@@ -113,6 +113,11 @@ describe('worker: tasks.max as task processes', () => {
     expect(alive(pid1)).toBe(false);
     await eventually(() => delivered() === 2 * PARTITIONS * PER_PARTITION, 40_000, 'every record delivered after the kill');
     await eventually(async () => (await committed(name, topic, PARTITIONS)).every((o) => o === 2 * PER_PARTITION), 30_000, 'offsets committed after the kill');
+    // the restarted task's join rebalances the group: let it settle, so the pause below is not met by a new assignment
+    await eventually(async () => {
+      const seen = await owners();
+      return seen.length === PARTITIONS && new Set(seen.map((o) => o.split(':')[1])).size === 2;
+    }, 30_000, 'the partitions split over both tasks again');
 
     // pause and resume reach both processes
     expect((await call(url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
