@@ -86,6 +86,9 @@ function cachedHash(key: string): number {
   return h;
 }
 
+/** Up to this many keys an insertion sort orders an object's keys. */
+const SMALL_OBJECT = 32;
+
 function ordered<T extends Record<string, unknown>>(object: T, keys: readonly string[], capacity: number): T {
   const n = keys.length;
   if (n < 2) return object;
@@ -97,15 +100,21 @@ function ordered<T extends Record<string, unknown>>(object: T, keys: readonly st
     if (i > 0 && buckets[i]! < buckets[i - 1]!) sorted = false;
   }
   if (sorted) return object;
-  // A stable sort of the positions by bucket (insertion sort: objects are small).
+  // A stable sort of the positions by bucket: insertion sort for the usual small object; V8's stable sort beyond, as
+  // a record's producer decides how many keys an object has (insertion sort is quadratic).
   const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    let j = i;
-    while (j > 0 && buckets[order[j - 1]!]! > buckets[i]!) {
-      order[j] = order[j - 1]!;
-      j--;
+  if (n > SMALL_OBJECT) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => buckets[a]! - buckets[b]!);
+  } else {
+    for (let i = 0; i < n; i++) {
+      let j = i;
+      while (j > 0 && buckets[order[j - 1]!]! > buckets[i]!) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
     }
-    order[j] = i;
   }
   const out: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) setOwn(out, keys[order[i]!]!, object[keys[order[i]!]!]);
