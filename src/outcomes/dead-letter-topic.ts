@@ -5,10 +5,11 @@
  */
 import rdkafka from 'node-rdkafka';
 import { KafkaError } from '../common/errors.js';
+import { nativeConfig } from '../source/native-config.js';
 
 /** Creates `topic` with the producer's connection settings; resolves when it exists. */
 export async function ensureDeadLetterTopic(producerConfig: Readonly<Record<string, string | number | boolean>>, topic: string, replicationFactor: number, timeoutMs = 30_000): Promise<void> {
-  const admin = rdkafka.AdminClient.create({ ...producerConfig });
+  const admin = rdkafka.AdminClient.create(nativeConfig({ ...producerConfig }));
   try {
     await new Promise<void>((resolve, reject) =>
       admin.createTopic({ topic, num_partitions: 1, replication_factor: replicationFactor }, timeoutMs, (err) =>

@@ -4,6 +4,7 @@
  */
 import rdkafka from 'node-rdkafka';
 import { KafkaError } from '../common/errors.js';
+import { nativeConfig } from '../source/native-config.js';
 
 export interface ReportTopic {
   readonly name: string;
@@ -16,7 +17,7 @@ export interface ReportTopic {
 
 export async function createReportTopics(properties: Readonly<Record<string, string | number | boolean>>, topics: readonly ReportTopic[], timeoutMs = 30_000): Promise<void> {
   if (topics.length === 0) return;
-  const admin = rdkafka.AdminClient.create({ ...properties } as rdkafka.GlobalConfig);
+  const admin = rdkafka.AdminClient.create(nativeConfig({ ...properties }) as rdkafka.GlobalConfig);
   try {
     for (const topic of topics) {
       await new Promise<void>((resolve, reject) =>

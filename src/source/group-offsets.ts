@@ -8,6 +8,7 @@ import rdkafka from 'node-rdkafka';
 import type { KafkaConsumer, LibrdKafkaError, TopicPartitionOffset } from 'node-rdkafka';
 import { errorMessage, KafkaError } from '../common/errors.js';
 import type { ClientProperties } from './store-properties.js';
+import { nativeConfig } from './native-config.js';
 
 /** "topic/partition" -> offset. */
 export type PartitionOffsets = Map<string, number>;
@@ -44,19 +45,22 @@ const UNKNOWN_MEMBER = 25;
 export async function openGroupOffsets(kafka: ClientProperties, groupId: string): Promise<GroupOffsets> {
   const outcomes: ((err: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) => void)[] = [];
   const consumer: KafkaConsumer = new rdkafka.KafkaConsumer(
-    {
+    nativeConfig({
       ...kafka,
       'group.id': groupId,
       'enable.auto.commit': false,
       // the answer to each commit, in the order they were sent (one at a time here)
       offset_commit_cb: (err: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) => outcomes.shift()?.(err ?? undefined, partitions),
-    },
+    }),
     {},
   );
   consumer.setDefaultConsumeTimeout(POLL_MS);
   await new Promise<void>((resolve, reject) =>
     consumer.connect({ timeout: TIMEOUT_MS }, (err) => (err ? reject(new KafkaError(`cannot connect to Kafka for the group ${groupId}: ${err.message}`, true, err)) : resolve())),
-  );
+  ).catch((error: unknown) => {
+    consumer.disconnect(); // librdkafka's threads would otherwise outlive the failed call
+    throw error;
+  });
   const fail = (what: string) => (err: unknown) => new KafkaError(`${what} (group ${groupId}): ${errorMessage(err)}`, true, err);
   const topicsNow = (): Promise<Map<string, number>> =>
     new Promise((resolve, reject) =>

@@ -3,7 +3,7 @@
  * this sink does with it (`doc`) and, where the outcome is not the same, how it differs and why (`differs`). The
  * migration guide's key table is generated from these declarations, so a key cannot be handled and go unlisted.
  */
-import type { ConfigSpec, KeySpec } from '../../common/config/spec.js';
+import type { KeySpec } from '../../common/config/spec.js';
 
 export const CONFLUENT_HTTP_SINK_CLASS = 'io.confluent.connect.http.HttpSinkConnector';
 
@@ -21,7 +21,3 @@ export interface ConfluentKeyFamily {
   readonly differs?: string;
 }
 
-/** The spec as the shared validator takes it. */
-export function asConfigSpec(spec: ConfluentSpec): ConfigSpec {
-  return spec;
-}
