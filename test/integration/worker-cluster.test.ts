@@ -220,9 +220,11 @@ describe('worker cluster', () => {
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
     for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} joined`); // a leader is known
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(`one_task_${id}`, topic))).status).toBe(201); // tasks.max=1: one worker runs it
+    // the slot's owner starts the task; until then the other worker may still be ready without having read the config
+    const runsIt = async (): Promise<boolean[]> => Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`)?.state === 'RUNNING'));
+    await eventually(async () => (await runsIt()).some(Boolean), 15_000, 'one worker runs the task');
     for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 15_000, `${w.url} ready`);
-    const running = await Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`).state === 'RUNNING'));
-    expect(running.filter(Boolean)).toHaveLength(1);
+    expect((await runsIt()).filter(Boolean)).toHaveLength(1);
   });
 
   // issue 24: a status reader whose consume failed said nothing, and its worker saw its peers as dead
