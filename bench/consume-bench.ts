@@ -24,17 +24,21 @@ interface Variant {
   /** kcat instead of node-rdkafka (same properties). */
   readonly kcat: boolean;
   readonly settings: ConsumeSettings;
+  /** `lean=off`: the standard consume path (KAFKA_HTTP_SINK_LEAN_CONSUME=off in the run's process). */
+  readonly leanOff: boolean;
 }
 
 interface Figures {
   readonly recordsPerSecond: number;
   readonly cpuMsPer1000?: number;
   readonly maxRssMb?: number;
+  readonly consumePath?: string;
 }
 
 const USAGE = `npm run bench:consume -- [--records N] [--rounds N] [--partitions N] [--variant 'label:key=value,...'] ... [--kcat] [--pipeline]
   --pipeline runs the bench's batched scenario (one task) for each variant instead of the bare consume loop.
   a variant's keys are librdkafka properties over the source's defaults; poll=N sets the records per consume call;
+  lean=off reads through node-rdkafka's standard consume instead of the lean path (KAFKA_HTTP_SINK_LEAN_CONSUME=off);
   with --pipeline, sink.<key>=V sets the connector's own key (e.g. sink.max.in.flight.records=10000).
   --kcat adds librdkafka alone (kcat, with the source's defaults) as a last variant. Default: the source's defaults and --kcat.`;
 
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   const variants = (values.variant ?? ['defaults:']).map(parseVariant);
   if (values.kcat || values.variant === undefined) {
     if (kcatVersion() === undefined) say('kcat not installed: librdkafka alone is not measured');
-    else variants.push({ label: 'kcat', kcat: true, settings: {} });
+    else variants.push({ label: 'kcat', kcat: true, settings: {}, leanOff: false });
   }
   const broker = await startLocalBroker();
   const receiver = values.pipeline ? await startBenchReceiver() : undefined;
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
             ? await pipelineRun(broker.bootstrap, topic, records, v, receiver, `${round}`)
             : await nodeRun(broker.bootstrap, topic, records, v);
         results.get(v.label)!.push(figures);
-        say(`round ${round} ${v.label}: ${fmt(figures.recordsPerSecond)} rec/s, ${figures.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k, ${figures.maxRssMb?.toFixed(0) ?? '-'} MB`);
+        say(`round ${round} ${v.label}${figures.consumePath ? ` (${figures.consumePath} consume)` : ''}: ${fmt(figures.recordsPerSecond)} rec/s, ${figures.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k, ${figures.maxRssMb?.toFixed(0) ?? '-'} MB`);
       }
     }
   } finally {
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
     const cpu = runs.flatMap((r) => (r.cpuMsPer1000 === undefined || Number.isNaN(r.cpuMsPer1000) ? [] : [r.cpuMsPer1000]));
     const rss = runs.flatMap((r) => (r.maxRssMb === undefined ? [] : [r.maxRssMb]));
     process.stdout.write(
-      `${v.label.padEnd(14)} rec/s ${range(runs.map((r) => r.recordsPerSecond))}  ratio ${range(ratios, 2)}  CPU ms/1k ${cpu.length ? range(cpu, 1) : '-'}  peak RSS MB ${rss.length ? range(rss) : '-'}\n`,
+      `${`${v.label}${runs[0]?.consumePath ? ` (${runs[0].consumePath})` : ''}`.padEnd(24)} rec/s ${range(runs.map((r) => r.recordsPerSecond))}  ratio ${range(ratios, 2)}  CPU ms/1k ${cpu.length ? range(cpu, 1) : '-'}  peak RSS MB ${rss.length ? range(rss) : '-'}\n`,
     );
   }
 }
@@ -106,17 +110,19 @@ function parseVariant(text: string): Variant {
   const label = colon < 0 ? text : text.slice(0, colon);
   const properties: Record<string, string> = {};
   let pollMaxRecords: number | undefined;
+  let leanOff = false;
   for (const pair of (colon < 0 ? '' : text.slice(colon + 1)).split(',').filter(Boolean)) {
     const [key, value] = pair.split('=') as [string, string | undefined];
     if (value === undefined) throw new Error(`--variant ${text}: ${pair} is not key=value\n${USAGE}`);
     if (key === 'poll') pollMaxRecords = Number(value);
+    else if (key === 'lean') leanOff = value === 'off';
     else properties[key] = value;
   }
-  return { label, kcat: label === 'kcat', settings: { properties, pollMaxRecords } };
+  return { label, kcat: label === 'kcat', settings: { properties, pollMaxRecords }, leanOff };
 }
 
 async function nodeRun(bootstrap: string, topic: string, count: number, v: Variant): Promise<Figures> {
-  const proc = forkTs('./consume-bench.ts', ['--child', JSON.stringify({ bootstrap, topic, count, settings: v.settings })]);
+  const proc = forkTs('./consume-bench.ts', ['--child', JSON.stringify({ bootstrap, topic, count, settings: v.settings })], { env: pathEnv(v) });
   const result = await nextMessage<{ figures: Figures }>(proc, 'result', 300_000);
   await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
   return result.figures;
@@ -129,12 +135,28 @@ async function pipelineRun(bootstrap: string, topic: string, count: number, v: V
   // `sink.<key>` is the connector's own key (e.g. sink.max.in.flight.records); any other is a librdkafka property.
   const keys = Object.fromEntries(Object.entries(v.settings.properties ?? {}).map(([k, value]) => [k.startsWith('sink.') ? k.slice(5) : `kafka.${k}`, value]));
   if (v.settings.pollMaxRecords !== undefined) keys['consumer.override.max.poll.records'] = String(v.settings.pollMaxRecords);
-  const result = await runPipeline(
-    { ...run!, connector: { ...run!.connector, ...keys, topics: topic } },
-    { bootstrap, topic, receiver, partitions: 6, recordSize: 120, latencySeconds: 0, timeoutSeconds: 300 },
-  );
-  if (!result.allArrived) throw new Error(`${v.label}: ${result.records} of ${count} arrived (${result.failure ?? 'timed out'})`);
-  return { recordsPerSecond: result.recordsPerSecond, cpuMsPer1000: result.cpuMsPer1000, maxRssMb: result.peakRssMb };
+  // runPipeline forks the pipeline with this process's environment.
+  const saved = process.env.KAFKA_HTTP_SINK_LEAN_CONSUME;
+  if (v.leanOff) process.env.KAFKA_HTTP_SINK_LEAN_CONSUME = 'off';
+  else delete process.env.KAFKA_HTTP_SINK_LEAN_CONSUME;
+  try {
+    const result = await runPipeline(
+      { ...run!, connector: { ...run!.connector, ...keys, topics: topic } },
+      { bootstrap, topic, receiver, partitions: 6, recordSize: 120, latencySeconds: 0, timeoutSeconds: 300 },
+    );
+    if (!result.allArrived) throw new Error(`${v.label}: ${result.records} of ${count} arrived (${result.failure ?? 'timed out'})`);
+    return { recordsPerSecond: result.recordsPerSecond, cpuMsPer1000: result.cpuMsPer1000, maxRssMb: result.peakRssMb, consumePath: result.consumePath };
+  } finally {
+    if (saved === undefined) delete process.env.KAFKA_HTTP_SINK_LEAN_CONSUME;
+    else process.env.KAFKA_HTTP_SINK_LEAN_CONSUME = saved;
+  }
+}
+
+/** This process's environment, with the standard consume path forced for a `lean=off` variant. */
+function pathEnv(v: Variant): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (v.leanOff) env.KAFKA_HTTP_SINK_LEAN_CONSUME = 'off';
+  return env;
 }
 
 async function kcatRun(bootstrap: string, topic: string, count: number, v: Variant): Promise<Figures> {
@@ -144,7 +166,7 @@ async function kcatRun(bootstrap: string, topic: string, count: number, v: Varia
 
 async function child(job: { bootstrap: string; topic: string; count: number; settings: ConsumeSettings }): Promise<void> {
   const limit = await measureConsumeRate(job.bootstrap, job.topic, job.count, 300_000, job.settings);
-  const figures: Figures = { recordsPerSecond: limit.recordsPerSecond, cpuMsPer1000: limit.cpuMsPer1000, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const figures: Figures = { recordsPerSecond: limit.recordsPerSecond, cpuMsPer1000: limit.cpuMsPer1000, maxRssMb: process.resourceUsage().maxRSS / 1024, consumePath: limit.consumePath };
   process.send!({ type: 'result', figures }, undefined, undefined, () => process.exit(0));
 }
 

@@ -7,6 +7,11 @@ import autocannon from 'autocannon';
 import { createConsumer } from '../src/source/consumer.js';
 import { DEFAULT_POLL_MAX_RECORDS } from '../src/source/consumer-defaults.js';
 import type { KafkaSourceOptions } from '../src/source/kafka-config.js';
+import { KafkaConsume } from '../src/source/kafka-consume.js';
+import { PollRecords } from '../src/source/poll-records.js';
+import { FlowControl } from '../src/source/flow-control.js';
+import { ackRecords } from '../src/records/record.js';
+import { createLogger } from '../src/common/log.js';
 
 export interface ConsumeLimit {
   readonly records: number;
@@ -15,6 +20,8 @@ export interface ConsumeLimit {
   readonly mbPerSecond: number;
   /** CPU of this (the bench's) process per 1,000 records read, librdkafka's threads included: the floor under the sink's. */
   readonly cpuMsPer1000?: number;
+  /** The source's consume path that read them (src/source/kafka-consume.ts). */
+  readonly consumePath?: 'lean' | 'standard';
 }
 
 export interface ConsumeSettings {
@@ -26,8 +33,8 @@ export interface ConsumeSettings {
 
 /**
  * Reads `count` records of `topic` with a fresh group through the consumer the source builds (createConsumer: its
- * defaults, manual commits, a rebalance callback) and `consume(n)` with the source's poll size, as fast as
- * node-rdkafka allows; nothing else happens to the records. Timed from the first record to the last.
+ * defaults, manual commits, a rebalance callback) and its consume path (kafka-consume.ts: lean or standard) with the
+ * source's poll size, as fast as node-rdkafka allows; the records are acked at once, nothing else happens to them. Timed from the first record to the last.
  */
 export async function measureConsumeRate(bootstrap: string, topic: string, count: number, timeoutMs: number, settings: ConsumeSettings = {}): Promise<ConsumeLimit> {
   const options: KafkaSourceOptions = {
@@ -45,7 +52,9 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
   const pollSize = settings.pollMaxRecords ?? DEFAULT_POLL_MAX_RECORDS;
   await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
   consumer.subscribe([topic]);
-  consumer.setDefaultConsumeTimeout(100);
+  // The source's own reading: its consume path (lean or standard) and records as the pipeline gets them, acked at once.
+  const quiet = createLogger({ level: 'warn' });
+  const reader = new KafkaConsume(consumer, new PollRecords(new FlowControl(Number.MAX_SAFE_INTEGER), () => {}, quiet), quiet);
   const deadline = Date.now() + timeoutMs;
   let read = 0;
   let bytes = 0;
@@ -58,14 +67,15 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
     await new Promise<void>((resolve, reject) => {
       const poll = (): void => {
         if (Date.now() > deadline) return reject(new Error(`raw consume: ${read} of ${count} records after ${timeoutMs} ms`));
-        consumer.consume(pollSize, (err, messages) => {
+        reader.poll(pollSize, 100, (err, records) => {
           if (err && err.code !== rdkafka.CODES.ERRORS.ERR__TIMED_OUT) return reject(err);
-          if (messages.length > 0 && first === 0) {
+          if (records.length > 0 && first === 0) {
             first = Date.now();
             cpuAtFirst = process.cpuUsage();
           }
-          for (const m of messages) bytes += m.value?.length ?? 0;
-          read += messages.length;
+          for (const r of records) bytes += r.value?.length ?? 0;
+          read += records.length;
+          ackRecords(records);
           if (read >= count) {
             last = Date.now();
             cpu = process.cpuUsage(cpuAtFirst);
@@ -80,7 +90,7 @@ export async function measureConsumeRate(bootstrap: string, topic: string, count
   }
   const seconds = Math.max(0.001, (last - first) / 1000);
   const cpuMsPer1000 = ((cpu.user + cpu.system) / 1000 / Math.max(1, read)) * 1000;
-  return { records: read, seconds, recordsPerSecond: read / seconds, mbPerSecond: bytes / 1e6 / seconds, cpuMsPer1000 };
+  return { records: read, seconds, recordsPerSecond: read / seconds, mbPerSecond: bytes / 1e6 / seconds, cpuMsPer1000, consumePath: reader.path };
 }
 
 export interface RequestLimit {

@@ -19,6 +19,8 @@ export interface PipelineSample {
   readonly consumed: number;
   /** Offset commits the source sent so far. */
   readonly commits: number;
+  /** The source's consume path: lean or standard (src/source/kafka-consume.ts). */
+  readonly consumePath?: string;
 }
 
 let inFlight = 0;
@@ -59,6 +61,7 @@ const sample = (): PipelineSample => {
     limit: limitOf(),
     consumed: running.stats().consumed,
     commits: running.stats().commits,
+    consumePath: running.stats().consumePath,
   };
 };
 const timer = setInterval(() => process.send!(sample()), 200);

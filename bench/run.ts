@@ -43,6 +43,8 @@ export interface RunResult {
   /** Offset commits per second, first to last arrival (a commit storm shows here). */
   readonly commitsPerSecond?: number;
   readonly peakRssMb: number;
+  /** The source's consume path in the pipeline process (src/source/kafka-consume.ts). */
+  readonly consumePath?: string;
   /** Every record arrived (stalled: each pre-produced sequence number seen at least once). */
   readonly allArrived: boolean;
   readonly uniqueArrived?: number;
@@ -140,6 +142,7 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
     cpuMsPer1000: ((cpuAtEnd - (cpuAtFirst ?? 0)) / Math.max(1, arrived)) * 1000,
     commitsPerSecond: (commitsAtEnd - commitsAtFirst) / seconds,
     peakRssMb: (final?.maxRss ?? last?.maxRss ?? 0) / 1024 / 1024,
+    consumePath: final?.consumePath ?? last?.consumePath,
     allArrived: arrived >= target,
     uniqueArrived: verify ? done.unique : undefined,
     failure,
@@ -178,6 +181,7 @@ function sumSamples(samples: readonly PipelineSample[]): PipelineSample {
     limit: sum((s) => s.limit),
     consumed: sum((s) => s.consumed),
     commits: sum((s) => s.commits),
+    consumePath: samples[0]?.consumePath,
   };
 }
 

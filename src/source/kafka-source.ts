@@ -13,6 +13,7 @@ import { FlowControl } from './flow-control.js';
 import { idOf, toTopicPartition } from '../records/topic-partition.js';
 import type { KafkaRecord } from '../records/record.js';
 import { PollRecords } from './poll-records.js';
+import { KafkaConsume } from './kafka-consume.js';
 import { createConsumer } from './consumer.js';
 import { ClientErrors, secretValues } from './client-errors.js';
 import { statisticsWithEnds } from './high-watermarks.js';
@@ -36,6 +37,8 @@ export interface SourceStats {
   readonly committed: ReadonlyMap<string, number>;
   /** Offset commits sent to the broker (interval, early, revoke and close). */
   readonly commits: number;
+  /** The consume path polls take (kafka-consume.ts). */
+  readonly consumePath?: 'lean' | 'standard';
 }
 
 export class KafkaSource {
@@ -44,6 +47,8 @@ export class KafkaSource {
   private readonly errors: ClientErrors; // librdkafka's errors, collapsed; a fatal one fails connect() or records$
   /** Messages -> records, with the per-partition offset trackers. */
   private readonly polled: PollRecords;
+  /** One poll through the lean or the standard consume path (kafka-consume.ts). */
+  private readonly reader: KafkaConsume;
   /** Records settled, commits awaiting the broker, offsets sent and confirmed, per partition. */
   private readonly ledger = new CommitLedger();
   /** Records read and not yet covered by a confirmed commit, and which partitions that pauses. */
@@ -71,6 +76,7 @@ export class KafkaSource {
     this.polled = new PollRecords(this.flow, (id, count) => this.settled(id, count), log);
     this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs), retryAfterFailureMs: options.commitIntervalMs });
     this.consumer = consumerOf(options, (err, assignment) => this.rebalance(err, assignment));
+    this.reader = new KafkaConsume(this.consumer, this.polled, log);
     this.consumer.on('offset.commit', (err, offsets: TopicPartitionOffset[]) => this.onCommitted(err, offsets));
     this.errors = new ClientErrors(this.consumer, log, { client: 'kafka consumer', secrets: secretValues(options.rdkafka) });
     this.records$ = new Observable<KafkaRecord[]>((subscriber) => {
@@ -81,8 +87,7 @@ export class KafkaSource {
           subscriber.complete();
           return;
         }
-        this.consumer.setDefaultConsumeTimeout(timeout);
-        this.consumer.consume(this.pollMaxRecords(), (err, messages) => {
+        this.reader.poll(this.pollMaxRecords(), timeout, (err, records, read) => {
           if (!active) return;
           if (err && err.code !== CODES.ERRORS.ERR__TIMED_OUT) {
             if (err.isFatal) {
@@ -91,8 +96,7 @@ export class KafkaSource {
             }
             this.log.warn('kafka consume error, polling on', { error: err.message, code: err.code });
           }
-          const busy = messages !== undefined && messages.length > 0;
-          const records = busy ? this.polled.of(messages) : [];
+          const busy = read > 0;
           if (records.length > 0) subscriber.next(records);
           this.applyBackpressure();
           // Throttled at the bound: one record per poll, spaced, until commits free the window or the partitions pause.
@@ -154,7 +158,7 @@ export class KafkaSource {
   }
 
   stats(): SourceStats {
-    return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits };
+    return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits, consumePath: this.reader.path };
   }
 
   private settled(id: string, count: number): void {

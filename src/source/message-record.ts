@@ -3,21 +3,33 @@ import type { Message } from 'node-rdkafka';
 import type { KafkaRecord, OffsetHandle, RecordHeader } from '../records/record.js';
 
 /** Most records carry no headers: they share one empty list. */
-const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /**
  * `topic`: the partition's own topic string, shared by all its records (librdkafka makes a new one per message,
  * which would otherwise live as long as the record).
  */
 export function toKafkaRecord(m: Message, handle: OffsetHandle, topic: string = m.topic): KafkaRecord {
-  const key = toBuffer(m.key);
-  const value = m.value ?? null;
+  return sourceRecord(topic, m.partition, m.offset, m.timestamp, toHeaders(m.headers), toBuffer(m.key), m.value ?? null, handle);
+}
+
+/** The one object shape of every record the source emits, whichever consume path read it (see kafka-consume.ts). */
+export function sourceRecord(
+  topic: string,
+  partition: number,
+  offset: number,
+  timestamp: number | undefined,
+  headers: readonly RecordHeader[],
+  key: Buffer | null,
+  value: Buffer | null,
+  handle: OffsetHandle,
+): KafkaRecord {
   return {
     topic,
-    partition: m.partition,
-    offset: m.offset,
-    timestamp: m.timestamp,
-    headers: toHeaders(m.headers),
+    partition,
+    offset,
+    timestamp,
+    headers,
     key,
     value,
     raw: { key, value },

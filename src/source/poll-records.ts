@@ -4,11 +4,13 @@
  */
 import type { Message } from 'node-rdkafka';
 import type { Logger } from 'winston';
-import type { KafkaRecord } from '../records/record.js';
+import type { KafkaRecord, OffsetHandle } from '../records/record.js';
 import { idOf } from '../records/topic-partition.js';
 import type { FlowControl } from './flow-control.js';
-import { toKafkaRecord } from './message-record.js';
+import { sourceRecord, toKafkaRecord } from './message-record.js';
 import { PartitionTracker } from './offset-tracker.js';
+import type { PinnedSlabs } from './pinned-slabs.js';
+import { F, type NativeBatch, slabBytes, slabHeaders, slabView } from './slab-batch.js';
 
 export class PollRecords {
   /** By "topic/partition": the source commits their watermarks and revokes them in a rebalance. */
@@ -47,9 +49,49 @@ export class PollRecords {
       records.push(toKafkaRecord(m, tracker, tracker.topic));
     }
     if (run > 0) this.flow.add(idOf(tracker!), run);
+    return this.handedOut(records, messages.length, messages[0]!);
+  }
+
+  /**
+   * The same for a lean poll (slab-batch.ts): keys and values are views of the batch's slab, headers are built only
+   * for messages that have some, and each partition run's records share one handle that also counts the slab's
+   * records still in the pipeline (`pinned`).
+   */
+  ofSlab(batch: NativeBatch, pinned: PinnedSlabs): KafkaRecord[] {
+    const records: KafkaRecord[] = [];
+    if (batch.count === 0) return records;
+    const view = slabView(batch);
+    const { fields, offsets, timestamps, data } = view;
+    const slab = pinned.slab(data.byteLength);
+    let tracker: PartitionTracker | undefined;
+    let handle: OffsetHandle | undefined;
+    let run = 0;
+    for (let i = 0; i < view.count; i++) {
+      const f = i * F.size;
+      const partition = fields[f + F.partition]!;
+      const topic = batch.topics[fields[f + F.topic]!]!;
+      if (tracker === undefined || tracker.partition !== partition || tracker.topic !== topic) {
+        if (run > 0) this.flow.add(idOf(tracker!), run);
+        tracker = this.tracker(topic, partition);
+        handle = slab.handle(tracker);
+        run = 0;
+      }
+      const offset = offsets[i]!;
+      if (!tracker.track(offset)) continue;
+      run += 1;
+      const key = slabBytes(data, fields[f + F.keyStart]!, fields[f + F.keyLength]!);
+      const value = slabBytes(data, fields[f + F.valueStart]!, fields[f + F.valueLength]!);
+      records.push(sourceRecord(tracker.topic, partition, offset, timestamps[i]!, slabHeaders(view, i), key, value, handle!));
+    }
+    if (run > 0) this.flow.add(idOf(tracker!), run);
+    slab.hold(records.length);
+    return this.handedOut(records, view.count, { topic: batch.topics[fields[F.topic]!]!, partition: fields[F.partition]!, offset: offsets[0]! });
+  }
+
+  private handedOut(records: KafkaRecord[], read: number, first: { topic: string; partition: number; offset: number }): KafkaRecord[] {
     this.count += records.length;
-    const again = messages.length - records.length;
-    if (again > 0) this.log.debug('kafka delivered records again after a pause; skipped (already in the pipeline)', { count: again, first: `${idOf(messages[0]!)}@${messages[0]!.offset}` });
+    const again = read - records.length;
+    if (again > 0) this.log.debug('kafka delivered records again after a pause; skipped (already in the pipeline)', { count: again, first: `${idOf(first)}@${first.offset}` });
     return records;
   }
 
