@@ -47,7 +47,7 @@ async function main(): Promise<number> {
       if (run.limit === 'consume') {
         consumeKey = run.topic;
         consume[consumeKey] ??= await measureConsumeRate(broker.bootstrap, topic, run.records, options.timeoutSeconds * 1000);
-        say(`  limit: raw consume ${Math.round(consume[consumeKey]!.recordsPerSecond).toLocaleString('en-US')} records/s`);
+        say(`  limit: raw consume ${Math.round(consume[consumeKey]!.recordsPerSecond).toLocaleString('en-US')} records/s (${consume[consumeKey]!.consumePath ?? '-'} consume path)`);
         librdkafka[consumeKey] ??= await measureLibrdkafka(broker.bootstrap, topic, run.records, options.timeoutSeconds * 1000);
         const alone = librdkafka[consumeKey]!;
         say(`  ceiling: librdkafka alone ${'missing' in alone ? alone.missing : `${Math.round(alone.recordsPerSecond).toLocaleString('en-US')} records/s (kcat)`}`);

@@ -26,7 +26,7 @@ export interface BenchResult {
 export function summaryTable(result: BenchResult): string {
   const head = ['run', 'records', 'rec/s', 'MB/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/1k', 'commits/s', 'peak RSS MB', 'rejected', 'limit', 'ratio', 'target', 'all arrived'];
   const rows = result.runs.map((r) => [
-    r.label,
+    r.consumePath ? `${r.label} (${r.consumePath} consume)` : r.label,
     fmt(r.records),
     fmt(r.recordsPerSecond),
     r.mbPerSecond.toFixed(1),
@@ -47,7 +47,7 @@ export function summaryTable(result: BenchResult): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const limits = [
-    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
+    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}, ${l.consumePath ?? '-'} consume path): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
     ...Object.entries(result.limits.librdkafka ?? {}).map(([topic, l]) =>
       'missing' in l ? `librdkafka alone (${topic}): ${l.missing}` : `librdkafka alone (${topic}, kcat ${l.version}): ${fmt(l.recordsPerSecond)} records/s first to last record, ${l.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k over its whole run`,
     ),
@@ -57,14 +57,14 @@ export function summaryTable(result: BenchResult): string {
 }
 
 /**
- * The ceiling: per topic, the raw consume rate (the source's consumer and poll size, nothing else) held against
- * librdkafka's own rate on the same topic (kcat): the gap node-rdkafka's per-message objects cost.
+ * The ceiling: per topic, the raw consume rate (the source's consumer, consume path and poll size, nothing else)
+ * held against librdkafka's own rate on the same topic (kcat): what reading into JavaScript costs.
  */
 function ceilingRows(result: BenchResult, columns: number): string[][] {
   return Object.entries(result.limits.consume).map(([topic, raw]) => {
     const alone = result.limits.librdkafka?.[topic];
     const row = Array.from({ length: columns }, () => '-');
-    row[0] = `ceiling (${topic} topic)`;
+    row[0] = `ceiling (${topic} topic, ${raw.consumePath ?? '-'} consume)`;
     row[1] = fmt(raw.records);
     row[2] = fmt(raw.recordsPerSecond);
     row[3] = raw.mbPerSecond.toFixed(1);
