@@ -47,7 +47,7 @@ export function summaryTable(result: BenchResult): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const limits = [
-    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}, ${l.consumePath ?? '-'} consume path): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
+    ...Object.entries(result.limits.consume).map(([topic, l]) => `raw consume (${topic}${l.consumePath ? `, ${l.consumePath} consume path` : ''}): ${fmt(l.recordsPerSecond)} records/s, ${l.mbPerSecond.toFixed(1)} MB/s${l.cpuMsPer1000 === undefined ? '' : `, ${l.cpuMsPer1000.toFixed(1)} CPU ms/1k`}`),
     ...Object.entries(result.limits.librdkafka ?? {}).map(([topic, l]) =>
       'missing' in l ? `librdkafka alone (${topic}): ${l.missing}` : `librdkafka alone (${topic}, kcat ${l.version}): ${fmt(l.recordsPerSecond)} records/s first to last record, ${l.cpuMsPer1000?.toFixed(1) ?? '-'} CPU ms/1k over its whole run`,
     ),
@@ -64,7 +64,7 @@ function ceilingRows(result: BenchResult, columns: number): string[][] {
   return Object.entries(result.limits.consume).map(([topic, raw]) => {
     const alone = result.limits.librdkafka?.[topic];
     const row = Array.from({ length: columns }, () => '-');
-    row[0] = `ceiling (${topic} topic, ${raw.consumePath ?? '-'} consume)`;
+    row[0] = `ceiling (${topic} topic${raw.consumePath ? `, ${raw.consumePath} consume` : ''})`;
     row[1] = fmt(raw.records);
     row[2] = fmt(raw.recordsPerSecond);
     row[3] = raw.mbPerSecond.toFixed(1);

@@ -72,6 +72,9 @@ describe('bench report', () => {
     });
     expect(measured).toMatch(/\| ceiling \(plain topic\) +\| +1,000 \| +100,000 \| .*\| +4\.0 \| .*librdkafka \(kcat\) rec\/s 400,000, 0\.4 CPU ms\/1k \| +25% \|/);
     expect(measured).toContain('librdkafka alone (plain, kcat 1.7.1, librdkafka 2.0.2): 400,000 records/s');
+    const named = summaryTable({ ...base, limits: { consume: { plain: { ...consume.plain!, consumePath: 'lean' } }, requests: {} } });
+    expect(named).toContain('| ceiling (plain topic, lean consume) |');
+    expect(named).toContain('raw consume (plain, lean consume path): 100,000 records/s');
     const missing = summaryTable({ ...base, limits: { consume, requests: {}, librdkafka: { plain: { missing: 'kcat not installed' } } } });
     expect(missing).toMatch(/\| ceiling \(plain topic\) .*\| +librdkafka: kcat not installed \| +- \|/);
   });
