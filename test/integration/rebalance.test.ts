@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { RunningPipeline } from '../../src/connector/startPipeline.js';
-import { baseConnector, bootstrap, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
+import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic, runConnector } from '../support/harness.js';
 
 describe('consumer group rebalance', () => {
   let receiver: Receiver | undefined;
@@ -17,7 +17,10 @@ describe('consumer group rebalance', () => {
     const partitions = 4;
     const topic = await freshTopic('rebalance', partitions);
     const produced = Array.from({ length: 4000 }, (_, i) => `r${i}`);
-    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % partitions })));
+    // half now, half once the second member holds partitions: the first member could otherwise deliver everything
+    // before a join that takes seconds on a loaded machine, and the second would never read a record
+    const half = produced.length / 2;
+    await produce(bootstrap(), topic, produced.slice(0, half).map((value, i) => ({ value, partition: i % partitions })));
     receiver = await startReceiver({ respond: () => ({ status: 200, delayMs: 20 }) });
     const name = `rebalance_${topic}`;
     const connector = {
@@ -33,9 +36,13 @@ describe('consumer group rebalance', () => {
     const first = await runConnector(connector);
     pipelines.push(first);
     await eventually(() => delivered().length >= 400, 30_000, 'the first member delivering');
-    const second = await runConnector(connector);
+    const secondLog = captureLog();
+    const second = await runConnector(connector, { log: secondLog.log });
     pipelines.push(second);
-    await eventually(() => second.stats().consumed > 0, 30_000, 'the second member getting partitions');
+    const assigned = (line: string): boolean => (JSON.parse(line) as { message: string; partitions?: string[] }).message === 'partitions assigned' && (JSON.parse(line) as { partitions: string[] }).partitions.length > 0;
+    await eventually(() => secondLog.lines.some(assigned), 30_000, 'the second member getting partitions');
+    await produce(bootstrap(), topic, produced.slice(half).map((value, i) => ({ value, partition: i % partitions })));
+    await eventually(() => second.stats().consumed > 0, 30_000, 'the second member reading');
     await first.stop();
     await first.done;
 
