@@ -245,14 +245,29 @@ export class KafkaSource {
     }
   }
 
+  /** Best effort: if it throws, the assignment still goes on, and the pause right after it applies. */
+  private pauseBeforeAssign(ids: readonly string[]): void {
+    try {
+      this.setPaused(ids, true);
+    } catch (error) {
+      this.log.debug('pausing partitions before their assignment failed; pausing them right after it', { error: (error as Error).message });
+    }
+  }
+
   private rebalance(err: LibrdKafkaError, assignment: TopicPartition[]): void {
     const consumer = this.consumer;
     try {
       if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
+        const ids = assignment.map(idOf);
+        // Paused now (the worker's pause, or backpressure): the new partitions are paused before they are assigned.
+        // librdkafka starts fetching a partition once it is assigned and keeps an application's pause across
+        // assignments, so a pause only after assign() left a window (a GC, a loaded machine) in which the poll could
+        // take their records. The pause after assign() covers a partition librdkafka did not know yet.
+        if (this.flow.isPaused()) this.pauseBeforeAssign(ids);
         consumer.assign(assignment);
-        this.assigned = assignment.map(idOf);
-        // Paused now: pause the new partitions too. Otherwise resume only those this consumer paused before the
-        // rebalance: resuming a partition that is not paused can rewind its fetch position (librdkafka#4686).
+        this.assigned = ids;
+        // Otherwise resume only those this consumer paused before the rebalance: resuming a partition that is not
+        // paused can rewind its fetch position (librdkafka#4686).
         if (this.flow.isPaused()) this.setPaused(this.assigned, true);
         else this.setPaused(this.assigned.filter((id) => this.pausedHere.has(id)), false);
         this.log.info('partitions assigned', { partitions: assignment.map(idOf) });

@@ -63,6 +63,19 @@ async function ownTasks(workers: readonly WorkerProcess[], name: string): Promis
   );
 }
 
+/** Every task PAUSED on the worker that runs it (once), and none of them with records in flight (read, not yet committed). */
+async function heldAndDrained(workers: readonly WorkerProcess[], name: string): Promise<boolean> {
+  const texts = await Promise.all(workers.map((w) => call(w.url, 'GET', '/metrics').then((a) => a.text, () => '')));
+  const held: number[] = [];
+  for (const text of texts) {
+    const own = [...text.matchAll(new RegExp(`^kafka_http_sink_task_state\\{connector="${name}",task="(\\d+)",state="PAUSED"\\} 1$`, 'gm'))].map((m) => m[1]!);
+    const inFlight = (task: string): number => Number(new RegExp(`^kafka_http_sink_records_in_flight\\{connector="${name}",task="${task}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    if (!own.every((task) => inFlight(task) === 0)) return false;
+    held.push(...own.map(Number));
+  }
+  return held.sort().join() === Array.from({ length: TASKS }, (_, t) => t).join();
+}
+
 /** Waits until the live workers run every task of the connector exactly once between them; returns how long it took. */
 async function everyTaskRuns(workers: readonly WorkerProcess[], name: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -169,8 +182,9 @@ describe('faults: a cluster of worker processes', () => {
 
     // pause and resume through the worker that slept: nothing is delivered while paused
     expect((await call(sleeper.url, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
-    await eventually(async () => (await ownTasks(alive, name)).flat().length === TASKS && (await call(w1.url, 'GET', `/connectors/${name}/status`)).text.includes('"PAUSED"'), 30_000, 'paused');
-    await sleep(1000); // requests already sent finish
+    // paused once every task holds its partitions (its worker reads the config topic: late on a loaded machine) and
+    // what it had read is delivered and committed (nothing in flight): a fixed wait could end before either
+    await eventually(async () => (await heldAndDrained(alive, name)) && (await call(w1.url, 'GET', `/connectors/${name}/status`)).text.includes('"PAUSED"'), 30_000, 'every task paused, nothing in flight');
     const paused = sink.uniqueCount();
     await sleep(1500);
     expect(sink.uniqueCount() - paused).toBe(0);

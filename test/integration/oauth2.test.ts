@@ -88,21 +88,24 @@ describe('oauth2 authorization', () => {
   it('refreshes a token before it expires, so the endpoint never sees an expired one', async () => {
     const topic = await freshTopic('oauth_refresh', 1);
     tokens = await startTokenServer();
-    tokens.respondWith((_r, _i, next) => ({ body: JSON.stringify({ access_token: next(), expires_in: 1 }) }));
-    // The endpoint honours tokens for exactly their lifetime (1 s) and refuses older ones.
+    tokens.respondWith((_r, _i, next) => ({ body: JSON.stringify({ access_token: next(), expires_in: 2 }) }));
+    // The endpoint honours tokens for exactly their lifetime (2 s) and refuses older ones.
     const refused: string[] = [];
     receiver = await startReceiver({
       respond: (request) => {
-        if (tokens!.isValid(bearer(request), 1000)) return { status: 200 };
+        if (tokens!.isValid(bearer(request), 2000)) return { status: 200 };
         refused.push(bearer(request));
         return { status: 401 };
       },
     });
-    running = await runConnector({ ...oauth2Connector(`or_${topic}`, topic, receiver, tokens), 'oauth2.token.refresh.margin.ms': 300 });
+    // A token is used until 1 s before it expires: that second is what a request may take to reach the endpoint (a
+    // margin of 300 ms of a 1 s token could be spent on a loaded machine, the endpoint then refusing a token the sink
+    // rightly held valid). Each round waits past the refresh point, so each needs a new token.
+    running = await runConnector({ ...oauth2Connector(`or_${topic}`, topic, receiver, tokens), 'oauth2.token.refresh.margin.ms': 1000 });
     for (let round = 0; round < 4; round++) {
       await produce(bootstrap(), topic, [{ value: `r${round}` }]);
       await receiver.waitForAccepted(round + 1, 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await new Promise((resolve) => setTimeout(resolve, 1200));
     }
 
     expect(refused).toEqual([]);

@@ -52,7 +52,7 @@ describe('tasks.max on the command line', () => {
       await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === 2 * PARTITIONS * PER_PARTITION, 40_000, 'every record delivered');
       await eventually(async () => (await committed(name, topic, PARTITIONS)).every((offset) => offset === 2 * PER_PARTITION), 30_000, 'offsets committed');
       child.kill('SIGTERM');
-    });
+    }, 180_000); // three task processes started, one killed and restarted after a session timeout: over 60 s on a loaded machine
 
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
     const bodies = receiver.accepted.map((r) => r.body.toString());
@@ -62,7 +62,7 @@ describe('tasks.max on the command line', () => {
       expect(firstArrivals).toEqual(Array.from({ length: 2 * PER_PARTITION }, (_, n) => n));
     }
     expect(await committed(name, topic, PARTITIONS)).toEqual(Array(PARTITIONS).fill(2 * PER_PARTITION));
-  });
+  }, 240_000);
 
   it('a bad connector file exits 2 before any task starts', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tasks-')), 'bad.json');

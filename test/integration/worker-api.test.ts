@@ -172,7 +172,12 @@ describe('worker REST API', () => {
 
   it('drains in-flight requests and commits their offsets when a connector is deleted', async () => {
     const topic = await freshTopic('worker_drain', 1);
-    receiver = await startReceiver({ respond: () => ({ status: 200, delayMs: 1500 }) });
+    // the endpoint answers once the test saw the records in flight (at most 30 s), then late: a fixed delay could end
+    // before the metric was read on a loaded machine (then nothing is in flight any more)
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = (): Promise<void> => Promise.race([released, new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref())]);
+    receiver = await startReceiver({ respond: async () => (await held(), { status: 200, delayMs: 1000 }) });
     worker = await startTestWorker({}, { SERVER_URL: receiver.url });
     const name = `drain_${topic}`;
     expect((await call(worker.url, 'POST', '/connectors', { ...seedConnector(name, topic), 'http.concurrency': 4 })).status).toBe(201);
@@ -181,6 +186,7 @@ describe('worker REST API', () => {
     expect(receiver.accepted).toHaveLength(0);
     await waitForMetric(worker.url, new RegExp(`kafka_http_sink_records_in_flight\\{connector="${name}",task="0"\\} [1-4]\n`)); // read, not yet committed
 
+    release(); // the requests now end a second after: the delete below meets them in flight
     expect((await call(worker.url, 'DELETE', `/connectors/${name}`)).status).toBe(204);
     expect(receiver.accepted.length).toBeGreaterThanOrEqual(1);
     expect(receiver.accepted).toHaveLength(receiver.requests.length); // every request in flight finished

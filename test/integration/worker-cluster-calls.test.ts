@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { clusterOptions } from '../../src/worker/cluster/cluster-config.js';
-import { TopicTail } from '../../src/worker/cluster/topic-tail.js';
+import { FORWARDED_HEADER } from '../../src/worker/cluster/forward.js';
 import { providerPolicy } from '../../src/worker/worker-config.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic } from '../support/harness.js';
@@ -22,10 +22,7 @@ interface Status {
 describe('worker cluster: calls on any worker', () => {
   const workers: Worker[] = [];
   let receiver: Receiver | undefined;
-  let tail: TopicTail | undefined;
   afterEach(async () => {
-    await tail?.close();
-    tail = undefined;
     await Promise.all(workers.splice(0).map((w) => w.close()));
     await receiver?.close();
     receiver = undefined;
@@ -50,17 +47,16 @@ describe('worker cluster: calls on any worker', () => {
     for (const counter of counters) {
       workers.push(await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, {}, captureLog(), counter.start));
     }
-    // who leads, as the leader publishes it, once both workers joined (slot 0 may move as the second one joins)
-    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} ready`);
-    let leader: string | undefined;
-    tail = new TopicTail({ 'bootstrap.servers': bootstrap() }, `connect-status-${id}`, captureLog().log, (record) => {
-      if (record.key === 'leader' && record.value !== undefined) leader = (JSON.parse(record.value) as { worker_id: string }).worker_id;
-    });
-    await tail.start(1);
-    await eventually(() => leader !== undefined, 20_000, 'a leader published');
-    const follower = workers.find((w) => !w.url.endsWith(`//${leader}`))!;
-    const other = workers.find((w) => w !== follower)!;
-    expect(follower).toBeDefined();
+    // who leads, once both workers joined (slot 0 may move as the second one joins)
+    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 30_000, `${w.url} ready`);
+    // asked of the workers themselves: the status topic's leader record may still name the worker that led before
+    // the second one joined. A write already forwarded is taken only by the leader (404 here: no such connector);
+    // another worker answers 409 "not the leader"
+    const leads = async (w: Worker): Promise<boolean> => (await call(w.url, 'PUT', `/connectors/probe_${id}/pause`, undefined, { [FORWARDED_HEADER]: '1' })).status === 404;
+    let leading: boolean[] = [];
+    await eventually(async () => (leading = await Promise.all(workers.map(leads))).filter(Boolean).length === 1, 30_000, 'one worker leading');
+    const follower = workers[leading.indexOf(false)]!;
+    const other = workers[leading.indexOf(true)]!;
 
     // 1. the Connect 3.9 writes, each made on the follower
     const topic = await freshTopic('cluster_calls', 1);

@@ -43,6 +43,28 @@ interface Status {
   tasks: { id: number; state: string; worker_id: string }[];
 }
 
+/** How long a loaded machine may take for the workers' group to (re)balance: joins, a leave, a restart of all workers. */
+const GROUP_SETTLED_MS = 30_000;
+
+/**
+ * Every worker joined and knows the leader (/ready 200 while no connector waits to start): a config write taken now is
+ * not met by the rebalance the last worker's join started (a follower answers 409 when no leader is known in 5 s).
+ */
+async function settled(workers: readonly Worker[]): Promise<void> {
+  for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, GROUP_SETTLED_MS, `${w.url} joined and knowing its leader`);
+}
+
+/**
+ * A write once a leader takes it: the answers that say the cluster is rebalancing (409 "no leader is known", 503
+ * "cannot reach" the worker that led before) are retried, as they ask; any other answer is returned.
+ */
+async function whenLed(url: string, method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof call>>> {
+  let answer: Awaited<ReturnType<typeof call>> | undefined;
+  const rebalancing = (a: Awaited<ReturnType<typeof call>>): boolean => (a.status === 409 && a.text.includes('rebalancing')) || (a.status === 503 && a.text.includes('Cannot reach'));
+  await eventually(async () => !rebalancing((answer = await call(url, method, path, body))), GROUP_SETTLED_MS, `${method} ${path} taken by a leader`);
+  return answer!;
+}
+
 async function statusOf(url: string, name: string): Promise<Status | undefined> {
   const answer = await call(url, 'GET', `/connectors/${name}/status`);
   return answer.status === 200 ? (answer.body as Status) : undefined;
@@ -83,6 +105,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster', 2);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    await settled([w1, w2]);
     const name = `iot_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
@@ -127,6 +150,7 @@ describe('worker cluster', () => {
     const topic = await freshTopic('cluster_durable', 1);
     const keys = clusterKeys(id);
     const [w1, w2] = [await startClusterWorker(keys), await startClusterWorker(keys)];
+    await settled([w1, w2]);
     const name = `durable_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
@@ -154,6 +178,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_restart', 1);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    await settled([w1, w2]);
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(`running_${id}`, topic))).status).toBe(201);
     expect(await call(w2!.url, 'POST', '/connectors', seedConnector(`paused_${id}`, topic))).toMatchObject({ status: 201 });
     await eventually(async () => ((await call(w1!.url, 'GET', '/connectors')).body as string[]).length === 2, 10_000, 'both connectors on worker 1');
@@ -164,8 +189,9 @@ describe('worker cluster', () => {
     const [w3, w4] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
     for (const w of [w3!, w4!]) {
       expect((await call(w.url, 'GET', '/connectors')).body).toEqual([`paused_${id}`, `running_${id}`]);
-      await eventually(async () => (await statusOf(w.url, `running_${id}`))?.tasks.map((t) => t.state).join() === 'RUNNING', 15_000, `running_ RUNNING on ${w.url}`);
-      await eventually(async () => (await statusOf(w.url, `paused_${id}`))?.tasks.map((t) => t.state).join() === 'PAUSED', 15_000, `paused_ PAUSED on ${w.url}`);
+      // two new workers join one after the other: the tasks may start, then move, before the group settles
+      await eventually(async () => (await statusOf(w.url, `running_${id}`))?.tasks.map((t) => t.state).join() === 'RUNNING', GROUP_SETTLED_MS, `running_ RUNNING on ${w.url}`);
+      await eventually(async () => (await statusOf(w.url, `paused_${id}`))?.tasks.map((t) => t.state).join() === 'PAUSED', GROUP_SETTLED_MS, `paused_ PAUSED on ${w.url}`);
     }
   });
 
@@ -177,6 +203,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_env', 1);
     const w1 = await startClusterWorker(clusterKeys(id));
+    await settled([w1]);
     const shared = `shared_${id}`;
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(shared, topic))).status).toBe(201);
     const w2 = await startClusterWorker(clusterKeys(id), {}); // no SERVER_URL here
@@ -184,8 +211,9 @@ describe('worker cluster', () => {
     await w1.close(); // worker 2 alone: it leads
     workers.splice(workers.indexOf(w1), 1);
     const local = { ...seedConnector(`local_${id}`, topic), 'http.url': receiver.url };
-    expect(await call(w2.url, 'POST', '/connectors', local)).toMatchObject({ status: 201 });
-    expect((await call(w2.url, 'PUT', `/connectors/local_${id}/pause`)).status).toBe(202);
+    // worker 2 leads once the group rebalanced after worker 1 left (until then it answers "rebalancing, retry")
+    expect(await whenLed(w2.url, 'POST', '/connectors', local)).toMatchObject({ status: 201 });
+    expect((await whenLed(w2.url, 'PUT', `/connectors/local_${id}/pause`)).status).toBe(202);
     await eventually(async () => (await statusOf(w2.url, `local_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused seen on worker 2');
     expect((await call(w2.url, 'GET', '/connectors')).body).toEqual([`local_${id}`, shared]);
     const records = await readTopic(bootstrap(), `connect-configs-${id}`, 5);
@@ -198,6 +226,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_race', 1);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    await settled([w1, w2]); // else both could answer 409 "no leader is known" while the group rebalances
     for (const round of [1, 2, 3]) {
       const name = `race_${round}_${id}`;
       const answers = await Promise.all([w1, w2].map((w, i) => call(w.url, 'POST', '/connectors', { ...seedConnector(name, topic), 'batch.max.size': String(10 + i) })));
@@ -218,7 +247,7 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_ready', 1);
     const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
-    for (const w of [w1, w2]) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} joined`); // a leader is known
+    await settled([w1, w2]); // a leader is known
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(`one_task_${id}`, topic))).status).toBe(201); // tasks.max=1: one worker runs it
     // the slot's owner starts the task; until then the other worker may still be ready without having read the config
     const runsIt = async (): Promise<boolean[]> => Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`)?.state === 'RUNNING'));

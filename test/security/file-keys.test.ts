@@ -93,7 +93,7 @@ describe('file keys an API client names', () => {
       child.kill('SIGTERM');
       await new Promise<void>((resolve) => child.once('exit', () => resolve()));
       stoppedWithinMs = Date.now() - stopping;
-    });
+    }, 110_000); // its own waits allow more than runNode's default 60 s (45 s alone to listen); under the test's 120 s
     await receiver.close();
     expect(run.code).toBe(0);
     expect(stoppedWithinMs).toBeLessThan(20_000);

@@ -65,7 +65,9 @@ describe('connector names, URL paths and /ready', () => {
     expect((await call(worker.url, 'GET', '/connectors', undefined, AUTH)).body).toEqual(['..']);
 
     // The stored `..` fails at start (its name is refused now): /ready says so, naming it only to a caller with credentials.
-    await eventually(async () => (await call(worker!.url, 'GET', '/ready')).status === 503, 30_000, '/ready to say not ready');
+    // (503 comes while it is still starting too: the wait is for its start to have failed)
+    const failedDetails = JSON.stringify({ status: 'not ready', connectors: { '..': 'FAILED' } });
+    await eventually(async () => JSON.stringify((await call(worker!.url, 'GET', '/ready', undefined, AUTH)).body) === failedDetails, 30_000, '/ready to say the stored `..` FAILED');
     const anonymous = await call(worker.url, 'GET', '/ready');
     expect(anonymous.body).toEqual({ status: 'not ready' });
     expect((await call(worker.url, 'GET', '/ready', undefined, { authorization: 'Bearer wrong' })).body).toEqual({ status: 'not ready' });

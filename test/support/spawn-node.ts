@@ -9,12 +9,14 @@ export interface NodeRun {
 
 /**
  * `node <args>` with `env` on top of this process's environment. `whileRunning` may talk to the process (it sees
- * the stdout so far) and must end it; if it throws, the process is killed and the run rejects. Killed after 60 s.
+ * the stdout so far) and must end it; if it throws, the process is killed and the run rejects. Killed after `limitMs`
+ * (60 s unless given).
  */
 export function runNode(
   args: readonly string[],
   env: Record<string, string> = {},
   whileRunning?: (child: ChildProcessWithoutNullStreams, stdout: () => string) => Promise<void>,
+  limitMs = 60_000,
 ): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env } });
@@ -22,7 +24,7 @@ export function runNode(
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(limit);

@@ -1,6 +1,8 @@
 /**
  * A stand-in for node-rdkafka's KafkaConsumer with what KafkaSource uses of it: one partition assigned at subscribe,
  * polls served from a queue, commits answered (or failed) on the next turn, pause/resume that can be made to throw.
+ * Like librdkafka's fetcher, an assign() of a partition that is not paused hands its queued messages to the poll at
+ * once: a pause that comes after cannot take them back.
  * Unit tests only; integration tests use the real broker.
  */
 import { EventEmitter } from 'node:events';
@@ -23,6 +25,10 @@ export class FakeConsumer extends EventEmitter {
   pauses = 0;
   /** Partitions paused now, as "topic/partition". */
   readonly paused = new Set<string>();
+  /** Partitions assigned now, as "topic/partition": a poll serves only these. */
+  private readonly assigned = new Set<string>();
+  /** Messages fetched for the next poll (an assign of a partition not paused): returned whatever pauses come after. */
+  private readonly fetched: Message[] = [];
   private connected = false;
   private rebalance!: RebalanceCallback;
 
@@ -56,13 +62,33 @@ export class FakeConsumer extends EventEmitter {
     setImmediate(() => this.rebalance({ code: rdkafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS } as LibrdKafkaError, this.partitions));
   }
 
-  assign(): void {}
-  unassign(): void {}
+  assign(partitions: TopicPartition[]): void {
+    for (const p of partitions) {
+      this.assigned.add(`${p.topic}/${p.partition}`);
+      if (this.paused.has(`${p.topic}/${p.partition}`)) continue;
+      const taken = this.queue.filter((m) => m.topic === p.topic && m.partition === p.partition);
+      for (const m of taken) this.queue.splice(this.queue.indexOf(m), 1);
+      this.fetched.push(...taken);
+    }
+  }
+
+  /** A group rebalance: the current partitions revoked, then `partitions` assigned (each callback on its own turn). */
+  reassign(partitions: TopicPartition[]): void {
+    const revoked = this.partitions.splice(0, this.partitions.length, ...partitions);
+    setImmediate(() => this.rebalance({ code: rdkafka.CODES.ERRORS.ERR__REVOKE_PARTITIONS } as LibrdKafkaError, revoked));
+    setImmediate(() => setImmediate(() => this.rebalance({ code: rdkafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS } as LibrdKafkaError, partitions)));
+  }
+
+  unassign(): void {
+    this.assigned.clear();
+  }
   setDefaultConsumeTimeout(): void {}
 
   consume(max: number, callback: (err: LibrdKafkaError | null, messages: Message[]) => void): void {
-    const batch = this.queue.filter((m) => !this.paused.has(`${m.topic}/${m.partition}`)).slice(0, max);
-    for (const m of batch) this.queue.splice(this.queue.indexOf(m), 1);
+    const batch = this.fetched.splice(0, max);
+    const fetchable = (m: Message): boolean => this.assigned.has(`${m.topic}/${m.partition}`) && !this.paused.has(`${m.topic}/${m.partition}`);
+    batch.push(...this.queue.filter(fetchable).slice(0, max - batch.length));
+    for (const m of batch) if (this.queue.includes(m)) this.queue.splice(this.queue.indexOf(m), 1);
     setTimeout(() => callback(null, batch), batch.length > 0 ? 0 : 2);
   }
 

@@ -1,7 +1,8 @@
 /**
  * KafkaSource's own wiring, driven through a fake consumer (fake-consumer.ts): records become acked offsets and
  * commits; a failed commit is retried at the commit interval, not in a loop; a pause that throws is not taken as
- * done, is warned of, and is tried again; re-delivered offsets are skipped (PollRecords).
+ * done, is warned of, and is tried again; re-delivered offsets are skipped (PollRecords); a held source's new
+ * partitions are paused before they are assigned.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Subscription } from 'rxjs';
@@ -103,5 +104,22 @@ describe('KafkaSource', () => {
     expect(source.stats().inFlight).toBe(5);
     for (const r of received.slice(0, 2)) r.handle.ack(r.offset); // 0 and 1: the watermark moves to 2
     await eventually(() => source.stats().committed.get('t/0') === 2, 2000, 'offset 2 committed, not past the unacked 2');
+  });
+
+  // A worker pause meeting a group rebalance: librdkafka starts fetching a partition once it is assigned, so a pause
+  // that comes after the assign (a GC or a loaded machine between the two calls) could let records through.
+  it('held: partitions a rebalance assigns are paused before they are assigned, so none of their records is read', async () => {
+    const consumer = new FakeConsumer([{ topic: 't', partition: 0 }]);
+    const { source, lines } = await start(consumer, { maxInFlightRecords: 1000 });
+    await eventually(() => lines.some((l) => l.includes('partitions assigned')), 2000, 'the assignment');
+    source.hold(true);
+    expect(source.stats().paused).toBe(true);
+    consumer.queue.push(...messages('t', 0, 0, 2), ...messages('t', 1, 0, 2)); // produced after the pause
+    consumer.reassign([{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }]);
+    await eventually(() => lines.filter((l) => l.includes('partitions assigned')).length === 2, 2000, 'the new assignment');
+    await sleep(50);
+    expect({ consumed: source.stats().consumed, paused: [...consumer.paused].sort() }).toEqual({ consumed: 0, paused: ['t/0', 't/1'] });
+    source.hold(false);
+    await eventually(() => source.stats().consumed === 4, 2000, 'the four records once released');
   });
 });
