@@ -10,7 +10,7 @@ import { partitionCount } from '../../src/worker/cluster/topics.js';
 import { bootstrap } from '../support/harness.js';
 
 const client = (): Record<string, string> => ({ 'bootstrap.servers': bootstrap() });
-const refused = (topic: { name: string }, err: Error): Error => new KafkaError(`cannot create ${topic.name}: ${err.message}`, false, err);
+const refused = (topic: { name: string }, err: { message: string }): Error => new KafkaError(`cannot create ${topic.name}: ${err.message}`, false, err);
 
 describe('createTopics', () => {
   it('creates the missing topics with their partitions and leaves an existing one as it is', async () => {
