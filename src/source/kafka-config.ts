@@ -33,7 +33,7 @@ export const kafkaConfigSpec = {
 } satisfies ConfigSpec;
 
 /** librdkafka properties given as `kafka.<property>` in the connector file (and the environment). */
-export const KAFKA_PREFIX = 'kafka.';
+const KAFKA_PREFIX = 'kafka.';
 
 /** A key passed to the Kafka clients rather than declared in a spec: `kafka.*`, `consumer.override.*`, `producer.override.*`. */
 export function isKafkaClientKey(key: string): boolean {
