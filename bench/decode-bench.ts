@@ -1,7 +1,7 @@
 /**
  * `npm run bench:decode`: decode throughput of one process, without broker or HTTP: polls of 500 records through the
  * real `decode` operator, for a typical 10-field Avro record (schema cached, as after the first record of an id)
- * next to StringConverter and JsonConverter on the same data. `-- --smoke` runs a few thousand records.
+ * next to StringConverter and JsonConverter (plain, and with `schemas.enable` envelopes) on the same data. `-- --smoke` runs a few thousand records.
  */
 import avro from 'avsc';
 import { lastValueFrom, from, toArray } from 'rxjs';
@@ -10,6 +10,24 @@ import { compileSchema, registryConverter } from '../src/decode/registry-convert
 import { decode } from '../src/decode/decode.js';
 import type { KafkaRecord } from '../src/records/record.js';
 import { READING_SCHEMA, reading, readingBody } from '../test/support/avro-reading.js';
+
+/** The reading's Connect schema, as a JsonConverter envelope carries it (`schemas.enable=true`). */
+const ENVELOPE_SCHEMA = JSON.stringify({
+  type: 'struct',
+  name: 'iot.Reading',
+  fields: [
+    { field: 'iot_id', type: 'int32' },
+    { field: 'metric', type: 'string' },
+    { field: 'measurement', type: 'double' },
+    { field: 'unit', type: 'string', optional: true },
+    { field: 'seq', type: 'int64' },
+    { field: 'battery', type: 'float' },
+    { field: 'tags', type: 'array', items: { type: 'string' } },
+    { field: 'day', type: 'int32', name: 'org.apache.kafka.connect.data.Date' },
+    { field: 'at', type: 'int64', name: 'org.apache.kafka.connect.data.Timestamp' },
+    { field: 'price', type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } },
+  ],
+});
 
 const smoke = process.argv.includes('--smoke');
 const COUNT = smoke ? 5_000 : 300_000;
@@ -44,6 +62,8 @@ async function main(): Promise<void> {
   process.stdout.write(`decode throughput, ${COUNT.toLocaleString('en-US')} records in polls of ${POLL} (${avroRecords[0]!.value!.length} B Avro, ${json(0).length} B JSON)\n`);
   await rate('AvroConverter (10 fields, cached)', avroConverter, avroRecords);
   await rate('JsonConverter (same data)', jsonConverter(false), records(json));
+  const envelope = (i: number) => Buffer.from(`{"schema":${ENVELOPE_SCHEMA},"payload":${readingBody(i)}}`);
+  await rate('JsonConverter schemas.enable (same)', jsonConverter(true), records(envelope));
   await rate('StringConverter (same data)', stringConverter, records(json));
 }
 

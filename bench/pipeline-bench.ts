@@ -28,6 +28,8 @@ const { values } = parseArgs({
     'record-size': { type: 'string', default: '120' },
     partitions: { type: 'string', default: '6' },
     converter: { type: 'string', default: 'string' },
+    /** Appended to the receiver's URL, e.g. `--path '/t/${topic}'` for a templated URL. */
+    path: { type: 'string', default: '' },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -111,13 +113,13 @@ try {
   const results: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const generation = generationCpuMs();
-    const { cpuMs, seconds } = await round(receiver.url);
+    const { cpuMs, seconds } = await round(`${receiver.url}${values.path}`);
     const perK = ((cpuMs - generation) / records) * 1000;
     results.push(perK);
     say(`round ${i + 1}: ${records} records in ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} rec/s, CPU ${perK.toFixed(2)} ms per 1,000 records (making the polls: ${((generation / records) * 1000).toFixed(2)}, not counted)`);
   }
   const sorted = [...results].sort((a, b) => a - b);
-  say(`median CPU ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms per 1,000 records (${values.converter} converter, ${size}-byte values, batches of 500)`);
+  say(`median CPU ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms per 1,000 records (${values.converter} converter, ${size}-byte values, batches of 500${values.path ? `, URL path ${values.path}` : ''})`);
   const report = await receiver.report();
   if (report.records < records * rounds) throw new Error(`the receiver counted ${report.records} of ${records * rounds} records`);
 } finally {

@@ -29,7 +29,7 @@ function tableSizeFor(n: number): number {
 }
 
 /** The table size once `count` distinct keys were put into a table of `capacity` (doubling past 3/4 full). */
-export function grownCapacity(capacity: number, count: number): number {
+function grownCapacity(capacity: number, count: number): number {
   let cap = capacity;
   // The threshold is (int) (cap * 0.75): 0 for a table of 1, so its first key already doubles it.
   while (cap < MAX_CAPACITY && count > Math.floor(cap * 0.75)) cap *= 2;
@@ -145,7 +145,7 @@ export function jsonInHashMapOrder(value: unknown): unknown {
 }
 
 /** An own enumerable property, also for a key `__proto__` (which plain assignment would not set). */
-export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
 }

@@ -34,7 +34,7 @@ export const MAX_PROBLEMS = 50;
  */
 export const MAX_CONFIG_KEYS = 1000;
 /** At most this many `${...}` references in a config: each one is resolved (a file read) in every round and mask. */
-export const MAX_REFERENCES = 100;
+const MAX_REFERENCES = 100;
 
 /**
  * `providers`: the references the config may resolve (default: all); one it may not is a problem of its key. `clients`:

@@ -19,14 +19,14 @@ import { retryConfigSpec, retryOptions } from '../deliver/retry-config.js';
 import { statusPolicy, statusPolicyConfigSpec } from '../deliver/status-policy.js';
 import { deadLetterConfigSpec, deadLetterOptions, toleranceAction } from '../outcomes/dead-letter-config.js';
 import { isTransformKey, parseTransforms } from '../transform/transform-config.js';
-import { isKafkaClientKey, kafkaConfigSpec, kafkaSourceOptions } from '../source/kafka-config.js';
+import { type DerivedClient, isKafkaClientKey, kafkaConfigSpec, kafkaSourceOptions } from '../source/kafka-config.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 import { validatedWith } from '../common/config/convict-validate.js';
 import { allowedFilePath, maskedError, PATH_KEY, type ProviderPolicy, referenceMask, resolveReferences, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { isSecretKey, redactConfig, Secret } from '../common/config/secret.js';
 import { type ConfigSpec, configReader, type ReaderOf } from '../common/config/spec.js';
 import { suggestKey } from './key-suggestion.js';
-import { applyConfluent } from './confluent/apply.js';
+import { applyConfluent, reporterClients } from './confluent/apply.js';
 import { CONFLUENT_KEY_GROUPS, isConfluentSecret } from './confluent/confluent-spec.js';
 import { inConfluentTerms, isConfluentConfig, translateConfluent } from './confluent/translate.js';
 import type { ConnectorSettings } from './connector-settings.js';
@@ -109,13 +109,13 @@ function settingsOf(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPol
   if (!isConfluentConfig(raw)) return ownSettings(raw, env, providers, clients);
   const { internal, origin, extras, redacted } = translateConfluent(raw, env, providers, isSensitiveKey);
   try {
-    return applyConfluent(ownSettings(internal, env, providers, clients), extras, redacted);
+    return applyConfluent(ownSettings(internal, env, providers, clients, reporterClients(extras)), extras, redacted);
   } catch (error) {
     throw inConfluentTerms(error, origin, Object.keys(SPEC));
   }
 }
 
-function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined, clients: WorkerClients | undefined): ConnectorSettings {
+function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPolicy | undefined, clients: WorkerClients | undefined, derived: Record<string, DerivedClient> = {}): ConnectorSettings {
   const { values, secret, passthrough, transformKeys, redacted } = validate(raw, env, providers);
   const name = connectorName(values);
   const ordering = values.get('ordering');
@@ -127,7 +127,7 @@ function ownSettings(raw: unknown, env: NodeJS.ProcessEnv, providers: ProviderPo
   return {
     name,
     tasksMax: values.number('tasks.max'),
-    source: kafkaSourceOptions(name, values, passthrough, env, providers, clients),
+    source: kafkaSourceOptions(name, values, passthrough, env, providers, clients, derived),
     decode: decodeSettings(values, onError),
     ordering,
     batch: {

@@ -3,7 +3,7 @@ import type { Logger } from 'winston';
 import { BadDataError, type RecordRef } from '../common/errors.js';
 import type { ConnectSchema } from '../records/schema.js';
 import { envelopeSchema } from './envelope-schema.js';
-import { connectPayload } from './envelope-payload.js';
+import { compilePayload, type PayloadReader } from './envelope-payload.js';
 import type { IntegerOverflow } from './integer-overflow.js';
 import { parseJsonExact } from './exact-json.js';
 import { jsonInHashMapOrder } from '../common/java-hash-map.js';
@@ -61,6 +61,8 @@ export const byteArrayConverter: Converter = (bytes) => bytes;
  * `{"schema":..., "payload":...}` and the payload is what goes on.
  */
 export function jsonConverter(schemasEnable: boolean, integerOverflow: IntegerOverflow = 'keep'): Converter {
+  // One payload reader per envelope schema (envelopeSchema hands out one object per schema text).
+  const readers = new WeakMap<ConnectSchema, PayloadReader>();
   return (bytes, _record, context) => {
     if (bytes === null) return null;
     let parsed: unknown;
@@ -79,6 +81,8 @@ export function jsonConverter(schemasEnable: boolean, integerOverflow: IntegerOv
     const schema = envelopeSchema(envelope.schema);
     if (context !== undefined) context.schema = schema;
     if (schema === undefined) return jsonInHashMapOrder(envelope.payload);
-    return connectPayload(envelope.payload, schema, integerOverflow);
+    let read = readers.get(schema);
+    if (read === undefined) readers.set(schema, (read = compilePayload(schema, integerOverflow)));
+    return read(envelope.payload);
   };
 }

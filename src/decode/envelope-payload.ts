@@ -13,36 +13,65 @@ import { type ConnectSchema, DECIMAL_SCHEMA_NAME } from '../records/schema.js';
 import { bigDecimalText, bigIntToTwosComplement, float32ToJson, float64ToJson } from './connect-json.js';
 import { wrapToLong, type IntegerOverflow } from './integer-overflow.js';
 
-/** The payload under `schema`, as Connect reads and writes it; BadDataError where Connect's converter throws. */
-export function connectPayload(value: unknown, schema: ConnectSchema, overflow: IntegerOverflow): unknown {
-  if (value === null || value === undefined) {
-    if (schema.defaultValue !== undefined && schema.defaultValue !== null) return connectPayload(schema.defaultValue, { ...schema, defaultValue: undefined }, overflow);
-    if (schema.optional) return null;
-    throw new BadDataError('malformed', `Invalid null value for required ${schema.type.toUpperCase()} field`);
-  }
+/** Reads one record's payload under the schema it was compiled for (see compilePayload). */
+export type PayloadReader = (value: unknown) => unknown;
+
+/**
+ * A reader of payloads under `schema`, as Connect reads and writes them; it throws BadDataError where Connect's
+ * converter throws. The schema is walked once, here: compile once per (cached) schema, then call per record.
+ */
+export function compilePayload(schema: ConnectSchema, overflow: IntegerOverflow): PayloadReader {
+  const present = compilePresent(schema, overflow);
+  const fallback = schema.defaultValue ?? undefined;
+  const optional = schema.optional;
+  const nullMessage = `Invalid null value for required ${schema.type.toUpperCase()} field`;
+  return (value) => {
+    if (value !== null && value !== undefined) return present(value);
+    if (fallback !== undefined) return present(fallback);
+    if (optional) return null;
+    throw new BadDataError('malformed', nullMessage);
+  };
+}
+
+const asIs: PayloadReader = (value) => value;
+
+/** The reader of a value that is there (not null): one closure per schema node. */
+function compilePresent(schema: ConnectSchema, overflow: IntegerOverflow): PayloadReader {
   switch (schema.type) {
     case 'int8':
     case 'int16':
-    case 'int32':
-      return narrowed(value, BITS[schema.type]);
-    case 'int64':
-      return int64(value, overflow);
-    case 'float32':
-    case 'float64': {
-      const n = numberOf(value);
-      if (n === undefined) return value;
-      return schema.type === 'float64' ? float64ToJson(n) : float32ToJson(Math.fround(n));
+    case 'int32': {
+      const bits = BITS[schema.type];
+      return (value) => narrowed(value, bits);
     }
-    case 'bytes':
-      return schema.name === DECIMAL_SCHEMA_NAME ? decimal(value, schema) : typeof value === 'string' ? base64Bytes(value).toString('base64') : value;
-    case 'array':
-      return Array.isArray(value) && schema.valueSchema ? value.map((item) => connectPayload(item, schema.valueSchema!, overflow)) : value;
+    case 'int64':
+      return (value) => int64(value, overflow);
+    case 'float32':
+      return (value) => {
+        const n = numberOf(value);
+        return n === undefined ? value : float32ToJson(Math.fround(n));
+      };
+    case 'float64':
+      return (value) => {
+        const n = numberOf(value);
+        return n === undefined ? value : float64ToJson(n);
+      };
+    case 'bytes': {
+      if (schema.name !== DECIMAL_SCHEMA_NAME) return (value) => (typeof value === 'string' ? base64Bytes(value).toString('base64') : value);
+      const scale = Number(schema.parameters?.scale ?? 0);
+      return (value) => decimal(value, scale);
+    }
+    case 'array': {
+      if (!schema.valueSchema) return asIs;
+      const item = compilePayload(schema.valueSchema, overflow);
+      return (value) => (Array.isArray(value) ? value.map((element) => item(element)) : value);
+    }
     case 'map':
-      return map(value, schema, overflow);
+      return schema.keySchema!.type === 'string' ? stringKeyMap(schema, overflow) : tupleMap(schema, overflow);
     case 'struct':
-      return struct(value, schema, overflow);
+      return struct(schema, overflow);
     default:
-      return value;
+      return asIs;
   }
 }
 
@@ -79,46 +108,58 @@ function int64(value: unknown, overflow: IntegerOverflow): unknown {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function struct(value: unknown, schema: ConnectSchema, overflow: IntegerOverflow): unknown {
-  if (typeof value !== 'object' || Array.isArray(value)) return value;
-  const object = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const field of schema.fields ?? []) out[field.name] = connectPayload(Object.prototype.hasOwnProperty.call(object, field.name) ? object[field.name] : undefined, field.schema, overflow);
-  return out;
+function struct(schema: ConnectSchema, overflow: IntegerOverflow): PayloadReader {
+  const fields = (schema.fields ?? []).map((field) => ({ name: field.name, read: compilePayload(field.schema, overflow) }));
+  return (value) => {
+    if (typeof value !== 'object' || Array.isArray(value)) return value;
+    const object = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const { name, read } of fields) out[name] = read(Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined);
+    return out;
+  };
 }
 
-function map(value: unknown, schema: ConnectSchema, overflow: IntegerOverflow): unknown {
-  const keySchema = schema.keySchema!;
-  const valueSchema = schema.valueSchema!;
-  if (keySchema.type === 'string') {
+/** A map with string keys: a JSON object, written in HashMap order. */
+function stringKeyMap(schema: ConnectSchema, overflow: IntegerOverflow): PayloadReader {
+  const read = compilePayload(schema.valueSchema!, overflow);
+  return (value) => {
     if (typeof value !== 'object' || Array.isArray(value)) throw new BadDataError('malformed', 'Maps with string fields should be encoded as JSON objects');
     const object = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(object)) out[key] = connectPayload(object[key], valueSchema, overflow);
+    for (const key of Object.keys(object)) out[key] = read(object[key]);
     return inHashMapOrder(out, defaultMapCapacity(Object.keys(out).length));
-  }
-  if (!Array.isArray(value)) throw new BadDataError('malformed', 'Maps with non-string fields should be encoded as JSON array of tuples');
-  // A HashMap of the converted keys: a repeated key keeps its first place and takes the last value.
-  const entries = new Map<string, { key: unknown; value: unknown; hash: number; at: number }>();
-  for (const pair of value as unknown[]) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new BadDataError('malformed', 'Found invalid map entry, expected an array of length 2');
-    const key = connectPayload(pair[0], keySchema, overflow);
-    const id = typeof key === 'string' ? `s${key}` : `v${String(key)}`;
-    const converted = connectPayload(pair[1], valueSchema, overflow);
-    const known = entries.get(id);
-    if (known !== undefined) known.value = converted;
-    else entries.set(id, { key, value: converted, hash: keyHash(key, keySchema), at: entries.size });
-  }
-  const mask = defaultMapCapacity(entries.size) - 1;
-  return [...entries.values()].sort((x, y) => (x.hash & mask) - (y.hash & mask) || x.at - y.at).map((e) => [e.key, e.value]);
+  };
+}
+
+/** A map with other keys: `[key, value]` pairs, written as a HashMap of the converted keys orders them. */
+function tupleMap(schema: ConnectSchema, overflow: IntegerOverflow): PayloadReader {
+  const readKey = compilePayload(schema.keySchema!, overflow);
+  const readValue = compilePayload(schema.valueSchema!, overflow);
+  const longKeys = schema.keySchema!.type === 'int64';
+  return (value) => {
+    if (!Array.isArray(value)) throw new BadDataError('malformed', 'Maps with non-string fields should be encoded as JSON array of tuples');
+    // A HashMap of the converted keys: a repeated key keeps its first place and takes the last value.
+    const entries = new Map<string, { key: unknown; value: unknown; hash: number; at: number }>();
+    for (const pair of value as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new BadDataError('malformed', 'Found invalid map entry, expected an array of length 2');
+      const key = readKey(pair[0]);
+      const id = typeof key === 'string' ? `s${key}` : `v${String(key)}`;
+      const converted = readValue(pair[1]);
+      const known = entries.get(id);
+      if (known !== undefined) known.value = converted;
+      else entries.set(id, { key, value: converted, hash: keyHash(key, longKeys), at: entries.size });
+    }
+    const mask = defaultMapCapacity(entries.size) - 1;
+    return [...entries.values()].sort((x, y) => (x.hash & mask) - (y.hash & mask) || x.at - y.at).map((e) => [e.key, e.value]);
+  };
 }
 
 /** hashCode() of a Connect map key, spread as HashMap spreads it (Integer, Long, Boolean, String; others keep put order). */
-function keyHash(key: unknown, schema: ConnectSchema): number {
+function keyHash(key: unknown, longKey: boolean): number {
   let h = 0;
   if (typeof key === 'string') return javaKeyHash(key);
   if (typeof key === 'boolean') h = key ? 1231 : 1237;
-  else if (schema.type === 'int64' && (typeof key === 'number' || typeof key === 'bigint')) {
+  else if (longKey && (typeof key === 'number' || typeof key === 'bigint')) {
     const long = BigInt.asUintN(64, BigInt(key));
     h = Number(BigInt.asIntN(32, long ^ (long >> 32n)));
   } else if (typeof key === 'number' && Number.isInteger(key)) h = key | 0;
@@ -129,8 +170,7 @@ function keyHash(key: unknown, schema: ConnectSchema): number {
  * A Decimal: base64 of the unscaled value (re-encoded in its shortest two's complement, as Java's BigInteger writes
  * it), or a JSON number, which must have the schema's scale (Connect refuses another one).
  */
-function decimal(value: unknown, schema: ConnectSchema): unknown {
-  const scale = Number(schema.parameters?.scale ?? 0);
+function decimal(value: unknown, scale: number): unknown {
   let unscaled: bigint;
   if (typeof value === 'string') {
     const bytes = base64Bytes(value);

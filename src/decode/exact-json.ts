@@ -105,18 +105,7 @@ function doubleMark(literal: string): string | undefined {
  * write.
  */
 function markNumbers(text: string, doubles: boolean): string {
-  let out = '';
-  let copiedUpTo = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      i = endOfString(text, i);
-      continue;
-    }
-    if (c !== 0x2d /* - */ && (c < 0x30 || c > 0x39)) continue;
-    let end = i + 1;
-    while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-    const raw = text.slice(i, end);
+  return rewriteNumbers(text, (raw) => {
     const literal = trimmedZeros(raw);
     let mark: string | undefined;
     if (INTEGER.test(literal)) {
@@ -124,17 +113,17 @@ function markNumbers(text: string, doubles: boolean): string {
     } else if (doubles) {
       mark = doubleMark(literal);
     }
-    if (mark !== undefined || literal !== raw) {
-      out += text.slice(copiedUpTo, i) + (mark === undefined ? literal : `"${MARK}${mark}"`);
-      copiedUpTo = end;
-    }
-    i = end - 1;
-  }
-  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+    return mark === undefined ? literal : `"${MARK}${mark}"`;
+  });
 }
 
 /** The text with the leading zeros of every number literal outside strings dropped (`-007` is `-7`, `00` is `0`). */
 function withoutLeadingZeros(text: string): string {
+  return rewriteNumbers(text, trimmedZeros);
+}
+
+/** The text with every number literal outside strings replaced by what `rewrite` makes of it (the same text: kept). */
+function rewriteNumbers(text: string, rewrite: (literal: string) => string): string {
   let out = '';
   let copiedUpTo = 0;
   for (let i = 0; i < text.length; i++) {
@@ -147,9 +136,9 @@ function withoutLeadingZeros(text: string): string {
     let end = i + 1;
     while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
     const literal = text.slice(i, end);
-    const trimmed = trimmedZeros(literal);
-    if (trimmed !== literal) {
-      out += text.slice(copiedUpTo, i) + trimmed;
+    const rewritten = rewrite(literal);
+    if (rewritten !== literal) {
+      out += text.slice(copiedUpTo, i) + rewritten;
       copiedUpTo = end;
     }
     i = end - 1;

@@ -30,7 +30,9 @@ export function buildRequests(records: readonly SinkRecord[], options: RequestOp
   checkBatch(records, options);
   const byHeaders = options.groupByHeaders === true && records.some((record) => record.headers.length > 0);
   const groupBy = options.groupBy === undefined ? undefined : compileTemplate(options.groupBy);
-  const dynamic = compileUrlTemplate(options.url).dynamic || options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic) || byHeaders || groupBy?.dynamic === true;
+  const url = compileUrlTemplate(options.url);
+  const headersVary = options.forwardHeaderPrefix !== undefined || Object.values(options.headers).some((v) => compileTemplate(v).dynamic);
+  const dynamic = url.dynamic || headersVary || byHeaders || groupBy?.dynamic === true;
   // The common case: one URL and header set, no tombstone: the batch is the request, no grouping per record.
   if (!dynamic && !records.some((record) => record.value === null)) return [buildRequest(records, options)];
   const groups: SinkRecord[][] = [];
@@ -41,7 +43,7 @@ export function buildRequests(records: readonly SinkRecord[], options: RequestOp
       open = new Map();
       continue;
     }
-    const id = dynamic ? JSON.stringify([compileUrlTemplate(options.url).render(record), headersFor(record, options), groupBy?.render(record), byHeaders ? kafkaHeaders(record) : '']) : '';
+    const id = dynamic ? JSON.stringify([url.render(record), headersVary ? headersFor(record, options) : '', groupBy?.render(record), byHeaders ? kafkaHeaders(record) : '']) : '';
     const group = open.get(id);
     if (group) group.push(record);
     else {

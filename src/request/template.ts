@@ -58,12 +58,18 @@ export function compileUrlTemplate(url: string): Template {
   if (!template.dynamic) return template;
   const checked = urlTemplates.get(template);
   if (checked) return checked;
+  // Rendered once per record: checkUrls, the request builder's grouping and the request itself all ask for it. A
+  // record is never changed in place (a transform makes a new one), so its URL is kept as long as the record lives.
+  const renderedFor = new WeakMap<SinkRecord, string>();
   const render = (record: SinkRecord): string => {
+    const known = renderedFor.get(record);
+    if (known !== undefined) return known;
     const rendered = template.render(record);
     const segment = dotSegment(rendered.slice(origin.length));
     if (segment !== undefined) {
       throw new TransformError(record, 'http.url', `the URL template renders the path segment "${segment}", which URL parsers resolve to another path of the host; the record is refused`);
     }
+    renderedFor.set(record, rendered);
     return rendered;
   };
   const result: Template = { text: template.text, dynamic: true, render };

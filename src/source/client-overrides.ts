@@ -10,8 +10,8 @@
  */
 import { ConfigError } from '../common/errors.js';
 
-export const CONSUMER_OVERRIDE_PREFIX = 'consumer.override.';
-export const PRODUCER_OVERRIDE_PREFIX = 'producer.override.';
+const CONSUMER_OVERRIDE_PREFIX = 'consumer.override.';
+const PRODUCER_OVERRIDE_PREFIX = 'producer.override.';
 
 export type ClientRole = 'consumer' | 'producer';
 

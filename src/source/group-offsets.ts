@@ -9,6 +9,7 @@ import type { KafkaConsumer, LibrdKafkaError, TopicPartitionOffset } from 'node-
 import { errorMessage, KafkaError } from '../common/errors.js';
 import type { ClientProperties } from './store-properties.js';
 import { nativeConfig } from './native-config.js';
+import { CommitAnswers } from './commit-answers.js';
 
 /** "topic/partition" -> offset. */
 export type PartitionOffsets = Map<string, number>;
@@ -41,16 +42,18 @@ const TIMEOUT_MS = 15_000;
 const POLL_MS = 100;
 /** librdkafka's error code for Unknown member (the broker's answer to a commit from outside a non-empty group). */
 const UNKNOWN_MEMBER = 25;
+/** Partitions whose watermarks are asked for at the same time. */
+const WATERMARK_QUERIES = 8;
 
 export async function openGroupOffsets(kafka: ClientProperties, groupId: string): Promise<GroupOffsets> {
-  const outcomes: ((err: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) => void)[] = [];
+  const answers = new CommitAnswers();
   const consumer: KafkaConsumer = new rdkafka.KafkaConsumer(
     nativeConfig({
       ...kafka,
       'group.id': groupId,
       'enable.auto.commit': false,
-      // the answer to each commit, in the order they were sent (one at a time here)
-      offset_commit_cb: (err: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) => outcomes.shift()?.(err ?? undefined, partitions),
+      // the answer to each commit, handed to the commit of the offsets it names
+      offset_commit_cb: (err: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[] | undefined) => answers.answer(err ?? undefined, partitions),
     }),
     {},
   );
@@ -96,26 +99,28 @@ export async function openGroupOffsets(kafka: ClientProperties, groupId: string)
     commit: (offsets) =>
       new Promise((resolve, reject) => {
         if (offsets.size === 0) return resolve();
+        const committing = [...offsets].map(([id, offset]) => ({ ...split(id), offset }));
         let answered = false;
-        const timer = setTimeout(() => {
-          answered = true;
-          reject(new KafkaError(`no answer to the offset commit of the group ${groupId} within ${TIMEOUT_MS} ms`, true));
-        }, TIMEOUT_MS);
-        // librdkafka hands the commit's answer over while the consumer polls: poll (it is assigned nothing) until then
-        const poll = (): void => void (answered || consumer.consume(1, () => poll()));
-        outcomes.push((err, partitions) => {
+        const forget = answers.expect(committing, (err, partitions) => {
           answered = true;
           clearTimeout(timer);
           const failed = err ?? partitions.map((p) => (p as { error?: LibrdKafkaError }).error).find((e) => e);
           if (!failed) return resolve();
           reject(failed.code === UNKNOWN_MEMBER ? new GroupActiveError(groupId) : fail('cannot commit the offsets')(failed));
         });
+        const timer = setTimeout(() => {
+          answered = true;
+          forget(); // a late answer is dropped, not taken for the next commit's
+          reject(new KafkaError(`no answer to the offset commit of the group ${groupId} within ${TIMEOUT_MS} ms`, true));
+        }, TIMEOUT_MS);
+        // librdkafka hands the commit's answer over while the consumer polls: poll (it is assigned nothing) until then
+        const poll = (): void => void (answered || consumer.consume(1, () => poll()));
         try {
-          consumer.commit([...offsets].map(([id, offset]) => ({ ...split(id), offset })));
+          consumer.commit(committing);
           poll();
         } catch (error) {
           answered = true;
-          outcomes.pop();
+          forget();
           clearTimeout(timer);
           reject(fail('cannot commit the offsets')(error));
         }
@@ -123,16 +128,30 @@ export async function openGroupOffsets(kafka: ClientProperties, groupId: string)
     close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())),
   };
 
+  /** The watermarks of `partitions`, asked for WATERMARK_QUERIES at a time; the first failure stops the rest. */
   async function watermarks(partitions: readonly string[]): Promise<Map<string, { low: number; high: number }>> {
     const ends = new Map<string, { low: number; high: number }>();
-    for (const id of partitions) {
+    let next = 0;
+    let failed = false;
+    const query = (id: string): Promise<{ lowOffset: number; highOffset: number }> => {
       const { topic, partition } = split(id);
-      const marks = await new Promise<{ lowOffset: number; highOffset: number }>((resolve, reject) =>
+      return new Promise((resolve, reject) =>
         consumer.queryWatermarkOffsets(topic, partition, TIMEOUT_MS, (err, offsets) => (err ? reject(fail(`cannot read where ${id} starts and ends`)(err)) : resolve(offsets))),
       );
-      ends.set(id, { low: marks.lowOffset, high: marks.highOffset });
-    }
-    return ends;
+    };
+    const asker = async (): Promise<void> => {
+      while (!failed && next < partitions.length) {
+        const id = partitions[next++]!;
+        const marks = await query(id).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        });
+        ends.set(id, { low: marks.lowOffset, high: marks.highOffset });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WATERMARK_QUERIES, partitions.length) }, asker));
+    // in the order asked (callers print them)
+    return new Map(partitions.map((id) => [id, ends.get(id)!]));
   }
 }
 

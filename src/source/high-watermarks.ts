@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors.js';
 import { toTopicPartition } from '../records/topic-partition.js';
 
 /** "topic/partition" -> high watermark; a partition that cannot be asked now (an error, disconnected) is left out. */
-export async function highWatermarks(consumer: KafkaConsumer, ids: readonly string[], timeoutMs = 5000): Promise<Map<string, number>> {
+async function highWatermarks(consumer: KafkaConsumer, ids: readonly string[], timeoutMs = 5000): Promise<Map<string, number>> {
   const ends = new Map<string, number>();
   const ask = (id: string): Promise<void> =>
     new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ export const kafkaConfigSpec = {
 } satisfies ConfigSpec;
 
 /** librdkafka properties given as `kafka.<property>` in the connector file (and the environment). */
-export const KAFKA_PREFIX = 'kafka.';
+const KAFKA_PREFIX = 'kafka.';
 
 /** A key passed to the Kafka clients rather than declared in a spec: `kafka.*`, `consumer.override.*`, `producer.override.*`. */
 export function isKafkaClientKey(key: string): boolean {
@@ -52,6 +52,20 @@ export interface KafkaSourceOptions {
   readonly commitIntervalMs: number;
   /** Most records one poll returns (`consumer.override.max.poll.records`; librdkafka has no such property). */
   readonly pollMaxRecords?: number;
+  /** The producer-role clients asked for by name (`derived`), built like `producer`: Confluent's reporter clients. */
+  readonly derived?: Readonly<Record<string, Record<string, string | number | boolean>>>;
+}
+
+/**
+ * A producer-role client of the connector's beyond its dead-letter producer (Confluent's `reporter.producer.*` and
+ * `reporter.admin.*`): the producer's settings, another broker list, and Java client properties on top, each named by
+ * the key that gave it; mapped and gated like the connector's own keys.
+ */
+export interface DerivedClient {
+  /** Replaces the broker list (`reporter.bootstrap.servers`). */
+  readonly bootstrap?: string;
+  /** Java client properties, applied last. */
+  readonly java: readonly { readonly key: string; readonly name: string; readonly value: string }[];
 }
 
 /** Properties the source owns: setting them in the file would break at-least-once delivery. */
@@ -73,6 +87,8 @@ export function kafkaSourceOptions(
   policy: ProviderPolicy = TRUSTED_PROVIDERS,
   /** The worker file's settings for its connectors' clients, and its override policy. */
   clients?: WorkerClients,
+  /** More producer-role clients to build, by name (see DerivedClient). */
+  derived: Readonly<Record<string, DerivedClient>> = {},
 ): KafkaSourceOptions {
   const topics = values.optionalString('topics');
   const regex = values.optionalString('topics.regex');
@@ -99,9 +115,10 @@ export function kafkaSourceOptions(
     if (nativeNames(property).some((n) => OWNED_NATIVE.includes(n))) throw new ConfigError(key, 'is managed by the sink (offsets are committed only after delivery); remove it');
     kafkaKeys.push([property, key, value]);
   }
-  const client = (role: ClientRole): { properties: ClientProperties; pollMaxRecords?: number } => {
+  const client = (role: ClientRole, extra?: DerivedClient): { properties: ClientProperties; pollMaxRecords?: number } => {
     const properties: ClientProperties = { 'bootstrap.servers': clients?.bootstrapServers ?? env.KAFKA_BOOTSTRAP_SERVERS ?? 'localhost:9092' };
     const origin = new Map<string, string>();
+    const extraKeys = new Set(extra?.java.map((k) => k.key));
     let pollMaxRecords: number | undefined;
     const set = (key: string, mapped: readonly MappedProperty[]): void => {
       for (const { property, value } of mapped) {
@@ -120,9 +137,11 @@ export function kafkaSourceOptions(
       origin.set(property, key);
     }
     for (const [key, value] of overrides[role]) set(key, overrideProperties(role, key, value));
+    if (extra?.bootstrap !== undefined) properties['bootstrap.servers'] = extra.bootstrap;
+    for (const { key, name, value } of extra?.java ?? []) set(key, javaClientProperties(role, name, key, value));
     // The gate: every name and value; the connector's own properties also get, for a connector from the API, the
     // refusals and the allowed paths (the worker file's are the operator's). Then the stores, then the files read here.
-    const own: Record<string, NativeValue> = Object.fromEntries(Object.entries(properties).filter(([property]) => isConnectorKey(origin.get(property))));
+    const own: Record<string, NativeValue> = Object.fromEntries(Object.entries(properties).filter(([property]) => isConnectorKey(origin.get(property)) || extraKeys.has(origin.get(property) ?? '')));
     gateClientProperties(own, origin, policy);
     Object.assign(properties, own);
     gateClientProperties(properties, origin, TRUSTED_PROVIDERS);
@@ -139,5 +158,6 @@ export function kafkaSourceOptions(
     maxInFlightRecords: values.number('max.in.flight.records'),
     commitIntervalMs: values.number('offset.flush.interval.ms'),
     ...(consumer.pollMaxRecords === undefined ? {} : { pollMaxRecords: consumer.pollMaxRecords }),
+    ...(Object.keys(derived).length === 0 ? {} : { derived: Object.fromEntries(Object.entries(derived).map(([name, extra]) => [name, redactedWhenPrinted(client('producer', extra).properties)])) }),
   };
 }

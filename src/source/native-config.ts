@@ -83,7 +83,7 @@ export const FILE_TO_INLINE: Readonly<Record<string, string>> = {
 };
 
 /** File properties with no inline twin: librdkafka gets the checked real path. */
-export const FILE_AS_PATH: readonly string[] = ['ssl.crl.location'];
+const FILE_AS_PATH: readonly string[] = ['ssl.crl.location'];
 
 /** Java store locations (store-properties.ts reads them; librdkafka never sees them). */
 export const STORE_FILES: readonly string[] = ['ssl.truststore.location', 'ssl.keystore.location'];

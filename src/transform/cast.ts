@@ -11,7 +11,7 @@ import { isPlainObject, type PartOptions, partSchema, partValue, type RecordTran
 import { transformRecords } from './transformRecords.js';
 import { copiedHashMap, javaSetOrder } from '../common/java-hash-map.js';
 
-export const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
+const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
 export type CastType = (typeof CAST_TYPES)[number];
 
 export interface CastOptions extends PartOptions {
@@ -80,7 +80,7 @@ function castField(value: unknown, field: string, type: CastType, source: Connec
  * One value cast to `type`; `fail` for what cannot be cast. `source` is the value's schema type when there is a
  * schema: it says whether a number is a double (float32/float64) or an integer, which narrow differently.
  */
-export function castValue(value: unknown, type: CastType, fail: (why: string) => never, source?: ConnectSchema['type']): unknown {
+function castValue(value: unknown, type: CastType, fail: (why: string) => never, source?: ConnectSchema['type']): unknown {
   if (value instanceof JsonNumber) {
     if (type === 'string') return value.text;
     // Schemaless JsonConverter (Jackson) reads a number with a point or an exponent as a double; with a schema the
@@ -123,7 +123,7 @@ const LONG_MAX = 2n ** 63n - 1n;
  *   for byte and short Java narrows double -> int (saturating) and then int -> byte/short (wrapping), so
  *   (byte) 1e10 is (byte) Integer.MAX_VALUE, -1.
  */
-export function narrowInteger(n: number | bigint, bits: number, fromDouble: boolean): bigint {
+function narrowInteger(n: number | bigint, bits: number, fromDouble: boolean): bigint {
   if (typeof n === 'bigint') return BigInt.asIntN(bits, n);
   if (!fromDouble) return BigInt.asIntN(bits, BigInt(Number.isFinite(n) ? Math.trunc(n) : 0));
   if (Number.isNaN(n)) return 0n;
@@ -148,7 +148,7 @@ function parseNumber(text: string, type: CastType, fail: (why: string) => never)
 }
 
 /** `f1:int32,f2:string` or `int64` -> the spec, or a ConfigError naming `spec`. */
-export function parseCastSpec(text: string): CastOptions['spec'] {
+function parseCastSpec(text: string): CastOptions['spec'] {
   const entries = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const isType = (t: string): t is CastType => (CAST_TYPES as readonly string[]).includes(t);
   const allowed = `one of ${CAST_TYPES.join(', ')}`;

@@ -12,7 +12,7 @@ export type KafkaClientConfig = Record<string, string | number | boolean>;
 const UPDATE = /ClusterId update "[^"]*" -> "([^"]+)"/;
 
 /** Connects with `config` (bootstrap servers, TLS, SASL) and resolves the cluster id; rejects on timeout or failure. */
-export function fetchClusterId(config: KafkaClientConfig, timeoutMs = 5000): Promise<string> {
+function fetchClusterId(config: KafkaClientConfig, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const client = new rdkafka.Producer(nativeConfig({ ...config, debug: 'generic', event_cb: true, 'client.id': 'kafka-http-sink-worker-cluster-id', log_level: 7 }), {});
     let settled = false;

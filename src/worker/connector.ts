@@ -261,8 +261,15 @@ export class ManagedConnector {
 
   /** What the status, its trace and the status page may show of a text: no value a reference of the config resolved to. */
   private mask(): (text: string) => string {
-    return referenceMask(this.config, this.deps.env, this.origin === 'api' ? this.deps.providers : TRUSTED_PROVIDERS);
+    const known = this.masking;
+    if (known?.config === this.config && known.origin === this.origin) return known.mask;
+    // built once per config (it resolves the config's references), not per failure or task message
+    const mask = referenceMask(this.config, this.deps.env, this.origin === 'api' ? this.deps.providers : TRUSTED_PROVIDERS);
+    this.masking = { config: this.config, origin: this.origin, mask };
+    return mask;
   }
+
+  private masking: { readonly config: Record<string, unknown>; readonly origin: 'api' | 'file'; readonly mask: (text: string) => string } | undefined;
 
   private fail(failure: unknown): void {
     const error = maskedError(failure, this.mask()); // in place: whoever logs it later sees it masked too

@@ -11,9 +11,9 @@ import winston from 'winston';
 import type { Logger } from '../common/log.js';
 import { ApiError } from './api-error.js';
 
-export const ROOT_LOGGER = 'root';
+const ROOT_LOGGER = 'root';
 /** The parent of every connector's logger. */
-export const CONNECTOR_LOGGERS = 'connector';
+const CONNECTOR_LOGGERS = 'connector';
 /** The Connect loggers a sink task's lines belong to: setting one of them (or a parent) sets every connector's. */
 const SINK_TASK_LOGGERS = ['org.apache.kafka.connect.runtime.WorkerSinkTask', 'io.aiven.kafka.connect.http.HttpSinkTask', 'io.aiven.kafka.connect.http.HttpSinkConnector'];
 /** A Java logger name: dotted identifiers (`$` allowed, as in inner classes). */

@@ -28,7 +28,7 @@ const NOT_PROVIDED = 'Partitions / offsets need to be provided for an alter offs
 const MODES = ['to_datetime', 'to_earliest', 'to_latest', 'shift_by'] as const;
 
 /** Connect's sink offsets shape. */
-export function offsetsBody(offsets: PartitionOffsets): { offsets: object[] } {
+function offsetsBody(offsets: PartitionOffsets): { offsets: object[] } {
   return {
     offsets: [...offsets].map(([id, offset]) => {
       const at = id.lastIndexOf('/');

@@ -36,45 +36,26 @@ export interface RunningTasks {
   restartTask(id: number): boolean;
 }
 
-/** One pipeline running in this process as task `taskId`. */
-export function inProcess(running: RunningPipeline, taskId: number): RunningTasks {
-  let held = false; // a hold takes in this process at once
-  return {
-    get rdkafka() {
-      return running.config.source.rdkafka;
-    },
-    get done() {
-      return running.done;
-    },
-    stop: () => running.stop(),
-    stats: () => running.stats(),
-    hold: (value) => {
-      held = value;
-      running.hold(value);
-    },
-    tasks: () => [{ id: taskId, state: held ? 'PAUSED' : 'RUNNING', inFlight: running.stats().inFlight }],
-    restartTask: () => false,
-  };
-}
-
-/** Several pipelines in this process, one per task id (cluster mode: the tasks whose slots this worker owns). */
+/** Pipelines in this process, one per task id (`tasks.max=1`; cluster mode: the tasks whose slots this worker owns). */
 export function inProcessTasks(pipelines: readonly { running: RunningPipeline; taskId: number }[]): RunningTasks {
-  if (pipelines.length === 1) return inProcess(pipelines[0]!.running, pipelines[0]!.taskId);
-  let held = false;
+  let held = false; // a hold takes in this process at once
+  const only = pipelines.length === 1 ? pipelines[0]!.running : undefined;
   return {
     get rdkafka() {
       return pipelines[0]?.running.config.source.rdkafka ?? {};
     },
     // one task failing fails the connector here: the others stop with it (none keeps running unseen)
-    done: Promise.all(pipelines.map((p) => p.running.done)).then(
-      () => undefined,
-      async (error: unknown) => {
-        await Promise.allSettled(pipelines.map((p) => p.running.stop()));
-        throw error;
-      },
-    ),
+    done:
+      only?.done ??
+      Promise.all(pipelines.map((p) => p.running.done)).then(
+        () => undefined,
+        async (error: unknown) => {
+          await Promise.allSettled(pipelines.map((p) => p.running.stop()));
+          throw error;
+        },
+      ),
     stop: async () => void (await Promise.all(pipelines.map((p) => p.running.stop()))),
-    stats: () => summedStats(pipelines.map((p) => p.running.stats())),
+    stats: () => only?.stats() ?? summedStats(pipelines.map((p) => p.running.stats())),
     hold: (value) => {
       held = value;
       pipelines.forEach((p) => p.running.hold(value));

@@ -16,7 +16,7 @@ export const MAX_ENTRIES = 1000;
 /** Longest error text or trace taken from a task. */
 export const MAX_TEXT = 4000;
 /** Largest librdkafka statistics text (trimmed to the lag fields) a task sends. */
-export const MAX_STATISTICS = 1_000_000;
+const MAX_STATISTICS = 1_000_000;
 /** Most offset commits one report may count (a few per second are usual). */
 const MAX_COMMITS = 100_000;
 /** Most partitions in a stats snapshot. */

@@ -82,7 +82,7 @@ export const workerConfigSpec = {
 } satisfies ConfigSpec;
 
 /** Kafka Connect's worker keys for these settings, as a worker properties file names them. */
-export const CONNECT_WORKER_KEYS: Readonly<Record<string, WorkerKey>> = {
+const CONNECT_WORKER_KEYS: Readonly<Record<string, WorkerKey>> = {
   'config.providers': 'WORKER_CONFIG_PROVIDERS',
   'config.providers.file.param.allowed.paths': 'WORKER_CONFIG_PROVIDERS_FILE_ALLOWED_PATHS',
   'config.providers.env.param.allowlist.pattern': 'WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN',
@@ -173,7 +173,7 @@ function fromConnectKeys(properties: Readonly<Record<string, string>>): Record<s
  * one's host and port. An empty host binds every interface, as in Connect; an `https` listener is refused (the REST
  * API here serves plain HTTP: put a TLS proxy in front).
  */
-export function fromListeners(properties: Readonly<Record<string, string>>): Record<string, string> {
+function fromListeners(properties: Readonly<Record<string, string>>): Record<string, string> {
   const text = properties.listeners?.trim();
   if (!text) return {};
   const first = text.split(',')[0]!.trim();

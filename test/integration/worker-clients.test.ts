@@ -13,6 +13,7 @@ import { startWorker, type Worker } from '../../src/worker/worker.js';
 import { workerOptions } from '../../src/worker/worker-config.js';
 import { baseConnector, bootstrap, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { call, closeAfterEach, tempStateDir } from '../support/worker-client.js';
+import { clusterKeys, clusterReady } from '../support/worker-cluster.js';
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -75,20 +76,9 @@ describe('the worker file configures its connectors\' Kafka clients', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const env = { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${await closedPort()}`, SERVER_URL: receiver.url };
-    const file = {
-      'bootstrap.servers': bootstrap(),
-      'group.id': `clients-${id}`,
-      'config.storage.topic': `clients-configs-${id}`,
-      'status.storage.topic': `clients-status-${id}`,
-      'config.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '1000',
-      'session.timeout.ms': '6000', // the broker's minimum (group.min.session.timeout.ms)
-      'consumer.fetch.max.wait.ms': '50',
-    };
+    const file = clusterKeys(id, { 'consumer.fetch.max.wait.ms': '50' });
     workers.push(await fileWorker(file, env), await fileWorker(file, env));
-    // the workers' group elects its leader (the owner of task slot 0) before a change can be taken
-    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} ready`);
+    await clusterReady(workers);
     const topic = await freshTopic('worker_clients_cluster', 2);
     const name = `clients_${id}`;
     const config = { ...baseConnector(name, topic, '${env:SERVER_URL}'), 'tasks.max': '2' };

@@ -13,6 +13,7 @@ import { baseConnector, bootstrap, captureLog, committed, eventually, freshTopic
 import { produce } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { call, countingStarts, startTestWorker } from '../support/worker-client.js';
+import { clusterKeys, clusterReady } from '../support/worker-cluster.js';
 
 interface Status {
   connector: { state: string };
@@ -31,24 +32,13 @@ describe('worker cluster: calls on any worker', () => {
   it('takes every write on a follower, and acts on a task from the worker that does not run it', async () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
-    const keys = {
-      'group.id': `cluster-${id}`,
-      'bootstrap.servers': bootstrap(),
-      'config.storage.topic': `connect-configs-${id}`,
-      'status.storage.topic': `connect-status-${id}`,
-      'offset.storage.topic': `connect-offsets-${id}`,
-      'config.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '300',
-      'session.timeout.ms': '6000',
-      'task.slots': '8',
-    };
+    const keys = clusterKeys(id, { 'heartbeat.interval.ms': '300', 'task.slots': '8' });
     const counters = [countingStarts(), countingStarts()];
     for (const counter of counters) {
       workers.push(await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, {}, captureLog(), counter.start));
     }
     // who leads, once both workers joined (slot 0 may move as the second one joins)
-    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 30_000, `${w.url} ready`);
+    await clusterReady(workers, 30_000);
     // asked of the workers themselves: the status topic's leader record may still name the worker that led before
     // the second one joined. A write already forwarded is taken only by the leader (404 here: no such connector);
     // another worker answers 409 "not the leader"

@@ -11,6 +11,7 @@ import { bootstrap, captureLog, committed, eventually, freshTopic } from '../sup
 import { produce, readTopic } from '../support/kafka-tools.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { call, startTestWorker } from '../support/worker-client.js';
+import { clusterKeys, clusterReady } from '../support/worker-cluster.js';
 
 describe('worker cluster: stop and offsets', () => {
   const workers: Worker[] = [];
@@ -24,21 +25,10 @@ describe('worker cluster: stop and offsets', () => {
   it('stops through worker 1, shows STOPPED on worker 2, alters offsets through worker 2, and resumes from there', async () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
-    const keys = {
-      'group.id': `cluster-${id}`,
-      'bootstrap.servers': bootstrap(),
-      'config.storage.topic': `connect-configs-${id}`,
-      'status.storage.topic': `connect-status-${id}`,
-      'offset.storage.topic': `connect-offsets-${id}`,
-      'config.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '1000',
-      'session.timeout.ms': '6000', // the broker's minimum (group.min.session.timeout.ms)
-    };
+    const keys = clusterKeys(id);
     for (let i = 0; i < 2; i++) workers.push(await startTestWorker({ cluster: clusterOptions(keys), providers: providerPolicy('env', null, '[A-Z_]+') }, {}, captureLog()));
     const [w1, w2] = workers as [Worker, Worker];
-    // the workers' group elects its leader (the owner of task slot 0) before a change can be taken
-    for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, 20_000, `${w.url} ready`);
+    await clusterReady(workers);
     const topic = await freshTopic('cluster_stop', 1);
     const name = `stop_${topic}`;
     const config = { 'connector.class': 'io.aiven.kafka.connect.http.HttpSinkConnector', topics: topic, 'http.url': receiver.url, 'http.authorization.type': 'none', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' };

@@ -14,6 +14,7 @@ import { TopicTail } from '../../src/worker/cluster/topic-tail.js';
 import { providerPolicy } from '../../src/worker/worker-config.js';
 import { bootstrap, type CapturedLog, captureLog, eventually, freshTopic } from '../support/harness.js';
 import { call, startTestWorker } from '../support/worker-client.js';
+import { clusterKeys, clusterReady } from '../support/worker-cluster.js';
 
 /** The seed's connector file as is, pointed at a fresh topic under a fresh name. */
 function seedConnector(name: string, topic: string): Record<string, unknown> {
@@ -22,20 +23,8 @@ function seedConnector(name: string, topic: string): Record<string, unknown> {
 }
 
 /** Worker-file keys of one cluster (fresh topics unless given), with the shortest session the broker allows so the test runs fast. */
-function clusterKeys(id: string, configTopic = `connect-configs-${id}`): Record<string, string> {
-  return {
-    'group.id': `cluster-${id}`,
-    'bootstrap.servers': bootstrap(),
-    'config.storage.topic': configTopic,
-    'status.storage.topic': `connect-status-${id}`,
-    'offset.storage.topic': `connect-offsets-${id}`,
-    'config.storage.replication.factor': '1',
-    'status.storage.replication.factor': '1',
-    'heartbeat.interval.ms': '1000',
-    'session.timeout.ms': '6000',
-    'rebalance.timeout.ms': '10000',
-    'task.slots': '8',
-  };
+function keysOf(id: string, configTopic = `connect-configs-${id}`): Record<string, string> {
+  return clusterKeys(id, { 'config.storage.topic': configTopic, 'rebalance.timeout.ms': '10000', 'task.slots': '8' });
 }
 
 interface Status {
@@ -45,14 +34,6 @@ interface Status {
 
 /** How long a loaded machine may take for the workers' group to (re)balance: joins, a leave, a restart of all workers. */
 const GROUP_SETTLED_MS = 30_000;
-
-/**
- * Every worker joined and knows the leader (/ready 200 while no connector waits to start): a config write taken now is
- * not met by the rebalance the last worker's join started (a follower answers 409 when no leader is known in 5 s).
- */
-async function settled(workers: readonly Worker[]): Promise<void> {
-  for (const w of workers) await eventually(async () => (await call(w.url, 'GET', '/ready')).status === 200, GROUP_SETTLED_MS, `${w.url} joined and knowing its leader`);
-}
 
 /**
  * A write once a leader takes it: the answers that say the cluster is rebalancing (409 "no leader is known", 503
@@ -104,8 +85,8 @@ describe('worker cluster', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster', 2);
-    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
-    await settled([w1, w2]);
+    const [w1, w2] = [await startClusterWorker(keysOf(id)), await startClusterWorker(keysOf(id))];
+    await clusterReady([w1, w2], GROUP_SETTLED_MS);
     const name = `iot_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
@@ -148,9 +129,9 @@ describe('worker cluster', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_durable', 1);
-    const keys = clusterKeys(id);
+    const keys = keysOf(id);
     const [w1, w2] = [await startClusterWorker(keys), await startClusterWorker(keys)];
-    await settled([w1, w2]);
+    await clusterReady([w1, w2], GROUP_SETTLED_MS);
     const name = `durable_${id}`;
 
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(name, topic))).status).toBe(201);
@@ -170,15 +151,15 @@ describe('worker cluster', () => {
     receiver = await startReceiver();
     const wide = `connect-configs-wide-${id}`;
     await createTopic(bootstrap(), wide, 3);
-    await expect(startClusterWorker(clusterKeys(id, wide))).rejects.toThrow(new RegExp(`config\\.storage\\.topic: topic ${wide} has 3 partitions`));
+    await expect(startClusterWorker(keysOf(id, wide))).rejects.toThrow(new RegExp(`config\\.storage\\.topic: topic ${wide} has 3 partitions`));
   });
 
   it('keeps every connector and its paused state across a restart of all workers', async () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_restart', 1);
-    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
-    await settled([w1, w2]);
+    const [w1, w2] = [await startClusterWorker(keysOf(id)), await startClusterWorker(keysOf(id))];
+    await clusterReady([w1, w2], GROUP_SETTLED_MS);
     expect((await call(w1!.url, 'POST', '/connectors', seedConnector(`running_${id}`, topic))).status).toBe(201);
     expect(await call(w2!.url, 'POST', '/connectors', seedConnector(`paused_${id}`, topic))).toMatchObject({ status: 201 });
     await eventually(async () => ((await call(w1!.url, 'GET', '/connectors')).body as string[]).length === 2, 10_000, 'both connectors on worker 1');
@@ -186,7 +167,7 @@ describe('worker cluster', () => {
     await eventually(async () => (await statusOf(w2!.url, `paused_${id}`))?.connector.state === 'PAUSED', 10_000, 'paused on worker 2');
     await closeAll();
 
-    const [w3, w4] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
+    const [w3, w4] = [await startClusterWorker(keysOf(id)), await startClusterWorker(keysOf(id))];
     for (const w of [w3!, w4!]) {
       expect((await call(w.url, 'GET', '/connectors')).body).toEqual([`paused_${id}`, `running_${id}`]);
       // two new workers join one after the other: the tasks may start, then move, before the group settles
@@ -202,11 +183,11 @@ describe('worker cluster', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_env', 1);
-    const w1 = await startClusterWorker(clusterKeys(id));
-    await settled([w1]);
+    const w1 = await startClusterWorker(keysOf(id));
+    await clusterReady([w1], GROUP_SETTLED_MS);
     const shared = `shared_${id}`;
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(shared, topic))).status).toBe(201);
-    const w2 = await startClusterWorker(clusterKeys(id), {}); // no SERVER_URL here
+    const w2 = await startClusterWorker(keysOf(id), {}); // no SERVER_URL here
     await eventually(async () => ((await call(w2.url, 'GET', '/connectors')).body as string[]).includes(shared), 10_000, 'worker 2 lists the connector it cannot resolve');
     await w1.close(); // worker 2 alone: it leads
     workers.splice(workers.indexOf(w1), 1);
@@ -225,8 +206,8 @@ describe('worker cluster', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_race', 1);
-    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
-    await settled([w1, w2]); // else both could answer 409 "no leader is known" while the group rebalances
+    const [w1, w2] = [await startClusterWorker(keysOf(id)), await startClusterWorker(keysOf(id))];
+    await clusterReady([w1, w2], GROUP_SETTLED_MS); // else both could answer 409 "no leader is known" while the group rebalances
     for (const round of [1, 2, 3]) {
       const name = `race_${round}_${id}`;
       const answers = await Promise.all([w1, w2].map((w, i) => call(w.url, 'POST', '/connectors', { ...seedConnector(name, topic), 'batch.max.size': String(10 + i) })));
@@ -246,8 +227,8 @@ describe('worker cluster', () => {
     const id = randomBytes(4).toString('hex');
     receiver = await startReceiver();
     const topic = await freshTopic('cluster_ready', 1);
-    const [w1, w2] = [await startClusterWorker(clusterKeys(id)), await startClusterWorker(clusterKeys(id))];
-    await settled([w1, w2]); // a leader is known
+    const [w1, w2] = [await startClusterWorker(keysOf(id)), await startClusterWorker(keysOf(id))];
+    await clusterReady([w1, w2], GROUP_SETTLED_MS); // a leader is known
     expect((await call(w1.url, 'POST', '/connectors', seedConnector(`one_task_${id}`, topic))).status).toBe(201); // tasks.max=1: one worker runs it
     // the slot's owner starts the task; until then the other worker may still be ready without having read the config
     const runsIt = async (): Promise<boolean[]> => Promise.all([w1, w2].map(async (w) => (await call(w.url, 'GET', '/connectors')).status === 200 && w.connectors.get(`one_task_${id}`)?.state === 'RUNNING'));

@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/common/log.js';
 import { ApiError } from '../../src/worker/api-error.js';
 import { configWrite, FORWARDED_HEADER, forwarder, type Leadership, type WriteRequest } from '../../src/worker/cluster/forward.js';
+import { jsonResponse, scriptedFetch } from './fakes.js';
 
 const log = createLogger({ level: 'error' });
 const create: WriteRequest = { method: 'POST', path: '/connectors', search: '', body: { name: 'c', config: {} }, headers: { authorization: 'Bearer t' } };
@@ -16,19 +17,6 @@ function leadership(state: { leader: boolean; url?: string }): Leadership & { re
   return l;
 }
 
-/** A fetch that answers per URL with the scripted responses, recording what it was asked. */
-function scripted(answers: Record<string, () => Response>): { fetch: typeof fetch; asked: { url: string; init: RequestInit }[] } {
-  const asked: { url: string; init: RequestInit }[] = [];
-  const fetchImpl = (async (url: string, init: RequestInit) => {
-    asked.push({ url, init });
-    const answer = Object.entries(answers).find(([prefix]) => url.startsWith(prefix))?.[1];
-    if (!answer) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-    return answer();
-  }) as unknown as typeof fetch;
-  return { fetch: fetchImpl, asked };
-}
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('forwarding config writes to the leader', () => {
   it('knows the writes: create, config, pause, resume, stop, delete, offsets; not reads, restarts or topics', () => {
@@ -40,7 +28,7 @@ describe('forwarding config writes to the leader', () => {
 
   it('the leader takes a write itself, after reading the config topic to its end', async () => {
     const l = leadership({ leader: true });
-    const http = scripted({});
+    const http = scriptedFetch({});
     expect(await forwarder(l, log, { fetch: http.fetch })(create)).toBeUndefined();
     expect(l.reads).toBe(1);
     expect(http.asked).toEqual([]);
@@ -48,7 +36,7 @@ describe('forwarding config writes to the leader', () => {
 
   it('a follower forwards with the client\'s credentials, answers the leader\'s answer, then reads to the end', async () => {
     const l = leadership({ leader: false, url: 'http://leader:8083' });
-    const http = scripted({ 'http://leader:8083': () => json(409, { error_code: 409, message: 'Connector c already exists' }) });
+    const http = scriptedFetch({ 'http://leader:8083': () => jsonResponse(409, { error_code: 409, message: 'Connector c already exists' }) });
     expect(await forwarder(l, log, { fetch: http.fetch })({ ...create, search: '?x=1' })).toEqual({ status: 409, body: { error_code: 409, message: 'Connector c already exists' } });
     expect(http.asked.map((a) => a.url)).toEqual(['http://leader:8083/connectors?x=1']);
     expect(http.asked[0]!.init.headers).toMatchObject({ authorization: 'Bearer t', [FORWARDED_HEADER]: '1' });
@@ -56,7 +44,7 @@ describe('forwarding config writes to the leader', () => {
   });
 
   it('a forwarded write that reaches a worker which no longer leads is refused (409), never forwarded again', async () => {
-    const http = scripted({ 'http://other': () => json(201, {}) });
+    const http = scriptedFetch({ 'http://other': () => jsonResponse(201, {}) });
     const answer = await forwarder(leadership({ leader: false, url: 'http://other:1' }), log, { fetch: http.fetch })({ ...create, headers: { [FORWARDED_HEADER]: '1' } });
     expect(answer?.status).toBe(409);
     expect(http.asked).toEqual([]);
@@ -64,12 +52,12 @@ describe('forwarding config writes to the leader', () => {
 
   it('looks again when the worker named leader says it is not (slot 0 moved), until the new leader answers', async () => {
     const state: { leader: boolean; url?: string } = { leader: false, url: 'http://old:1' };
-    const http = scripted({
+    const http = scriptedFetch({
       'http://old:1': () => {
         state.url = 'http://new:2';
-        return json(409, { error_code: 409, message: 'not the leader' }, { 'x-kafka-http-sink-not-leader': '1' });
+        return jsonResponse(409, { error_code: 409, message: 'not the leader' }, { 'x-kafka-http-sink-not-leader': '1' });
       },
-      'http://new:2': () => json(201, { name: 'c' }),
+      'http://new:2': () => jsonResponse(201, { name: 'c' }),
     });
     expect(await forwarder(leadership(state), log, { fetch: http.fetch })(create)).toEqual({ status: 201, body: { name: 'c' } });
     expect(http.asked.map((a) => a.url)).toEqual(['http://old:1/connectors', 'http://new:2/connectors']);
@@ -78,7 +66,7 @@ describe('forwarding config writes to the leader', () => {
   it('answers 409 when no leader is known within the wait, and 503 when the leader does not answer', async () => {
     const none = await forwarder(leadership({ leader: false }), log, { leaderWaitMs: 200 })(create);
     expect(none).toMatchObject({ status: 409, body: { message: expect.stringContaining('no leader is known') } });
-    const gone = forwarder(leadership({ leader: false, url: 'http://gone:1' }), log, { leaderWaitMs: 200, fetch: scripted({}).fetch })(create);
+    const gone = forwarder(leadership({ leader: false, url: 'http://gone:1' }), log, { leaderWaitMs: 200, fetch: scriptedFetch({}).fetch })(create);
     await expect(gone).rejects.toEqual(expect.objectContaining({ status: 503 }));
     await expect(gone).rejects.toBeInstanceOf(ApiError);
   });

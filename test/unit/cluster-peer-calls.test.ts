@@ -8,6 +8,7 @@ import { createLogger } from '../../src/common/log.js';
 import { FORWARDED_HEADER, type WriteRequest } from '../../src/worker/cluster/forward.js';
 import { type PeerView, peerCalls } from '../../src/worker/cluster/peer-calls.js';
 import type { ApiResponse } from '../../src/worker/routes.js';
+import { jsonResponse, scriptedFetch } from './fakes.js';
 
 const log = createLogger({ level: 'error' });
 
@@ -20,23 +21,11 @@ function view(owner: Partial<Record<number, string>> = { 1: '127.0.0.1:2' }, pee
   return { peers: () => peers, ownerOf: (_n, task) => owner[task], taskIdsOf: () => [0], allTaskIdsOf: () => [0, 1], hasTasks: (name) => name === 'c' };
 }
 
-function scripted(answers: Record<string, () => Response>): { fetch: typeof fetch; asked: { url: string; init: RequestInit }[] } {
-  const asked: { url: string; init: RequestInit }[] = [];
-  const fetchImpl = (async (url: string, init: RequestInit) => {
-    asked.push({ url, init });
-    const answer = Object.entries(answers).find(([prefix]) => url.startsWith(prefix))?.[1];
-    if (!answer) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-    return answer();
-  }) as unknown as typeof fetch;
-  return { fetch: fetchImpl, asked };
-}
-
-const json = (status: number, body?: unknown): Response => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const here = (answer: ApiResponse) => async (): Promise<ApiResponse> => answer;
 
 describe('calls that reach the workers running the tasks', () => {
   it('restarts a task here when it runs here, and on its worker (credentials and mark with it) when it runs there', async () => {
-    const { fetch, asked } = scripted({ 'http://127.0.0.1:2/': () => json(204) });
+    const { fetch, asked } = scriptedFetch({ 'http://127.0.0.1:2/': () => jsonResponse(204) });
     const calls = peerCalls(view(), log, { fetch });
     expect(await calls(request('POST', '/connectors/c/tasks/0/restart'), here({ status: 204, body: 'local' }))).toEqual({ status: 204, body: 'local' });
     expect(asked).toHaveLength(0);
@@ -46,7 +35,7 @@ describe('calls that reach the workers running the tasks', () => {
   });
 
   it('answers 404 here for an unknown connector or task, 409 when the task runs nowhere, and 409 to a forwarded one it does not own', async () => {
-    const { fetch, asked } = scripted({});
+    const { fetch, asked } = scriptedFetch({});
     const calls = peerCalls(view({}), log, { fetch, ownerWaitMs: 200 });
     const notFound = here({ status: 404 });
     expect(await calls(request('POST', '/connectors/x/tasks/1/restart'), notFound)).toEqual({ status: 404 });
@@ -57,12 +46,12 @@ describe('calls that reach the workers running the tasks', () => {
   });
 
   it('answers 503 when the task\'s worker does not answer', async () => {
-    const calls = peerCalls(view(), log, { fetch: scripted({}).fetch, ownerWaitMs: 200 });
+    const calls = peerCalls(view(), log, { fetch: scriptedFetch({}).fetch, ownerWaitMs: 200 });
     await expect(calls(request('POST', '/connectors/c/tasks/1/restart'), here({ status: 204 }))).rejects.toMatchObject({ status: 503 });
   });
 
   it('restarts everywhere, lists every worker\'s topics, and sets cluster-scoped loggers on every worker', async () => {
-    const { fetch, asked } = scripted({ 'http://127.0.0.1:2/connectors/c/topics': () => json(200, { c: { topics: ['t2', 't1'] } }), 'http://127.0.0.1:2/': () => json(204) });
+    const { fetch, asked } = scriptedFetch({ 'http://127.0.0.1:2/connectors/c/topics': () => jsonResponse(200, { c: { topics: ['t2', 't1'] } }), 'http://127.0.0.1:2/': () => jsonResponse(204) });
     const calls = peerCalls(view(), log, { fetch });
     expect(await calls(request('POST', '/connectors/c/restart'), here({ status: 204 }))).toEqual({ status: 204 });
     expect(await calls(request('GET', '/connectors/c/topics'), here({ status: 200, body: { c: { topics: ['t1', 't0'] } } }))).toEqual({ status: 200, body: { c: { topics: ['t0', 't1', 't2'] } } });
@@ -75,7 +64,7 @@ describe('calls that reach the workers running the tasks', () => {
   });
 
   it('answers 503 naming a live worker that did not answer, after acting on the others', async () => {
-    const { fetch } = scripted({ 'http://127.0.0.1:2/': () => json(204) });
+    const { fetch } = scriptedFetch({ 'http://127.0.0.1:2/': () => jsonResponse(204) });
     const calls = peerCalls(view({}, ['127.0.0.1:2', '127.0.0.1:3']), log, { fetch });
     await expect(calls(request('POST', '/connectors/c/restart'), here({ status: 204 }))).rejects.toMatchObject({ status: 503, message: expect.stringContaining('not on 127.0.0.1:3') });
   });

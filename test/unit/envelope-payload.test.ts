@@ -27,6 +27,16 @@ describe('JsonConverter envelopes: numbers as the schema types them', () => {
     expect(body(big, 'wrap')).toBe('{"l":1}');
   });
 
+  it('reads each record with its own converter\'s overflow rule, when converters share one cached schema', () => {
+    const keep = jsonConverter(true, 'keep');
+    const wrap = jsonConverter(true, 'wrap');
+    const big = struct([['l', 'int64']], '{"l":18446744073709551617}');
+    for (let i = 0; i < 2; i += 1) {
+      expect(jsonText(keep(big, ref, {}))).toBe('{"l":18446744073709551617}');
+      expect(jsonText(wrap(big, ref, {}))).toBe('{"l":1}');
+    }
+  });
+
   it('refuses the type names Connect does not know (float64), as Connect does', () => {
     expect(() => body('{"schema":{"type":"struct","fields":[{"field":"x","type":"float64"}]},"payload":{"x":1}}')).toThrow(new BadDataError('malformed', 'Unknown schema type: float64'));
   });

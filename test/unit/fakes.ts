@@ -48,3 +48,20 @@ export function configErrorOf(f: () => unknown): ConfigError {
   }
   throw new Error('expected a ConfigError');
 }
+
+/** A fetch that answers per URL prefix with the scripted responses (a URL none matches: refused), recording what it was asked. */
+export function scriptedFetch(answers: Record<string, () => Response>): { fetch: typeof fetch; asked: { url: string; init: RequestInit }[] } {
+  const asked: { url: string; init: RequestInit }[] = [];
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    asked.push({ url, init });
+    const answer = Object.entries(answers).find(([prefix]) => url.startsWith(prefix))?.[1];
+    if (!answer) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    return answer();
+  }) as unknown as typeof fetch;
+  return { fetch: fetchImpl, asked };
+}
+
+/** A JSON response (no body when `body` is undefined). */
+export function jsonResponse(status: number, body?: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}

@@ -8,6 +8,7 @@ import { lastValueFrom, of, toArray } from 'rxjs';
 import { TransformError } from '../../src/common/errors.js';
 import type { FailedRecord } from '../../src/records/outcome.js';
 import { checkUrls } from '../../src/request/checkUrls.js';
+import { buildRequests } from '../../src/request/request-builder.js';
 import { compileUrlTemplate, dotSegment } from '../../src/request/template.js';
 import { sinkRecord } from './fakes.js';
 
@@ -55,5 +56,20 @@ describe('URL templates and dot segments', () => {
       [3, 'TRANSFORM_FAILED'],
     ]);
     await expect(lastValueFrom(of(records).pipe(checkUrls('http://h/items/${key}', { onError: 'fail' })))).rejects.toThrow(/path segment "\.\."/);
+  });
+
+  it('renders a templated URL once per record: checkUrls, the grouping and the request share it', async () => {
+    let reads = 0;
+    const key = (id: string): object => ({ get id() { return (reads += 1), id; } }); // read only by the URL template
+    const records = ['a', 'b', 'a'].map((id, offset) => sinkRecord({ offset, key: key(id), value: 'v' }));
+    const url = 'http://h/items/${key}';
+    const [checked] = await lastValueFrom(of(records).pipe(checkUrls(url), toArray()));
+    const requests = buildRequests(checked!, { url, headers: {}, batching: true, prefix: '[', separator: ',', suffix: ']' });
+    const at = (id: string): string => `http://h/items/${encodeURIComponent(`{"id":"${id}"}`)}`;
+    expect(requests.map((r) => [r.url, r.records.map((x) => x.offset)])).toEqual([
+      [at('a'), [0, 2]],
+      [at('b'), [1]],
+    ]);
+    expect(reads).toBe(3);
   });
 });

@@ -3,9 +3,9 @@
  * translate.ts): body rendering and batch key, the regex rewrite, the error behaviour, token-request headers, TLS
  * versions, host check and client key store, the report format and producer.
  */
-import { redactedWhenPrinted, Secret } from '../../common/config/secret.js';
+import { Secret } from '../../common/config/secret.js';
 import { readKeyStorePem, storeKeys } from '../../common/net/key-stores.js';
-import { overrideProperties } from '../../source/client-overrides.js';
+import type { DerivedClient } from '../../source/kafka-config.js';
 import type { ConnectorSettings } from '../connector-settings.js';
 import type { ConfluentExtras } from './extras.js';
 import type { ReportTopic } from '../../outcomes/report-topics.js';
@@ -28,8 +28,8 @@ export function applyConfluent(settings: ConnectorSettings, extras: ConfluentExt
     reporter: {
       ...reporter,
       confluent: extras.report,
-      producer: reporterProducer(settings, extras.reporterProducer, extras),
-      admin: reporterProducer(settings, extras.reporterAdmin, extras) ?? settings.source.producer,
+      producer: settings.source.derived?.[REPORTER_PRODUCER],
+      admin: settings.source.derived?.[REPORTER_ADMIN] ?? settings.source.producer,
       topics: reportTopics(reporter, extras),
     },
     notices: [...(settings.notices ?? []), ...extras.notices],
@@ -63,16 +63,24 @@ function reportTopics(reporter: ConnectorSettings['reporter'], extras: Confluent
   return topics;
 }
 
+const REPORTER_PRODUCER = 'reporterProducer';
+const REPORTER_ADMIN = 'reporterAdmin';
+
 /**
- * The reports' own client properties when they differ from the connector's producer (another cluster, or
- * `reporter.producer.*` / `reporter.admin.*` given as Java names).
+ * The reports' own clients where they differ from the connector's producer (another cluster, or `reporter.producer.*`
+ * / `reporter.admin.*` given as Java names): built by the source's client builder with the connector's other clients
+ * (kafkaSourceOptions), so their keys are mapped and gated like every client key of the connector.
  */
-function reporterProducer(settings: ConnectorSettings, overrides: Readonly<Record<string, string>>, extras: ConfluentExtras): Record<string, string | number | boolean> | undefined {
-  if (extras.reporterBootstrap === undefined && Object.keys(overrides).length === 0) return undefined;
-  const properties: Record<string, string | number | boolean> = { ...settings.source.producer };
-  if (extras.reporterBootstrap !== undefined) properties['bootstrap.servers'] = extras.reporterBootstrap;
-  for (const [name, value] of Object.entries(overrides)) {
-    for (const mapped of overrideProperties('producer', `producer.override.${name}`, value)) properties[mapped.property] = mapped.value;
+export function reporterClients(extras: ConfluentExtras): Record<string, DerivedClient> {
+  const derived: Record<string, DerivedClient> = {};
+  const wanted = [
+    [REPORTER_PRODUCER, 'reporter.producer.', extras.reporterProducer],
+    [REPORTER_ADMIN, 'reporter.admin.', extras.reporterAdmin],
+  ] as const;
+  for (const [name, prefix, overrides] of wanted) {
+    if (extras.reporterBootstrap === undefined && Object.keys(overrides).length === 0) continue;
+    const java = Object.entries(overrides).map(([property, value]) => ({ key: `${prefix}${property}`, name: property, value }));
+    derived[name] = extras.reporterBootstrap === undefined ? { java } : { bootstrap: extras.reporterBootstrap, java };
   }
-  return redactedWhenPrinted(properties);
+  return derived;
 }

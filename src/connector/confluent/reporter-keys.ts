@@ -55,11 +55,11 @@ export const confluentLicenceKeys = {
 export const CONFLUENT_KEY_FAMILIES: readonly ConfluentKeyFamily[] = [
   {
     prefix: 'reporter.producer.',
-    doc: 'Producer settings of the reports (security, timeouts), as Java producer properties; mapped as `producer.override.*` is (librdkafka names), refused by name where they have no equivalent.',
+    doc: 'Producer settings of the reports (security, timeouts), as Java producer properties; mapped and gated as `producer.override.*` is (librdkafka names, Java stores read, a file from a connector created through the API only under the allowed paths), refused by name where they have no equivalent.',
   },
   {
     prefix: 'reporter.admin.',
-    doc: 'Settings of the admin client that creates the reporting topics (security, timeouts), as Java properties; mapped as `producer.override.*` is.',
+    doc: 'Settings of the admin client that creates the reporting topics (security, timeouts), as Java properties; mapped and gated as `producer.override.*` is.',
   },
   {
     prefix: 'reporter.result.topic.',

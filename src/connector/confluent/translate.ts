@@ -5,8 +5,7 @@
  * (`topics`, converters, `transforms.*`, `errors.*`, overrides) and this sink's extensions pass through unchanged.
  */
 import { validatedWith } from '../../common/config/convict-validate.js';
-import { type ProviderPolicy, resolveReferences, TRUSTED_PROVIDERS } from '../../common/config/providers.js';
-import { checkNativeEntry, fileProperty, unsafeNameProblem } from '../../source/native-config.js';
+import { type ProviderPolicy, resolveReferences } from '../../common/config/providers.js';
 import { redactConfig } from '../../common/config/secret.js';
 import { ConfigError } from '../../common/errors.js';
 import { CONFLUENT_SPEC, isConfluentKey, isConfluentSecret } from './confluent-spec.js';
@@ -70,7 +69,6 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new ConfigError(key, 'must be a string, number or boolean');
     const resolved = typeof value === 'string' ? resolveReferences(key, value, env, providers) : value;
-    checkReporterClientKey(key, resolved, providers);
     if (key in CONFLUENT_SPEC) given[key] = resolved;
     else families[key] = String(resolved);
   }
@@ -160,21 +158,6 @@ export function translateConfluent(raw: Record<string, unknown>, env: NodeJS.Pro
   }
   internal['reporter.response.body.max.bytes'] ??= 1_048_576; // Confluent reports the whole response body
   return { internal, origin, extras: confluentExtras(get, new Set(Object.keys(given)), families), redacted };
-}
-
-/**
- * `reporter.producer.*` / `reporter.admin.*` are Kafka client properties: checked by the same gate as
- * `producer.override.*` (no control characters; for a connector from the API, no property that loads code, calls out
- * or names a file librdkafka would open).
- */
-function checkReporterClientKey(key: string, value: unknown, providers: ProviderPolicy | undefined): void {
-  const prefix = ['reporter.producer.', 'reporter.admin.'].find((p) => key.startsWith(p));
-  if (prefix === undefined) return;
-  const property = key.slice(prefix.length);
-  checkNativeEntry(property, value, () => key);
-  if (providers === undefined || providers === TRUSTED_PROVIDERS) return;
-  const unsafe = unsafeNameProblem(property) ?? (fileProperty(property) === undefined ? undefined : `names a file, which connectors created through the worker's API may not do for the reporter's clients`);
-  if (unsafe !== undefined) throw new ConfigError(key, unsafe);
 }
 
 /**

@@ -111,7 +111,7 @@ function scrub(body: string, secrets: readonly string[]): string {
 }
 
 /** The token URL without user info or query, which may carry credentials. */
-export function printableUrl(url: string): string {
+function printableUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;

@@ -18,7 +18,7 @@ export interface HttpService {
 }
 
 /** The response body kept for logs and errors, in characters. */
-export const MAX_BODY_CHARS = 2048;
+const MAX_BODY_CHARS = 2048;
 /** Raw (possibly compressed) response bytes kept; the rest is read and dropped so the connection can be reused. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const USER_AGENT = 'kafka-http-sink';
@@ -27,7 +27,7 @@ export function timeoutError(timeoutMs: number): HttpNetworkError {
   return new HttpNetworkError('ETIMEDOUT', `no response within ${timeoutMs} ms (http.timeout)`);
 }
 
-export function abortedError(why: string): HttpNetworkError {
+function abortedError(why: string): HttpNetworkError {
   return new HttpNetworkError('ABORTED', `request aborted: ${why}`);
 }
 

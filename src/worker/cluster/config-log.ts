@@ -23,7 +23,7 @@ export interface ConfigLogOptions {
 }
 
 /** Kafka Connect's herder gives a config write and its read-back about this long before it answers 500. */
-export const WRITE_TIMEOUT_MS = 30_000;
+const WRITE_TIMEOUT_MS = 30_000;
 
 export type ConfigChange = (name: string, stored: StoredConnector | undefined) => void;
 

@@ -7,7 +7,7 @@
  */
 
 /** Larger connector configs are skipped (Kafka's default max.message.bytes is about 1 MB). */
-export const MAX_CONFIG_BYTES = 1_000_000;
+const MAX_CONFIG_BYTES = 1_000_000;
 /** Connector configs with more keys are skipped (the validation of one key re-reads the config). */
 export const MAX_CONFIG_KEYS = 1000;
 

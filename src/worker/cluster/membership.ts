@@ -23,7 +23,7 @@ const RENEW_MS = 1000;
 const IDLE_MS = 50;
 const CLOSE_MS = 10_000;
 /** The lease ends this long before the earliest moment the coordinator could expire the session. */
-export const LEASE_MARGIN_MS = 500;
+const LEASE_MARGIN_MS = 500;
 /** librdkafka's code for a JoinGroup refused for its session timeout (outside the broker's group.min/max.session.timeout.ms). */
 const INVALID_SESSION_TIMEOUT = 26;
 

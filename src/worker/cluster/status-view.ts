@@ -19,7 +19,7 @@ export interface PublishedTask {
 /** A worker silent for this many session timeouts is forgotten (its heartbeat and its tasks). */
 export const PRUNE_SESSIONS = 10;
 /** A published trace longer than this is cut. */
-export const MAX_TRACE = 16_384;
+const MAX_TRACE = 16_384;
 const MAX_VALUE = 100_000;
 
 export class StatusView {

@@ -4,6 +4,7 @@
  */
 import rdkafka from 'node-rdkafka';
 import { nativeConfig } from '../../source/native-config.js';
+import { createTopics } from '../../source/create-topics.js';
 import { ConfigError, KafkaError, errorMessage } from '../../common/errors.js';
 
 export interface InternalTopic {
@@ -19,18 +20,11 @@ export interface InternalTopic {
 
 /** Creates the topic (compacted) if missing; refuses an existing one with the wrong partition count. */
 export async function ensureTopic(kafka: Readonly<Record<string, string>>, topic: InternalTopic): Promise<void> {
-  const admin = rdkafka.AdminClient.create(nativeConfig({ ...kafka }));
-  try {
-    await new Promise<void>((resolve, reject) =>
-      admin.createTopic(
-        { topic: topic.name, num_partitions: topic.partitions ?? topic.created ?? 1, replication_factor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } },
-        30_000,
-        (err) => (err && err.code !== rdkafka.CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS ? reject(new KafkaError(`cannot create ${topic.key} ${topic.name}: ${err.message}`, true, err)) : resolve()),
-      ),
-    );
-  } finally {
-    admin.disconnect();
-  }
+  await createTopics(
+    kafka,
+    [{ name: topic.name, partitions: topic.partitions ?? topic.created ?? 1, replicationFactor: topic.replicationFactor, config: { 'cleanup.policy': 'compact' } }],
+    (_created, err) => new KafkaError(`cannot create ${topic.key} ${topic.name}: ${err.message}`, true, err),
+  );
   if (topic.partitions === undefined) return;
   const found = await partitionCount(kafka, topic.name);
   if (found !== topic.partitions) {
