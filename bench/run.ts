@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forkTs, nextMessage, type BenchReceiver } from './children.js';
+import { forkSink, nextMessage, type BenchReceiver, type PipelineFrom } from './children.js';
 import { produceRecords } from './data.js';
 import type { PipelineSample } from './pipeline-process.js';
 import { Progress } from './progress.js';
@@ -61,6 +61,8 @@ export interface RunContext {
   readonly latencySeconds: number;
   readonly timeoutSeconds: number;
   readonly profileDir?: string;
+  /** dist: the compiled package under node, as users run it; src (default): through tsx. */
+  readonly from?: PipelineFrom;
 }
 
 export async function runPipeline(run: PipelineRun, context: RunContext): Promise<RunResult> {
@@ -73,7 +75,7 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   const started = Date.now();
   // tasks.max=N: N pipeline processes in the connector's group, as `run` starts them; their samples are summed.
   const children = Array.from({ length: run.tasks ?? 1 }, () =>
-    forkTs('./pipeline-process.ts', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } }),
+    forkSink('./pipeline-process.ts', context.from ?? 'src', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } }),
   );
   const samples = new Map<ChildProcess, PipelineSample>();
   let last: PipelineSample | undefined;
