@@ -63,6 +63,8 @@ export interface RunContext {
   readonly profileDir?: string;
   /** dist: the compiled package under node, as users run it; src (default): through tsx. */
   readonly from?: PipelineFrom;
+  /** node/V8 flags of the pipeline processes (bench:consume's `node=` variants). */
+  readonly execArgv?: readonly string[];
 }
 
 export async function runPipeline(run: PipelineRun, context: RunContext): Promise<RunResult> {
@@ -71,7 +73,7 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   const connector = { ...run.connector, 'http.url': receiver.url };
   if (context.profileDir) mkdirSync(context.profileDir, { recursive: true });
   // One profile per thread (node names them CPU.<date>.<pid>.<thread>...); the main thread's is the largest.
-  const execArgv = context.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(context.profileDir, run.label.replace(/\W+/g, '-'))] : [];
+  const execArgv = [...(context.execArgv ?? []), ...(context.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(context.profileDir, run.label.replace(/\W+/g, '-'))] : [])];
   const started = Date.now();
   // tasks.max=N: N pipeline processes in the connector's group, as `run` starts them; their samples are summed.
   const children = Array.from({ length: run.tasks ?? 1 }, () =>
