@@ -30,6 +30,8 @@ async function main(): Promise<number> {
   const broker = await startLocalBroker();
   const receiver = await startBenchReceiver();
   say(`broker ${broker.bootstrap}, receiver ${receiver.url}`);
+  const fromText = { dist: 'the compiled dist/ under node (as the CLI runs)', src: 'src/ through tsx' };
+  say(`pipeline processes: ${options.from.map((f) => fromText[f]).join('; ')}`);
   const consume: Record<string, ConsumeLimit> = {};
   const librdkafka: Record<string, Librdkafka> = {};
   const requests: Record<string, RequestLimit> = {};
@@ -67,6 +69,7 @@ async function main(): Promise<number> {
         {
           bootstrap: broker.bootstrap, topic, receiver, partitions: options.partitions, recordSize: options.recordSize,
           latencySeconds: options.latencySeconds, timeoutSeconds: options.timeoutSeconds, profileDir: options.profile ? `${RESULTS}/profiles` : undefined,
+          from: run.from ?? options.from[0]!,
         },
       );
       results.push({ run, result, consumeKey, requestKey });

@@ -1,11 +1,45 @@
 /** Starts the bench's child processes (receiver, pipeline) as TypeScript through tsx, and talks to them over IPC. */
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import type { LatencySummary, ReceiverMode, ReceiverReport } from './receiver-protocol.js';
 
 export function forkTs(file: string, args: readonly string[], options: { execArgv?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
   const path = fileURLToPath(new URL(file, import.meta.url));
   return fork(path, [...args], { execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])], env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** Where a pipeline process takes the sink from: the compiled dist/ under plain node, as users run it, or src/ through tsx. */
+export type PipelineFrom = 'dist' | 'src';
+
+/**
+ * Forks a bench child that imports the sink (`../src/...`). From `dist`: the file is transpiled once (TypeScript's
+ * transpileModule, types erased), its `../src/` imports pointed at the compiled `dist/`, and it runs under plain node
+ * with no tsx loaded, as `run` runs from the package; from `src`: through tsx, as before.
+ */
+export function forkSink(file: string, from: PipelineFrom, args: readonly string[], options: { execArgv?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  if (from === 'src') return forkTs(file, args, options);
+  const path = compiledAgainstDist(file);
+  return fork(path, [...args], { execArgv: [...(options.execArgv ?? [])], env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** dist/index.js when `npm run build` has run, else undefined. */
+export function distEntry(): string | undefined {
+  const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  return existsSync(entry) ? entry : undefined;
+}
+
+function compiledAgainstDist(file: string): string {
+  const source = fileURLToPath(new URL(file, import.meta.url));
+  const dist = pathToFileURL(fileURLToPath(new URL('../dist/', import.meta.url))).href;
+  const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+  });
+  const out = fileURLToPath(new URL(`./results/compiled/${file.replace(/^\.\//, '').replace(/\.ts$/, '.mjs')}`, import.meta.url));
+  mkdirSync(fileURLToPath(new URL('./results/compiled/', import.meta.url)), { recursive: true });
+  writeFileSync(out, outputText.replaceAll("from '../src/", `from '${dist}`));
+  return out;
 }
 
 /** The next message of `type` from the child, or a rejection when it exits first or after `timeoutMs`. */

@@ -26,6 +26,8 @@ interface Variant {
   readonly settings: ConsumeSettings;
   /** `lean=off`: the standard consume path (KAFKA_HTTP_SINK_LEAN_CONSUME=off in the run's process). */
   readonly leanOff: boolean;
+  /** `node=<flag>` (repeatable): node/V8 flags of the pipeline process (with --pipeline). */
+  readonly nodeFlags: readonly string[];
 }
 
 interface Figures {
@@ -39,7 +41,9 @@ const USAGE = `npm run bench:consume -- [--records N] [--rounds N] [--partitions
   --pipeline runs the bench's batched scenario (one task) for each variant instead of the bare consume loop.
   a variant's keys are librdkafka properties over the source's defaults; poll=N sets the records per consume call;
   lean=off reads through node-rdkafka's standard consume instead of the lean path (KAFKA_HTTP_SINK_LEAN_CONSUME=off);
-  with --pipeline, sink.<key>=V sets the connector's own key (e.g. sink.max.in.flight.records=10000).
+  with --pipeline, sink.<key>=V sets the connector's own key (e.g. sink.max.in.flight.records=10000), and
+  node=<flag> a node/V8 flag of the pipeline process (e.g. node=--max-semi-space-size=4); the pipeline runs from the
+  compiled dist/ under node once \`npm run build\` has run (as \`npm run bench\`), else from src/ through tsx.
   --kcat adds librdkafka alone (kcat, with the source's defaults) as a last variant. Default: the source's defaults and --kcat.`;
 
 async function main(): Promise<void> {
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   const variants = (values.variant ?? ['defaults:']).map(parseVariant);
   if (values.kcat || values.variant === undefined) {
     if (kcatVersion() === undefined) say('kcat not installed: librdkafka alone is not measured');
-    else variants.push({ label: 'kcat', kcat: true, settings: {}, leanOff: false });
+    else variants.push({ label: 'kcat', kcat: true, settings: {}, leanOff: false, nodeFlags: [] });
   }
   const broker = await startLocalBroker();
   const receiver = values.pipeline ? await startBenchReceiver() : undefined;
@@ -111,14 +115,18 @@ function parseVariant(text: string): Variant {
   const properties: Record<string, string> = {};
   let pollMaxRecords: number | undefined;
   let leanOff = false;
+  const nodeFlags: string[] = [];
   for (const pair of (colon < 0 ? '' : text.slice(colon + 1)).split(',').filter(Boolean)) {
-    const [key, value] = pair.split('=') as [string, string | undefined];
-    if (value === undefined) throw new Error(`--variant ${text}: ${pair} is not key=value\n${USAGE}`);
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw new Error(`--variant ${text}: ${pair} is not key=value\n${USAGE}`);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
     if (key === 'poll') pollMaxRecords = Number(value);
+    else if (key === 'node') nodeFlags.push(value);
     else if (key === 'lean') leanOff = value === 'off';
     else properties[key] = value;
   }
-  return { label, kcat: label === 'kcat', settings: { properties, pollMaxRecords }, leanOff };
+  return { label, kcat: label === 'kcat', settings: { properties, pollMaxRecords }, leanOff, nodeFlags };
 }
 
 async function nodeRun(bootstrap: string, topic: string, count: number, v: Variant): Promise<Figures> {
@@ -142,7 +150,7 @@ async function pipelineRun(bootstrap: string, topic: string, count: number, v: V
   try {
     const result = await runPipeline(
       { ...run!, connector: { ...run!.connector, ...keys, topics: topic } },
-      { bootstrap, topic, receiver, partitions: 6, recordSize: 120, latencySeconds: 0, timeoutSeconds: 300 },
+      { bootstrap, topic, receiver, partitions: 6, recordSize: 120, latencySeconds: 0, timeoutSeconds: 300, from: options.from[0], execArgv: v.nodeFlags },
     );
     if (!result.allArrived) throw new Error(`${v.label}: ${result.records} of ${count} arrived (${result.failure ?? 'timed out'})`);
     return { recordsPerSecond: result.recordsPerSecond, cpuMsPer1000: result.cpuMsPer1000, maxRssMb: result.peakRssMb, consumePath: result.consumePath };

@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench`; an option left out takes the scenario's own default. */
 import { parseArgs } from 'node:util';
+import { distEntry, type PipelineFrom } from './children.js';
 
 export const SCENARIOS = ['batched', 'per-record', 'json', 'stalled', 'adaptive'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -33,6 +34,8 @@ export interface BenchOptions {
   readonly smoke: boolean;
   /** Write a V8 CPU profile of each pipeline run into bench/results/profiles. */
   readonly profile: boolean;
+  /** The pipeline processes run the compiled dist/ under plain node (as users run the CLI) or src/ through tsx; both: each run twice. */
+  readonly from: readonly PipelineFrom[];
 }
 
 const HELP = `npm run bench -- [options]
@@ -54,6 +57,9 @@ const HELP = `npm run bench -- [options]
   --latency-seconds S    latency phase per scenario (default 5; smoke 1)
   --timeout-seconds S    abandon a pipeline run after S (default 900; smoke 120)
   --profile              node --cpu-prof each pipeline run (bench/results/profiles)
+  --from LIST            dist, src or dist,src: pipeline processes from the compiled dist/ under node, as users
+                         run it (default once \`npm run build\` has run: build again after changing src/), or
+                         from src/ through tsx; dist,src runs each scenario both ways
   --smoke                a few seconds, small N: checks that the bench works`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
@@ -78,6 +84,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       'latency-seconds': { type: 'string' },
       'timeout-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      from: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -95,6 +102,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
   };
   const optional = (name: string, raw: string | undefined, min = 1): number | undefined => (raw === undefined ? undefined : num(name, raw, 0, min));
   if (values.ordering !== undefined && !['none', 'partition', 'key'].includes(values.ordering)) throw new Error(`--ordering: one of none, partition, key; got ${values.ordering}`);
+  const from = (values.from ?? (distEntry() === undefined ? 'src' : 'dist')).split(',').map((f) => f.trim());
+  for (const f of from) if (f !== 'dist' && f !== 'src') throw new Error(`--from: dist, src or both; got ${f}`);
+  if (from.includes('dist') && distEntry() === undefined) throw new Error('--from dist: no dist/index.js; run `npm run build` first');
   const scenarios = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
   for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--scenario: unknown ${s}; one of ${SCENARIOS.join(', ')}`);
   return {
@@ -117,5 +127,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     timeoutSeconds: num('timeout-seconds', values['timeout-seconds'], smoke ? 120 : 900),
     smoke,
     profile: values.profile === true,
+    from: from as PipelineFrom[],
   };
 }

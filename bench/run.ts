@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forkTs, nextMessage, type BenchReceiver } from './children.js';
+import { forkSink, nextMessage, type BenchReceiver, type PipelineFrom } from './children.js';
 import { produceRecords } from './data.js';
 import type { PipelineSample } from './pipeline-process.js';
 import { Progress } from './progress.js';
@@ -61,6 +61,10 @@ export interface RunContext {
   readonly latencySeconds: number;
   readonly timeoutSeconds: number;
   readonly profileDir?: string;
+  /** dist: the compiled package under node, as users run it; src (default): through tsx. */
+  readonly from?: PipelineFrom;
+  /** node/V8 flags of the pipeline processes (bench:consume's `node=` variants). */
+  readonly execArgv?: readonly string[];
 }
 
 export async function runPipeline(run: PipelineRun, context: RunContext): Promise<RunResult> {
@@ -69,11 +73,11 @@ export async function runPipeline(run: PipelineRun, context: RunContext): Promis
   const connector = { ...run.connector, 'http.url': receiver.url };
   if (context.profileDir) mkdirSync(context.profileDir, { recursive: true });
   // One profile per thread (node names them CPU.<date>.<pid>.<thread>...); the main thread's is the largest.
-  const execArgv = context.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(context.profileDir, run.label.replace(/\W+/g, '-'))] : [];
+  const execArgv = [...(context.execArgv ?? []), ...(context.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(context.profileDir, run.label.replace(/\W+/g, '-'))] : [])];
   const started = Date.now();
   // tasks.max=N: N pipeline processes in the connector's group, as `run` starts them; their samples are summed.
   const children = Array.from({ length: run.tasks ?? 1 }, () =>
-    forkTs('./pipeline-process.ts', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } }),
+    forkSink('./pipeline-process.ts', context.from ?? 'src', [JSON.stringify(connector)], { execArgv, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap } }),
   );
   const samples = new Map<ChildProcess, PipelineSample>();
   let last: PipelineSample | undefined;

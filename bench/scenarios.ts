@@ -1,9 +1,10 @@
 /** The bench's scenarios: connector keys, receiver behaviour, which topic, and which limit the result is held against. */
 import type { BenchOptions, ScenarioName } from './options.js';
+import type { PipelineFrom } from './children.js';
 import type { ReceiverMode } from './receiver-protocol.js';
 
 export interface PipelineRun {
-  /** Scenario name, plus the concurrency for the adaptive runs ("adaptive c=16"). */
+  /** Scenario name, plus the concurrency for the adaptive runs ("adaptive c=16"), and `[src]`/`[dist]` when both run. */
   readonly label: string;
   readonly scenario: ScenarioName;
   /** How the run's own topic's values are written: plain JSON, or JsonConverter's schema envelope. */
@@ -18,6 +19,8 @@ export interface PipelineRun {
   readonly recordsPerRequest: number;
   /** Pipeline processes in the connector's group (tasks.max); 1 unless the run says otherwise. */
   readonly tasks?: number;
+  /** Where the pipeline processes take the sink from; the options' first unless the run says otherwise. */
+  readonly from?: PipelineFrom;
 }
 
 /** Keys every run shares; `topics` is the run's own topic, set by the caller. */
@@ -32,7 +35,7 @@ const base = (name: string, maxInFlight: number): Record<string, unknown> => ({
 
 /** Every pipeline run the chosen scenarios need, in order. */
 export function pipelineRuns(options: BenchOptions, runId: string): PipelineRun[] {
-  return withTasks(singleTaskRuns(options, runId), options.tasks, runId);
+  return withFrom(withTasks(singleTaskRuns(options, runId), options.tasks, runId), options.from);
 }
 
 function singleTaskRuns(options: BenchOptions, runId: string): PipelineRun[] {
@@ -111,6 +114,14 @@ function singleTaskRuns(options: BenchOptions, runId: string): PipelineRun[] {
     }
   }
   return runs;
+}
+
+/** Each run once per `--from` value (dist, src), each with its own connector name (its own group). */
+function withFrom(runs: readonly PipelineRun[], from: readonly PipelineFrom[]): PipelineRun[] {
+  if (from.length === 1) return runs.map((run) => ({ ...run, from: from[0] }));
+  return runs.flatMap((run) =>
+    from.map((f) => ({ ...run, label: `${run.label} [${f}]`, from: f, connector: { ...run.connector, name: `${String(run.connector.name)}-${f}` } })),
+  );
 }
 
 /** Each batched and per-record run once per tasks.max value (its own connector name, so its own group). */
