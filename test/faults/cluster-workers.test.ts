@@ -16,6 +16,7 @@ import { freePort, type LocalBroker, startLocalBroker } from '../../src/cli/loca
 import { connectProducer, createTopic, readTopic } from '../support/kafka-tools.js';
 import { eventually } from '../support/harness.js';
 import { call } from '../support/worker-client.js';
+import { clusterKeys } from '../support/worker-cluster.js';
 import { children, doubleOwners, sampleOwnership, spawnWorker, tasksRunning, type WorkerProcess } from './support/cluster-kit.js';
 import { expectDelivered, FULL, sleep, startIdReceiver, verdict, waitForDelivery } from './support/fault-kit.js';
 
@@ -107,19 +108,12 @@ describe('faults: a cluster of worker processes', () => {
     const name = `cluster_workers_${id}`;
     await createTopic(bootstrap, topic, PARTITIONS);
     const sink = await startIdReceiver(() => ({ status: 200, delayMs: 10 }));
-    const properties = {
-      'group.id': `workers-${id}`,
+    const properties = clusterKeys(id, {
       'bootstrap.servers': bootstrap,
-      'config.storage.topic': `connect-configs-${id}`,
-      'status.storage.topic': `connect-status-${id}`,
-      'offset.storage.topic': `connect-offsets-${id}`,
-      'config.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'heartbeat.interval.ms': '1000',
       'session.timeout.ms': String(SESSION_TIMEOUT_MS),
       'rebalance.timeout.ms': '20000',
       'task.slots': '6',
-    };
+    });
     const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap, SERVER_URL: sink.receiver.url, API_TOKEN: SECRET, WORKER_CONFIG_PROVIDERS: 'env', WORKER_CONFIG_PROVIDERS_ENV_ALLOWLIST_PATTERN: 'SERVER_URL|API_TOKEN' };
     const seed = JSON.parse(readFileSync('pipelines/iot_measurements_sink.json', 'utf8')) as Record<string, unknown>;
     const connector = {

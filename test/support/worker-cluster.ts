@@ -4,12 +4,12 @@ import { call } from './worker-client.js';
 
 /**
  * Worker-file keys of a fresh cluster `id` on the test broker (its own group and topics), with the shortest session
- * the broker allows (group.min.session.timeout.ms) so tests run fast; `extra` adds or replaces keys.
+ * the broker allows (group.min.session.timeout.ms) so tests run fast; `extra` adds or replaces keys (a test on its own broker names its `bootstrap.servers`).
  */
 export function clusterKeys(id: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     'group.id': `cluster-${id}`,
-    'bootstrap.servers': bootstrap(),
+    'bootstrap.servers': extra['bootstrap.servers'] ?? bootstrap(),
     'config.storage.topic': `connect-configs-${id}`,
     'status.storage.topic': `connect-status-${id}`,
     'offset.storage.topic': `connect-offsets-${id}`,
