@@ -14,6 +14,8 @@ export interface Side {
   readonly logFile: string;
   /** Its temporary directory (config, logs, state): kept for a look after a failed run, removed after a clean one. */
   readonly dir: string;
+  /** The side's process (the bench reads its CPU time and peak RSS). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -103,7 +105,7 @@ export async function startConnect(root: string, bootstrap: string): Promise<Sid
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const base = `http://127.0.0.1:${port}`;
-  const side: Side = { label: 'connect', base, logFile, dir, stop: stopper(child) };
+  const side: Side = { label: 'connect', base, logFile, dir, pid: child.pid, stop: stopper(child) };
   await whenUp(base, child, logFile, 180_000).catch(async (error: Error) => {
     await side.stop();
     throw new Error(`Kafka Connect: ${error.message}`);
@@ -126,7 +128,7 @@ export async function startOurs(root: string, bootstrap: string): Promise<Side> 
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const base = `http://127.0.0.1:${port}`;
-  const side: Side = { label: 'ours', base, logFile, dir, stop: stopper(child) };
+  const side: Side = { label: 'ours', base, logFile, dir, pid: child.pid, stop: stopper(child) };
   await whenUp(base, child, logFile, 120_000).catch(async (error: Error) => {
     await side.stop();
     throw new Error(`our worker: ${error.message}`);
