@@ -5,7 +5,9 @@
  * sampled every 50 ms with the time of the arrival it counted last: the arrival curve the steady rate comes from.
  */
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { REFERENCE_CLASS } from '../conformance/harness/run-case.js';
 import { rest, startConnect } from '../conformance/harness/sides.js';
 import { type BenchReceiver, forkTs, nextMessage } from './children.js';
@@ -76,10 +78,11 @@ export async function runSide(spec: SideSpec, context: RunContext): Promise<Side
 }
 
 async function runConnect(spec: SideSpec, context: RunContext, file: Record<string, string>, started: number): Promise<SideRun> {
-  const side = await startConnect(context.root, context.bootstrap);
+  // The connector file on the command line, as a standalone user starts it: no REST round trip in the start-up.
+  const properties = join(mkdtempSync(join(tmpdir(), 'bench-connect-')), 'connector.properties');
+  writeFileSync(properties, Object.entries({ ...file, 'connector.class': REFERENCE_CLASS }).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const side = await startConnect(context.root, context.bootstrap, [properties]);
   let failure: string | undefined;
-  const answer = await rest(side.base, 'POST', '/connectors', { name: file.name, config: { ...file, 'connector.class': REFERENCE_CLASS } });
-  if (answer.status >= 300) failure = `Connect refused the connector (${answer.status}): ${JSON.stringify(answer.body).slice(0, 300)}`;
   // A failed task never delivers the rest: look at its status every 2 s rather than wait for the timeout.
   const status = setInterval(() => {
     void rest(side.base, 'GET', `/connectors/${file.name}/status`).then(({ body }) => {
@@ -89,7 +92,7 @@ async function runConnect(spec: SideSpec, context: RunContext, file: Record<stri
   }, 2000);
   try {
     const result = await watch(spec, context, started, [side.pid!], () => failure);
-    if (result.allArrived) rmSync(side.dir, { recursive: true, force: true });
+    if (result.allArrived) [side.dir, dirname(properties)].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
     else return { ...result, failure: `${result.failure ?? 'incomplete'}; Connect's log: ${side.logFile}` };
     return result;
   } finally {
