@@ -81,7 +81,10 @@ async function runConnect(spec: SideSpec, context: RunContext, file: Record<stri
   // The connector file on the command line, as a standalone user starts it: no REST round trip in the start-up.
   const properties = join(mkdtempSync(join(tmpdir(), 'bench-connect-')), 'connector.properties');
   writeFileSync(properties, Object.entries({ ...file, 'connector.class': REFERENCE_CLASS }).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const side = await startConnect(context.root, context.bootstrap, [properties]);
+  const side = await startConnect(context.root, context.bootstrap, [properties]).catch((error: unknown) => {
+    rmSync(dirname(properties), { recursive: true, force: true });
+    throw error;
+  });
   let failure: string | undefined;
   // A failed task never delivers the rest: look at its status every 2 s rather than wait for the timeout.
   const status = setInterval(() => {
@@ -140,7 +143,8 @@ async function watch(spec: SideSpec, context: RunContext, started: number, pids:
     const [a, b] = [points.at(-2), points.at(-1)];
     progress.update(report.records, { rate: a && b && b.at > a.at ? ((b.records - a.records) * 1000) / (b.at - a.at) : 0, inFlight: report.inFlight });
   }
-  stats = sumStats(pids).cpuMs > 0 ? sumStats(pids) : stats;
+  const end = sumStats(pids);
+  if (end.cpuMs > 0) stats = end;
   const allArrived = report.records >= context.records;
   const failure = allArrived ? undefined : (failed() ?? `timed out after ${context.timeoutSeconds} s`);
   progress.finish(failure ?? 'done');
