@@ -12,6 +12,8 @@ export interface ConnectBenchOptions {
   readonly connectTasks: readonly number[];
   readonly ourTasks: readonly number[];
   readonly timeoutSeconds: number;
+  /** Wait for every distinct record (the receiver tracks each value's seq) rather than for as many arrivals. */
+  readonly verify: boolean;
   readonly smoke: boolean;
 }
 
@@ -24,6 +26,7 @@ const HELP = `npm run bench:connect -- [options]
   --connect-tasks LIST tasks.max of the Kafka Connect runs (default 1,6; smoke 1)
   --our-tasks LIST     tasks.max of our runs (default 1,2; smoke 1)
   --timeout-seconds S  abandon a run after S (default 600; smoke 120)
+  --verify             done when every distinct record arrived (by seq), not as many arrivals; costs the receiver CPU
   --smoke              one small run per side: checks that the comparison works`;
 
 export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchOptions | undefined {
@@ -38,6 +41,7 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
       'connect-tasks': { type: 'string' },
       'our-tasks': { type: 'string' },
       'timeout-seconds': { type: 'string' },
+      verify: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -64,6 +68,7 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
     connectTasks: list('connect-tasks', values['connect-tasks'], smoke ? '1' : '1,6'),
     ourTasks: list('our-tasks', values['our-tasks'], smoke ? '1' : '1,2'),
     timeoutSeconds: num('timeout-seconds', values['timeout-seconds'], smoke ? 120 : 600),
+    verify: values.verify === true,
     smoke,
   };
 }

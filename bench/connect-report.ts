@@ -50,7 +50,7 @@ const times = (r: number | undefined): string => (r === undefined ? '-' : `${r.t
 export function connectTable(runs: readonly ComparedRun[]): string {
   const head = ['run', 'records', 'total s', 'start-up s', 'steady rec/s', 'CPU ms/1k', 'CPU s', 'peak RSS MB', 'requests', 'steady / ref', 'total / ref', 'CPU / ref', 'all arrived'];
   const rows = runs.map((r) => [
-    r.label, fmt(r.records), r.totalSeconds.toFixed(2), r.startupSeconds.toFixed(2),
+    r.label, r.distinct === undefined ? fmt(r.records) : `${fmt(r.records)} (${fmt(r.distinct)} distinct)`, r.totalSeconds.toFixed(2), r.startupSeconds.toFixed(2),
     r.steadyRecordsPerSecond === undefined ? '-' : fmt(r.steadyRecordsPerSecond),
     r.cpuMsPer1000.toFixed(2), r.cpuSeconds.toFixed(1), r.peakRssMb.toFixed(0), fmt(r.requests),
     times(r.steadyRatio), times(r.totalRatio), times(r.cpuRatio),

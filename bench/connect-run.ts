@@ -26,7 +26,10 @@ export interface SideSpec {
 
 export interface SideRun extends SideSpec {
   readonly label: string;
+  /** Records the receiver counted (a record that arrived twice counts twice). */
   readonly records: number;
+  /** Distinct records that arrived, with --verify. */
+  readonly distinct?: number;
   readonly allArrived: boolean;
   readonly failure?: string;
   /** Start of the sink's processes to the last record's arrival. */
@@ -53,6 +56,8 @@ export interface RunContext {
   readonly batchSize: number;
   readonly timeoutSeconds: number;
   readonly runId: string;
+  /** Count distinct records (by seq) rather than arrivals. */
+  readonly verify?: boolean;
 }
 
 export const labelOf = (spec: SideSpec): string => `${spec.side === 'connect' ? 'Kafka Connect' : 'ours'} tasks=${spec.tasks}, ${spec.latencyMs} ms`;
@@ -70,7 +75,7 @@ export function connectorFile(name: string, topic: string, url: string, tasks: n
 }
 
 export async function runSide(spec: SideSpec, context: RunContext): Promise<SideRun> {
-  await context.receiver.setMode({ latencyMs: spec.latencyMs, countBy: 'newline' });
+  await context.receiver.setMode({ latencyMs: spec.latencyMs, countBy: 'newline', verifyRecords: context.verify ? context.records : undefined });
   const name = `bench-${spec.side}-t${spec.tasks}-l${spec.latencyMs}-${context.runId}`;
   const file = connectorFile(name, context.topic, context.receiver.url, spec.tasks, context.batchSize);
   const started = Date.now();
@@ -131,7 +136,8 @@ async function watch(spec: SideSpec, context: RunContext, started: number, pids:
   let atFirst: ProcessStats | undefined;
   let stats = sumStats(pids);
   let report = await context.receiver.report();
-  while (report.records < context.records && failed() === undefined && Date.now() < deadline) {
+  const arrived = (): number => (context.verify ? report.unique : report.records);
+  while (arrived() < context.records && failed() === undefined && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
     const before = sumStats(pids);
     report = await context.receiver.report();
@@ -145,12 +151,13 @@ async function watch(spec: SideSpec, context: RunContext, started: number, pids:
   }
   const end = sumStats(pids);
   if (end.cpuMs > 0) stats = end;
-  const allArrived = report.records >= context.records;
+  const allArrived = arrived() >= context.records;
   const failure = allArrived ? undefined : (failed() ?? `timed out after ${context.timeoutSeconds} s`);
   progress.finish(failure ?? 'done');
   return {
     ...spec, label,
     records: report.records,
+    distinct: context.verify ? report.unique : undefined,
     allArrived,
     failure,
     totalSeconds: (report.lastAt - started) / 1000,

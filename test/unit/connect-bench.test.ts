@@ -70,6 +70,8 @@ describe('bench:connect options', () => {
     expect(parseConnectBenchOptions([])).toMatchObject({ records: 300_000, batchSize: 500, latencies: [0], connectTasks: [1, 6], ourTasks: [1, 2] });
     expect(parseConnectBenchOptions(['--smoke'])).toMatchObject({ records: 3000, connectTasks: [1], ourTasks: [1] });
     expect(parseConnectBenchOptions(['--latency', '0,20', '--records', '1000'])).toMatchObject({ latencies: [0, 20], records: 1000 });
+    expect(parseConnectBenchOptions([])!.verify).toBe(false);
+    expect(parseConnectBenchOptions(['--verify'])!.verify).toBe(true);
     expect(() => parseConnectBenchOptions(['--records', 'x'])).toThrow(/--records/);
   });
 });
