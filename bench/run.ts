@@ -189,7 +189,8 @@ function sumSamples(samples: readonly PipelineSample[]): PipelineSample {
   };
 }
 
-async function stopPipeline(child: ChildProcess): Promise<PipelineSample | undefined> {
+/** Stops one pipeline process gracefully (SIGKILL after 40 s); its last sample. */
+export async function stopPipeline(child: ChildProcess): Promise<PipelineSample | undefined> {
   if (child.exitCode !== null) return undefined;
   let final: PipelineSample | undefined;
   const onMessage = (message: { type: string }): void => {

@@ -14,6 +14,8 @@ export interface Side {
   readonly logFile: string;
   /** Its temporary directory (config, logs, state): kept for a look after a failed run, removed after a clean one. */
   readonly dir: string;
+  /** The side's process (the bench reads its CPU time and peak RSS). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -72,9 +74,10 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /**
  * Kafka Connect in standalone mode, the reference connector on its class path. The worker's converters are those
  * of the connect-standalone.properties Kafka ships (JsonConverter, schemas enabled): a connector file without
- * converters gets them, as it would on a fresh Connect install.
+ * converters gets them, as it would on a fresh Connect install. `connectorFiles`: connector .properties files it
+ * starts with, as `connect-standalone worker.properties connector.properties` does.
  */
-export async function startConnect(root: string, bootstrap: string): Promise<Side> {
+export async function startConnect(root: string, bootstrap: string, connectorFiles: readonly string[] = []): Promise<Side> {
   const dir = mkdtempSync(join(tmpdir(), 'conformance-connect-'));
   const port = await freePort();
   const properties = [
@@ -99,11 +102,11 @@ export async function startConnect(root: string, bootstrap: string): Promise<Sid
   const classPath = [join(root, '.conformance', 'libs', '*'), join(root, '.conformance', 'reference')].join(':');
   const out = createWriteStream(join(dir, 'connect.stdout'));
   const child = spawn('java', ['-Xms256m', '-Xmx768m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', classPath,
-    'org.apache.kafka.connect.cli.ConnectStandalone', join(dir, 'worker.properties')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    'org.apache.kafka.connect.cli.ConnectStandalone', join(dir, 'worker.properties'), ...connectorFiles], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const base = `http://127.0.0.1:${port}`;
-  const side: Side = { label: 'connect', base, logFile, dir, stop: stopper(child) };
+  const side: Side = { label: 'connect', base, logFile, dir, pid: child.pid, stop: stopper(child) };
   await whenUp(base, child, logFile, 180_000).catch(async (error: Error) => {
     await side.stop();
     throw new Error(`Kafka Connect: ${error.message}`);
@@ -126,7 +129,7 @@ export async function startOurs(root: string, bootstrap: string): Promise<Side> 
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const base = `http://127.0.0.1:${port}`;
-  const side: Side = { label: 'ours', base, logFile, dir, stop: stopper(child) };
+  const side: Side = { label: 'ours', base, logFile, dir, pid: child.pid, stop: stopper(child) };
   await whenUp(base, child, logFile, 120_000).catch(async (error: Error) => {
     await side.stop();
     throw new Error(`our worker: ${error.message}`);
