@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REFERENCE_CLASS } from '../conformance/harness/run-case.js';
 import { rest, startConnect } from '../conformance/harness/sides.js';
-import { type BenchReceiver, forkTs, nextMessage } from './children.js';
+import { type BenchReceiver, distEntry, forkSink, nextMessage } from './children.js';
 import { type ProcessStats, sumStats } from './proc-stats.js';
 import { Progress } from './progress.js';
 import { stopPipeline } from './run.js';
@@ -111,7 +111,9 @@ async function runConnect(spec: SideSpec, context: RunContext, file: Record<stri
 
 async function runOurs(spec: SideSpec, context: RunContext, file: Record<string, string>, started: number): Promise<SideRun> {
   const env = { ...process.env, KAFKA_BOOTSTRAP_SERVERS: context.bootstrap };
-  const children: ChildProcess[] = Array.from({ length: spec.tasks }, () => forkTs('./pipeline-process.ts', [JSON.stringify(file)], { env }));
+  // from the compiled package when it is built, as users run it (as `npm run bench` does); else through tsx
+  const from = distEntry() ? 'dist' : 'src';
+  const children: ChildProcess[] = Array.from({ length: spec.tasks }, () => forkSink('./pipeline-process.ts', from, [JSON.stringify(file)], { env }));
   let failure: string | undefined;
   for (const child of children) {
     child.on('message', (message: { type: string; message?: string }) => {
