@@ -7,11 +7,6 @@
  * and a partition that finds it full waits `fetch.queue.backoff.ms` (1 s by default) before it fetches again: the
  * consumer then idles while JavaScript drains the queue. A short backoff keeps fetching going with a smaller queue,
  * which is both faster (1.66x the raw consume rate, 5 rounds) and lighter (158 MB peak RSS against 172).
- *
- * On the lean consume path the consumer reads 2-3x faster than the pipeline delivers, so a smaller prefetch keeps up:
- * a quarter of the queue and 256 KB fetches per partition take 30-90 MB off a task process's peak RSS in the 1M-record
- * batched bench at no cost to the pipeline's rate (1.06-1.35x, 4 rounds), though the bare consume loop reads about
- * half as fast (docs/performance.md, "Memory of a task process").
  */
 
 /** Most records one poll (`consume(n)`) returns when `consumer.override.max.poll.records` is not set (5,000 and 20,000 measured no faster). */
@@ -21,10 +16,8 @@ export const DEFAULT_POLL_MAX_RECORDS = 1000;
 export const CONSUMER_DEFAULTS: Readonly<Record<string, string | number>> = Object.freeze({
   /** librdkafka's default 1000: a whole second without fetching each time the queue is full. */
   'fetch.queue.backoff.ms': 20,
-  /** Prefetched records across all partitions (default 100,000): a tenth keeps the lean path ahead of the pipeline. */
-  'queued.min.messages': 10_000,
+  /** Prefetched records across all partitions (default 100,000): half, with the short backoff, fetches enough. */
+  'queued.min.messages': 50_000,
   /** Prefetched bytes across all partitions (default 64 MB): bounds memory when records are large. */
-  'queued.max.messages.kbytes': 4096,
-  /** Bytes asked per partition per fetch (default 1 MB); librdkafka grows it for a larger record, so none is stuck. */
-  'fetch.message.max.bytes': 262_144,
+  'queued.max.messages.kbytes': 16_384,
 });

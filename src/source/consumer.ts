@@ -2,19 +2,15 @@
 import rdkafka from 'node-rdkafka';
 import type { KafkaConsumer, LibrdKafkaError, TopicPartition } from 'node-rdkafka';
 import type { KafkaSourceOptions } from './kafka-config.js';
-import { nativeConfig, nativeNames } from './native-config.js';
+import { nativeConfig } from './native-config.js';
 import { CONSUMER_DEFAULTS } from './consumer-defaults.js';
 
 export type RebalanceCallback = (err: LibrdKafkaError, assignment: TopicPartition[]) => void;
 
 export function createConsumer(options: KafkaSourceOptions, rebalance: RebalanceCallback): KafkaConsumer {
-  // A default gives way to the connector's value under any of its names (max.partition.fetch.bytes is librdkafka's
-  // alias of fetch.message.max.bytes): both in the config would leave the winner to the order librdkafka sets them in.
-  const own = Object.keys(options.rdkafka).flatMap(nativeNames);
-  const defaults = Object.fromEntries(Object.entries(CONSUMER_DEFAULTS).filter(([name]) => !own.includes(name)));
   return new rdkafka.KafkaConsumer(
     nativeConfig({
-      ...defaults,
+      ...CONSUMER_DEFAULTS,
       ...options.rdkafka,
       'group.id': options.groupId,
       'enable.auto.commit': false,

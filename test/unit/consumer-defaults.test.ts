@@ -14,20 +14,13 @@ const configOf = (rdkafka: KafkaSourceOptions['rdkafka']): Record<string, unknow
 
 describe('consumer defaults', () => {
   it('gives librdkafka the measured fetch-queue settings when the connector sets none', () => {
-    expect(configOf({})).toMatchObject({ 'fetch.queue.backoff.ms': 20, 'queued.min.messages': 10_000, 'queued.max.messages.kbytes': 4096, 'fetch.message.max.bytes': 262_144 });
+    expect(configOf({})).toMatchObject({ 'fetch.queue.backoff.ms': 20, 'queued.min.messages': 50_000, 'queued.max.messages.kbytes': 16_384 });
     expect(configOf({})).toMatchObject(CONSUMER_DEFAULTS);
   });
 
   it('lets kafka.* and consumer.override.* values win over them', () => {
     const config = configOf({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000' });
-    expect(config).toMatchObject({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000', 'queued.max.messages.kbytes': 4096 });
+    expect(config).toMatchObject({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000', 'queued.max.messages.kbytes': 16_384 });
     expect(config).toMatchObject({ 'group.id': 'connect-defaults', 'enable.auto.commit': false });
-  });
-
-  it('leaves a default out when the connector sets it under its Java name (max.partition.fetch.bytes)', () => {
-    const config = configOf({ 'max.partition.fetch.bytes': '1048576' });
-    expect(config['max.partition.fetch.bytes']).toBe('1048576');
-    expect(Object.keys(config)).not.toContain('fetch.message.max.bytes');
-    expect(config).toMatchObject({ 'queued.min.messages': 10_000 });
   });
 });
