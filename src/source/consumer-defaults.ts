@@ -7,6 +7,9 @@
  * and a partition that finds it full waits `fetch.queue.backoff.ms` (1 s by default) before it fetches again: the
  * consumer then idles while JavaScript drains the queue. A short backoff keeps fetching going with a smaller queue,
  * which is both faster (1.66x the raw consume rate, 5 rounds) and lighter (158 MB peak RSS against 172).
+ *
+ * A smaller prefetch (10000 messages, 4 MB, 256 KB fetches) saves 30-50 MB of RSS but starves partitions at a slow
+ * endpoint: 0.41x the rate at 20 ms, one request in flight per partition (`npm run bench:connect`, docs/performance.md).
  */
 
 /** Most records one poll (`consume(n)`) returns when `consumer.override.max.poll.records` is not set (5,000 and 20,000 measured no faster). */
