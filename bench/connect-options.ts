@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench:connect`. */
 import { parseArgs } from 'node:util';
+import { wholeNumber } from './options.js';
 
 export interface ConnectBenchOptions {
   readonly records: number;
@@ -51,12 +52,7 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
     return undefined;
   }
   const smoke = values.smoke === true;
-  const num = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${raw}`);
-    return n;
-  };
+  const num = wholeNumber;
   const list = (name: string, raw: string | undefined, fallback: string, min = 1): number[] =>
     [...new Set((raw ?? fallback).split(',').map((t) => num(name, t.trim(), 0, min)))];
   return {

@@ -62,6 +62,14 @@ const HELP = `npm run bench -- [options]
                          from src/ through tsx; dist,src runs each scenario both ways
   --smoke                a few seconds, small N: checks that the bench works`;
 
+/** A whole-number option `--name` at least `min`, or `fallback` when it is not given (every bench's options). */
+export function wholeNumber(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${raw}`);
+  return n;
+}
+
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
   const { values } = parseArgs({
     args: [...argv],
@@ -94,12 +102,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     return undefined;
   }
   const smoke = values.smoke === true;
-  const num = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${raw}`);
-    return n;
-  };
+  const num = wholeNumber;
   const optional = (name: string, raw: string | undefined, min = 1): number | undefined => (raw === undefined ? undefined : num(name, raw, 0, min));
   if (values.ordering !== undefined && !['none', 'partition', 'key'].includes(values.ordering)) throw new Error(`--ordering: one of none, partition, key; got ${values.ordering}`);
   const from = (values.from ?? (distEntry() === undefined ? 'src' : 'dist')).split(',').map((f) => f.trim());
