@@ -48,7 +48,7 @@ const HELP = `npm run bench -- [options]
   --concurrency N        http.concurrency (scenario default: 8; per-record 64)
   --receiver-latency MS  receiver answers after MS (scenario default: 0; per-record 5, adaptive 20)
   --ordering MODE        ordering of the per-record run: none (default), partition, key
-  --max-in-flight N      max.in.flight.records (default 20000, the sink's default)
+  --max-in-flight N      max.in.flight.records (default 60000, the sink's default)
   --tasks LIST           tasks.max values for batched and per-record, e.g. 1,2 (default 1,2; smoke 1)
   --scenario NAMES       comma-separated: ${SCENARIOS.join(',')} (default: all)
   --stall-seconds S      how long the stalled receiver stays silent (default 60; smoke 3)
@@ -122,7 +122,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     ordering: values.ordering,
     scenarios: scenarios as ScenarioName[],
     tasks: (values.tasks ?? (smoke ? '1' : '1,2')).split(',').map((t) => num('tasks', t.trim(), 1)),
-    maxInFlight: num('max-in-flight', values['max-in-flight'], 20_000),
+    maxInFlight: num('max-in-flight', values['max-in-flight'], 60_000),
     stallSeconds: num('stall-seconds', values['stall-seconds'], smoke ? 3 : 60, 0),
     adaptiveCapacity: num('adaptive-capacity', values['adaptive-capacity'], 16),
     limitSeconds: num('limit-seconds', values['limit-seconds'], smoke ? 1 : 5),

@@ -8,8 +8,13 @@
  * consumer then idles while JavaScript drains the queue. A short backoff keeps fetching going with a smaller queue,
  * which is both faster (1.66x the raw consume rate, 5 rounds) and lighter (158 MB peak RSS against 172).
  *
- * A smaller prefetch (10000 messages, 4 MB, 256 KB fetches) saves 30-50 MB of RSS but starves partitions at a slow
- * endpoint: 0.41x the rate at 20 ms, one request in flight per partition (`npm run bench:connect`, docs/performance.md).
+ * How much librdkafka prefetches goes with the source's window (`max.in.flight.records`): the window takes the
+ * records in the order librdkafka queued them, a partition's chunk at a time, so at a slow endpoint (one request in
+ * flight per partition) a window of 20,000 held two or three partitions' records while the others ran dry. A window
+ * of 60,000 with a smaller prefetch (20,000 messages, 8 MB) keeps every partition fed and is lighter than the old
+ * pair (20,000 / 50,000 messages, 16 MB): at 20 ms, 1.06-1.13x the old rate's best runs; peak RSS 199 MB against
+ * 241 in the 1M-record batched bench (`npm run bench:connect`, `npm run bench`, docs/performance.md). A prefetch
+ * smaller still (10,000 messages, 4 MB, 256 KB fetches) starved partitions under the old window: 0.41x at 20 ms.
  */
 
 /** Most records one poll (`consume(n)`) returns when `consumer.override.max.poll.records` is not set (5,000 and 20,000 measured no faster). */
@@ -19,8 +24,8 @@ export const DEFAULT_POLL_MAX_RECORDS = 1000;
 export const CONSUMER_DEFAULTS: Readonly<Record<string, string | number>> = Object.freeze({
   /** librdkafka's default 1000: a whole second without fetching each time the queue is full. */
   'fetch.queue.backoff.ms': 20,
-  /** Prefetched records across all partitions (default 100,000): half, with the short backoff, fetches enough. */
-  'queued.min.messages': 50_000,
+  /** Prefetched records across all partitions (default 100,000): with the short backoff and the window, enough. */
+  'queued.min.messages': 20_000,
   /** Prefetched bytes across all partitions (default 64 MB): bounds memory when records are large. */
-  'queued.max.messages.kbytes': 16_384,
+  'queued.max.messages.kbytes': 8192,
 });

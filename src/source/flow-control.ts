@@ -6,7 +6,9 @@
  * (which also serves the commit answers that free the window) for up to `graceMs`, or until half the bound again was
  * read that way; if the total is still at the bound then, every partition pauses (polling goes on), and they resume
  * at half of it. So in flight stays under the bound plus one poll, or one and a half times the bound, whichever is
- * more: under twice the bound. Bounds under 100 pause at once. Pausing is what a long stall needs,
+ * more: under twice the bound. Bounds under 100 pause at once. A second bound counts the bytes of their keys and
+ * values (`maxInFlightBytes`): whichever is nearer its bound decides, so large records pause the source before the
+ * record count would (a partition's records leave with their partition's mean size). Pausing is what a long stall needs,
  * but it costs: librdkafka drops the paused partitions' prefetch and the first fetch after resuming waited about
  * 500 ms in the bench (`fetch.wait.max.ms`), a third of a 300,000-record run, for a crossing that commits undid in 26 ms.
  *
@@ -26,7 +28,8 @@ export interface FlowDecision {
 
 export class FlowControl {
   private total = 0;
-  private readonly perPartition = new Map<string, number>();
+  private totalBytes = 0;
+  private readonly perPartition = new Map<string, { count: number; bytes: number }>();
   private paused = false;
   /** Paused from outside (the worker's pause), whatever the count. */
   private held = false;
@@ -35,36 +38,55 @@ export class FlowControl {
 
   private readonly graceMs: number;
 
-  /** `graceMs`: how long the source throttles at the bound before it pauses (0, and any bound under 100: at once). */
+  /**
+   * `graceMs`: how long the source throttles at the bound before it pauses (0, and any bound under 100: at once).
+   * `maxInFlightBytes`: the bound on the keys' and values' bytes in flight (none by default).
+   */
   constructor(
     private readonly maxInFlight: number,
     graceMs = 1000,
+    private readonly maxInFlightBytes = Number.POSITIVE_INFINITY,
   ) {
     // A small bound is crossed by a record or two: one-record polls would then set the pace, not the endpoint.
     this.graceMs = maxInFlight < MIN_THROTTLED_BOUND ? 0 : graceMs;
   }
 
-  /** `delta` records of partition `id` entered (positive) or left (negative) the in-flight set. */
-  add(id: string, delta: number): void {
+  /**
+   * `delta` records of partition `id` entered (positive, with their keys' and values' `bytes`) or left (negative:
+   * their bytes are the partition's mean, so the count and the bytes reach 0 together).
+   */
+  add(id: string, delta: number, bytes = 0): void {
     if (delta === 0) return;
-    this.total += delta;
-    const count = (this.perPartition.get(id) ?? 0) + delta;
-    if (count > 0) this.perPartition.set(id, count);
+    const current = this.perPartition.get(id) ?? { count: 0, bytes: 0 };
+    const count = current.count + delta;
+    const left = count > 0 ? (delta > 0 ? current.bytes + bytes : Math.round((current.bytes * count) / current.count)) : 0;
+    this.total += count - current.count;
+    this.totalBytes += left - current.bytes;
+    if (count > 0) this.perPartition.set(id, { count, bytes: left });
     else this.perPartition.delete(id);
   }
 
   /** The partition is gone (revoked): its records leave the in-flight set. */
   forget(id: string): void {
-    this.add(id, -(this.perPartition.get(id) ?? 0));
+    this.add(id, -(this.perPartition.get(id)?.count ?? 0));
   }
 
   inFlight(): number {
     return this.total;
   }
 
+  inFlightBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** In flight as records against `maxInFlight`: the record count, or the bytes scaled to it when they are nearer their bound. */
+  load(): number {
+    return Math.max(this.total, (this.totalBytes / this.maxInFlightBytes) * this.maxInFlight);
+  }
+
   /** Past half the window, commits should not wait for the next interval. */
   pressed(): boolean {
-    return this.total >= this.maxInFlight / 2;
+    return this.load() >= this.maxInFlight / 2;
   }
 
   isPaused(): boolean {
@@ -78,7 +100,7 @@ export class FlowControl {
 
   /** At or past the bound and not paused (yet). */
   private atBound(): boolean {
-    return !this.paused && this.total >= this.maxInFlight;
+    return !this.paused && this.load() >= this.maxInFlight;
   }
 
   /**
@@ -87,8 +109,9 @@ export class FlowControl {
    */
   decide(assigned: readonly string[], now = Date.now(), apply?: (decision: FlowDecision) => void): FlowDecision {
     this.overSince = this.atBound() ? (this.overSince ?? now) : undefined;
-    const overTooLong = this.overSince !== undefined && (now - this.overSince >= this.graceMs || this.total >= this.maxInFlight * 1.5);
-    const pause = this.held || (this.paused ? this.total > this.maxInFlight / 2 : overTooLong);
+    const load = this.load();
+    const overTooLong = this.overSince !== undefined && (now - this.overSince >= this.graceMs || load >= this.maxInFlight * 1.5);
+    const pause = this.held || (this.paused ? load > this.maxInFlight / 2 : overTooLong);
     if (pause === this.paused) return { pause: [], resume: [] };
     const decision = pause ? { pause: [...assigned], resume: [] } : { pause: [], resume: [...assigned] };
     apply?.(decision);

@@ -72,7 +72,7 @@ export class KafkaSource {
     /** Makes the librdkafka consumer (tests pass a fake). */
     consumerOf: typeof createConsumer = createConsumer,
   ) {
-    this.flow = new FlowControl(options.maxInFlightRecords);
+    this.flow = new FlowControl(options.maxInFlightRecords, undefined, options.maxInFlightBytes);
     this.polled = new PollRecords(this.flow, (id, count) => this.settled(id, count), log);
     this.pacer = new CommitPacer({ maxInFlight: options.maxInFlightRecords, minSpacingMs: Math.min(EARLY_COMMIT_SPACING_MS, options.commitIntervalMs), retryAfterFailureMs: options.commitIntervalMs });
     this.consumer = consumerOf(options, (err, assignment) => this.rebalance(err, assignment));
@@ -170,7 +170,9 @@ export class KafkaSource {
   private commitSoonIfPressed(): void {
     const { flow, ledger } = this;
     if (this.earlyCommit !== undefined || this.stopping || !(flow.pressed() || flow.isPaused())) return;
-    const pressure = { inFlight: flow.inFlight(), uncommitted: ledger.uncommittedCount(), committing: ledger.awaiting(), paused: flow.isPaused() };
+    // In records, or the bytes' equivalent when they are nearer their bound (flow-control.ts).
+    const scale = flow.inFlight() > 0 ? flow.load() / flow.inFlight() : 1;
+    const pressure = { inFlight: flow.load(), uncommitted: ledger.uncommittedCount() * scale, committing: ledger.awaiting(), paused: flow.isPaused() };
     const wait = this.pacer.due(pressure, Date.now());
     if (wait === undefined) return;
     this.earlyCommit = setTimeout(() => {

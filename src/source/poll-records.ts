@@ -38,17 +38,20 @@ export class PollRecords {
     const records: KafkaRecord[] = [];
     let tracker: PartitionTracker | undefined;
     let run = 0;
+    let bytes = 0;
     for (const m of messages) {
       if (tracker === undefined || tracker.topic !== m.topic || tracker.partition !== m.partition) {
-        if (run > 0) this.flow.add(idOf(tracker!), run);
+        if (run > 0) this.flow.add(idOf(tracker!), run, bytes);
         tracker = this.tracker(m.topic, m.partition);
         run = 0;
+        bytes = 0;
       }
       if (!tracker.track(m.offset)) continue;
       run += 1;
+      bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
       records.push(toKafkaRecord(m, tracker, tracker.topic));
     }
-    if (run > 0) this.flow.add(idOf(tracker!), run);
+    if (run > 0) this.flow.add(idOf(tracker!), run, bytes);
     return this.handedOut(records, messages.length, messages[0]!);
   }
 
@@ -66,24 +69,29 @@ export class PollRecords {
     let tracker: PartitionTracker | undefined;
     let handle: OffsetHandle | undefined;
     let run = 0;
+    let bytes = 0;
     for (let i = 0; i < view.count; i++) {
       const f = i * F.size;
       const partition = fields[f + F.partition]!;
       const topic = batch.topics[fields[f + F.topic]!]!;
       if (tracker === undefined || tracker.partition !== partition || tracker.topic !== topic) {
-        if (run > 0) this.flow.add(idOf(tracker!), run);
+        if (run > 0) this.flow.add(idOf(tracker!), run, bytes);
         tracker = this.tracker(topic, partition);
         handle = slab.handle(tracker);
         run = 0;
+        bytes = 0;
       }
       const offset = offsets[i]!;
       if (!tracker.track(offset)) continue;
       run += 1;
-      const key = slabBytes(data, fields[f + F.keyStart]!, fields[f + F.keyLength]!);
-      const value = slabBytes(data, fields[f + F.valueStart]!, fields[f + F.valueLength]!);
+      const keyLength = fields[f + F.keyLength]!;
+      const valueLength = fields[f + F.valueLength]!;
+      bytes += Math.max(0, keyLength) + Math.max(0, valueLength);
+      const key = slabBytes(data, fields[f + F.keyStart]!, keyLength);
+      const value = slabBytes(data, fields[f + F.valueStart]!, valueLength);
       records.push(sourceRecord(tracker.topic, partition, offset, timestamps[i]!, slabHeaders(view, i), key, value, handle!));
     }
-    if (run > 0) this.flow.add(idOf(tracker!), run);
+    if (run > 0) this.flow.add(idOf(tracker!), run, bytes);
     slab.hold(records.length);
     return this.handedOut(records, view.count, { topic: batch.topics[fields[F.topic]!]!, partition: fields[F.partition]!, offset: offsets[0]! });
   }

@@ -65,6 +65,34 @@ describe('flow control', () => {
     expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
   });
 
+  it('pauses on max.in.flight.bytes when records are large, long before the record count, then delivers everything', async () => {
+    const topic = await freshTopic('stall-bytes', 1);
+    const produced = Array.from({ length: 500 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(2044)}`); // 2 KB each
+    await produce(bootstrap(), topic, produced.map((value) => ({ value })));
+    let stalled = true;
+    receiver = await startReceiver({ respond: () => (stalled ? 'stall' : { status: 200 }) });
+    running = await runConnector({
+      ...baseConnector(`stall_bytes_${topic}`, topic, receiver.url),
+      'max.in.flight.bytes': 20_480, // ten records; the record bound stays at its default
+      'consumer.override.max.poll.records': 10,
+      'http.timeout': 2,
+      'max.retries': 20,
+      'retry.backoff.ms': 100,
+    });
+
+    await eventually(() => running!.stats().paused, 20_000, 'the source to pause');
+    const sentWhenPaused = receiver.requests.length;
+    await eventually(() => receiver!.requests.length > sentWhenPaused, 20_000, 'a stalled request sent again');
+    const stats = running.stats();
+    expect(stats.paused).toBe(true);
+    // Under twice the bound (20 records) plus one poll (10): of 500 records waiting.
+    expect(stats.consumed).toBeLessThanOrEqual(30);
+
+    stalled = false;
+    await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
+    expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+  });
+
   it('abandons a request still running at shutdown.timeout.ms, commits only what was delivered, and re-sends it after a restart', async () => {
     const topic = await freshTopic('abandon', 1);
     await produce(bootstrap(), topic, ['a', 'b', 'c'].map((value) => ({ value })));

@@ -14,13 +14,13 @@ const configOf = (rdkafka: KafkaSourceOptions['rdkafka']): Record<string, unknow
 
 describe('consumer defaults', () => {
   it('gives librdkafka the measured fetch-queue settings when the connector sets none', () => {
-    expect(configOf({})).toMatchObject({ 'fetch.queue.backoff.ms': 20, 'queued.min.messages': 50_000, 'queued.max.messages.kbytes': 16_384 });
+    expect(configOf({})).toMatchObject({ 'fetch.queue.backoff.ms': 20, 'queued.min.messages': 20_000, 'queued.max.messages.kbytes': 8192 });
     expect(configOf({})).toMatchObject(CONSUMER_DEFAULTS);
   });
 
   it('lets kafka.* and consumer.override.* values win over them', () => {
     const config = configOf({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000' });
-    expect(config).toMatchObject({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000', 'queued.max.messages.kbytes': 16_384 });
+    expect(config).toMatchObject({ 'queued.min.messages': '1000', 'fetch.queue.backoff.ms': '1000', 'queued.max.messages.kbytes': 8192 });
     expect(config).toMatchObject({ 'group.id': 'connect-defaults', 'enable.auto.commit': false });
   });
 });

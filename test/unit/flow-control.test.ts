@@ -103,3 +103,37 @@ describe('FlowControl.hold (the worker\'s pause)', () => {
     expect(flow.decide(['t/0'])).toEqual({ pause: [], resume: ['t/0'] });
   });
 });
+
+describe('FlowControl with a bound in bytes', () => {
+  it('pauses when the bytes reach their bound first, and resumes once records leaving at their mean size halve them', () => {
+    const flow = new FlowControl(1000, 0, 10_000);
+    flow.add('t/0', 8, 8000); // 8 records of 1,000 bytes: far under 1,000 records
+    expect(flow.pressed()).toBe(true);
+    expect(flow.decide(partitions)).toEqual({ pause: [], resume: [] });
+    flow.add('t/1', 2, 2000);
+    expect(flow.load()).toBe(1000);
+    expect(flow.decide(partitions)).toEqual({ pause: partitions, resume: [] });
+    flow.add('t/0', -4); // 4 of t/0's 8 records leave: 4,000 of its bytes
+    expect(flow.inFlightBytes()).toBe(6000);
+    expect(flow.decide(partitions)).toEqual({ pause: [], resume: [] });
+    flow.add('t/1', -2); // t/1 empty: its bytes with it
+    expect(flow.inFlightBytes()).toBe(4000);
+    expect(flow.decide(partitions)).toEqual({ pause: [], resume: partitions });
+  });
+
+  it('leaves the record count to decide when the records are small', () => {
+    const flow = new FlowControl(100, 0, 1_000_000);
+    flow.add('t/0', 100, 10_000);
+    expect(flow.load()).toBe(100);
+    expect(flow.decide(partitions)).toEqual({ pause: partitions, resume: [] });
+  });
+
+  it('forgets a revoked partition\'s bytes with its records', () => {
+    const flow = new FlowControl(1000, 0, 10_000);
+    flow.add('t/0', 3, 3000);
+    flow.add('t/1', 1, 500);
+    flow.forget('t/0');
+    expect(flow.inFlight()).toBe(1);
+    expect(flow.inFlightBytes()).toBe(500);
+  });
+});

@@ -13,6 +13,7 @@ describe('PollRecords', () => {
     const first = polled.of([...messages('a', 0, 0, 3), ...messages('b', 1, 10, 2), ...messages('a', 0, 3, 1)]);
     expect(first.map((r) => `${r.topic}/${r.partition}@${r.offset}`)).toEqual(['a/0@0', 'a/0@1', 'a/0@2', 'b/1@10', 'b/1@11', 'a/0@3']);
     expect(flow.inFlight()).toBe(6);
+    expect(flow.inFlightBytes()).toBe(['v0', 'v1', 'v2', 'v10', 'v11', 'v3'].join('').length); // values' bytes (no keys)
     expect(polled.consumed).toBe(6);
 
     const again = polled.of([...messages('a', 0, 2, 3)]); // rewound to 2: 2 and 3 again, then 4

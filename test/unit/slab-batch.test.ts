@@ -42,6 +42,8 @@ describe('lean consume: slab batches', () => {
     expect(records[0]!.value!.buffer).toBe(batch.data!.buffer);
     expect(records[0]!.raw).toEqual({ key: records[0]!.key, value: records[0]!.value });
     expect(flow.inFlight()).toBe(5);
+    // Keys' and values' bytes (headers not counted; null counts 0): k5 {"a":1} | - - | k '' | e9 | v7
+    expect(flow.inFlightBytes()).toBe(2 + 7 + 1 + 2 + 2);
     expect(polled.consumed).toBe(5);
     expect([...polled.trackers.keys()].sort()).toEqual(['events/0', 'orders/0', 'orders/2']);
   });
