@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     await produceRecords(broker.bootstrap, topic, { count: options.records, size: options.recordSize, partitions: options.partitions, format: 'plain' });
     say(`produced ${options.records.toLocaleString('en-US')} records of ${options.recordSize} B to ${topic} (${options.partitions} partitions) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const context = { root: ROOT, bootstrap: broker.bootstrap, topic, receiver, records: options.records, batchSize: options.batchSize, timeoutSeconds: options.timeoutSeconds, runId, verify: options.verify };
+    const context = { root: ROOT, bootstrap: broker.bootstrap, topic, receiver, records: options.records, partitions: options.partitions, batchSize: options.batchSize, timeoutSeconds: options.timeoutSeconds, runId, verify: options.verify, ourSettings: options.ourSettings };
     for (const latencyMs of options.latencies) {
       const specs: SideSpec[] = [
         ...options.connectTasks.map((tasks): SideSpec => ({ side: 'connect', tasks, latencyMs })),

@@ -16,6 +16,8 @@ export interface ConnectBenchOptions {
   /** Wait for every distinct record (the receiver tracks each value's seq) rather than for as many arrivals. */
   readonly verify: boolean;
   readonly smoke: boolean;
+  /** Connector keys for our runs only (`--set key=value`, repeatable). */
+  readonly ourSettings: Readonly<Record<string, string>>;
 }
 
 const HELP = `npm run bench:connect -- [options]
@@ -27,6 +29,7 @@ const HELP = `npm run bench:connect -- [options]
   --connect-tasks LIST tasks.max of the Kafka Connect runs (default 1,6; smoke 1)
   --our-tasks LIST     tasks.max of our runs (default 1,2; smoke 1)
   --timeout-seconds S  abandon a run after S (default 600; smoke 120)
+  --set KEY=VALUE      a connector key for our runs only (repeatable), e.g. --set max.in.flight.records=20000
   --verify             done when every distinct record arrived (by seq), not as many arrivals; costs the receiver CPU
   --smoke              one small run per side: checks that the comparison works`;
 
@@ -42,6 +45,7 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
       'connect-tasks': { type: 'string' },
       'our-tasks': { type: 'string' },
       'timeout-seconds': { type: 'string' },
+      set: { type: 'string', multiple: true },
       verify: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -66,5 +70,13 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
     timeoutSeconds: num('timeout-seconds', values['timeout-seconds'], smoke ? 120 : 600),
     verify: values.verify === true,
     smoke,
+    ourSettings: Object.fromEntries((values.set ?? []).map(setting)),
   };
+}
+
+/** `key=value` as a pair; a setting without `=` or key is refused by name. */
+function setting(text: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new Error(`--set ${text}: expected KEY=VALUE, e.g. --set max.in.flight.records=20000`);
+  return [text.slice(0, at).trim(), text.slice(at + 1)];
 }

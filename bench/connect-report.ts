@@ -48,11 +48,12 @@ export function compareToConnect(runs: readonly SideRun[]): ComparedRun[] {
 const times = (r: number | undefined): string => (r === undefined ? '-' : `${r.toFixed(2)}x`);
 
 export function connectTable(runs: readonly ComparedRun[]): string {
-  const head = ['run', 'records', 'total s', 'start-up s', 'steady rec/s', 'CPU ms/1k', 'CPU s', 'peak RSS MB', 'requests', 'steady / ref', 'total / ref', 'CPU / ref', 'all arrived'];
+  const head = ['run', 'records', 'total s', 'start-up s', 'steady rec/s', 'CPU ms/1k', 'CPU s', 'peak RSS MB', 'requests', 'partition gap ms', 'steady / ref', 'total / ref', 'CPU / ref', 'all arrived'];
   const rows = runs.map((r) => [
     r.label, r.distinct === undefined ? fmt(r.records) : `${fmt(r.records)} (${fmt(r.distinct)} distinct)`, r.totalSeconds.toFixed(2), r.startupSeconds.toFixed(2),
     r.steadyRecordsPerSecond === undefined ? '-' : fmt(r.steadyRecordsPerSecond),
     r.cpuMsPer1000.toFixed(2), r.cpuSeconds.toFixed(1), r.peakRssMb.toFixed(0), fmt(r.requests),
+    r.partitionGapMs === undefined ? '-' : r.partitionGapMs.toFixed(1),
     times(r.steadyRatio), times(r.totalRatio), times(r.cpuRatio),
     r.allArrived ? 'yes' : `NO${r.failure ? ` (${r.failure})` : ''}`,
   ]);
@@ -61,7 +62,7 @@ export function connectTable(runs: readonly ComparedRun[]): string {
   const refs = [...new Set(runs.map((r) => r.versus).filter((v) => v !== undefined))];
   return [
     line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), '',
-    `ref: ${refs.length > 0 ? refs.join('; ') : 'none (no Kafka Connect run arrived whole)'}. steady: 10% to 90% of the records at the receiver; CPU ms/1k: first to last arrival; CPU s and peak RSS: the sink's processes, start-up included.`,
+    `ref: ${refs.length > 0 ? refs.join('; ') : 'none (no Kafka Connect run arrived whole)'}. steady: 10% to 90% of the records at the receiver; CPU ms/1k: first to last arrival; CPU s and peak RSS: the sink's processes, start-up included; partition gap: mean time from the answer to a partition's request to its next request (the JSON has the share of time partitions sat idle).`,
   ].join('\n');
 }
 

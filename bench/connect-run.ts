@@ -45,6 +45,10 @@ export interface SideRun extends SideSpec {
   /** Peak RSS of the sink's processes, added up (Connect: one JVM; ours: one process per task). */
   readonly peakRssMb: number;
   readonly requests: number;
+  /** Share of a partition's time between its first request and its last with none of its requests at the receiver. */
+  readonly partitionIdle?: number;
+  /** Mean time from the answer to a partition's request to its next request, ms. */
+  readonly partitionGapMs?: number;
 }
 
 export interface RunContext {
@@ -53,11 +57,15 @@ export interface RunContext {
   readonly topic: string;
   readonly receiver: BenchReceiver;
   readonly records: number;
+  /** The topic's partitions (records went round robin: the receiver tells each body's partition by its first seq). */
+  readonly partitions: number;
   readonly batchSize: number;
   readonly timeoutSeconds: number;
   readonly runId: string;
   /** Count distinct records (by seq) rather than arrivals. */
   readonly verify?: boolean;
+  /** Connector keys set on our side only (`--set key=value`), over the shared connector file. */
+  readonly ourSettings?: Readonly<Record<string, string>>;
 }
 
 export const labelOf = (spec: SideSpec): string => `${spec.side === 'connect' ? 'Kafka Connect' : 'ours'} tasks=${spec.tasks}, ${spec.latencyMs} ms`;
@@ -75,11 +83,11 @@ export function connectorFile(name: string, topic: string, url: string, tasks: n
 }
 
 export async function runSide(spec: SideSpec, context: RunContext): Promise<SideRun> {
-  await context.receiver.setMode({ latencyMs: spec.latencyMs, countBy: 'newline', verifyRecords: context.verify ? context.records : undefined });
+  await context.receiver.setMode({ latencyMs: spec.latencyMs, countBy: 'newline', verifyRecords: context.verify ? context.records : undefined, partitions: context.partitions });
   const name = `bench-${spec.side}-t${spec.tasks}-l${spec.latencyMs}-${context.runId}`;
   const file = connectorFile(name, context.topic, context.receiver.url, spec.tasks, context.batchSize);
   const started = Date.now();
-  return spec.side === 'connect' ? runConnect(spec, context, file, started) : runOurs(spec, context, file, started);
+  return spec.side === 'connect' ? runConnect(spec, context, file, started) : runOurs(spec, context, { ...file, ...context.ourSettings }, started);
 }
 
 async function runConnect(spec: SideSpec, context: RunContext, file: Record<string, string>, started: number): Promise<SideRun> {
@@ -169,5 +177,8 @@ async function watch(spec: SideSpec, context: RunContext, started: number, pids:
     cpuSeconds: stats.cpuMs / 1000,
     peakRssMb: stats.peakRssBytes / 2 ** 20,
     requests: report.requests,
+    ...(report.partitionGaps > 0
+      ? { partitionIdle: report.partitionGapMs / (report.partitionGapMs + report.partitionServedMs), partitionGapMs: report.partitionGapMs / report.partitionGaps }
+      : {}),
   };
 }

@@ -17,7 +17,36 @@ const latencies: number[] = [];
 let latencySince = Number.POSITIVE_INFINITY;
 
 function fresh() {
-  return { requests: 0, accepted: 0, rejected: 0, records: 0, unique: 0, bytes: 0, firstAt: 0, lastAt: 0, maxInFlight: 0 };
+  return { requests: 0, accepted: 0, rejected: 0, records: 0, unique: 0, bytes: 0, firstAt: 0, lastAt: 0, maxInFlight: 0, partitionGapMs: 0, partitionGaps: 0, partitionServedMs: 0 };
+}
+
+/** By partition (mode.partitions): when its last request was answered, and how many of its requests are here now. */
+let lastAnswer = new Map<number, number>();
+const servingOf = new Map<number, number>();
+const FIRST_SEQ = /"seq":(\d+)/;
+
+/** The partition of a body's first record, or undefined when the mode does not track partitions. */
+function partitionOf(body: Buffer): number | undefined {
+  if (!mode.partitions) return undefined;
+  const m = FIRST_SEQ.exec(body.toString('latin1', 0, Math.min(body.length, 64)));
+  return m ? Number(m[1]) % mode.partitions : undefined;
+}
+
+function arrived(partition: number | undefined, now: number): void {
+  if (partition === undefined) return;
+  const last = lastAnswer.get(partition);
+  if (last !== undefined && !servingOf.get(partition)) {
+    counts.partitionGapMs += now - last;
+    counts.partitionGaps += 1;
+  }
+  servingOf.set(partition, (servingOf.get(partition) ?? 0) + 1);
+}
+
+function answered(partition: number | undefined, arrivedAt: number, now: number): void {
+  if (partition === undefined) return;
+  servingOf.set(partition, (servingOf.get(partition) ?? 1) - 1);
+  lastAnswer.set(partition, now);
+  counts.partitionServedMs += now - arrivedAt;
 }
 
 const TS = /"ts":(\d+)/g;
@@ -69,10 +98,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     }
     inFlight += 1;
     counts.maxInFlight = Math.max(counts.maxInFlight, inFlight);
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const partition = partitionOf(body);
+    arrived(partition, now);
     const answer = (): void => {
       inFlight -= 1;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const at = Date.now();
+      answered(partition, now, at);
       counts.accepted += 1;
       counts.records += countRecords(body);
       counts.bytes += body.length;
@@ -111,6 +143,8 @@ process.on('message', (command: ReceiverCommand) => {
       counts = fresh();
       seen = new Uint8Array(mode.verifyRecords ?? 0);
       latencies.length = 0;
+      lastAnswer = new Map();
+      servingOf.clear();
       latencySince = Number.POSITIVE_INFINITY;
       stallUntil = mode.stallMs ? Date.now() + mode.stallMs : 0;
       if (mode.stallMs) setTimeout(() => held.forEach((res) => res.destroy()), mode.stallMs).unref();

@@ -11,6 +11,12 @@ export interface ReceiverMode {
   readonly capacity?: number;
   /** Track which `"seq":n` (n below this) arrived, to prove every record did. */
   readonly verifyRecords?: number;
+  /**
+   * The topic's partition count when records went round robin (`"seq":n` in partition n % partitions): the report
+   * then says how long each partition waited, from the answer to its request to its next request (a body's first
+   * seq names its partition; bodies of one partition only).
+   */
+  readonly partitions?: number;
 }
 
 export type ReceiverCommand =
@@ -32,6 +38,11 @@ export interface ReceiverReport {
   readonly inFlight: number;
   readonly held: number;
   readonly latencies: number;
+  /** With `partitions`: answer-to-next-request gaps of a partition, summed, and their count. */
+  readonly partitionGapMs: number;
+  readonly partitionGaps: number;
+  /** With `partitions`: time a partition's requests spent at the receiver (arrival to answer), summed. */
+  readonly partitionServedMs: number;
 }
 
 export interface LatencySummary {

@@ -58,6 +58,12 @@ describe('ratios to Kafka Connect', () => {
     expect(connectTable(compared)).toMatch(/ours tasks=2, 0 ms .*\| +0\.50x \| +0\.40x \| +2\.00x \| +yes \|/);
   });
 
+  it('prints how long partitions waited between requests when the receiver could tell', () => {
+    const table = connectTable(compareToConnect([run('connect', 6, 20), run('ours', 1, 20, { partitionIdle: 0.183, partitionGapMs: 4.83 })]));
+    expect(table).toMatch(/ours tasks=1, 20 ms .*\| +4\.8 \| +1\.00x \|/);
+    expect(table).toMatch(/connect tasks=6, 20 ms .*\| +- \| +- \|/);
+  });
+
   it('compares nothing with a run that did not arrive whole', () => {
     const compared = compareToConnect([run('connect', 6, 0, { allArrived: false, records: 10, failure: 'timed out' }), run('ours', 1, 0)]);
     expect(compared[1]!.steadyRatio).toBeUndefined();
@@ -73,5 +79,11 @@ describe('bench:connect options', () => {
     expect(parseConnectBenchOptions([])!.verify).toBe(false);
     expect(parseConnectBenchOptions(['--verify'])!.verify).toBe(true);
     expect(() => parseConnectBenchOptions(['--records', 'x'])).toThrow(/--records/);
+  });
+
+  it('takes connector keys for our runs only with --set, and refuses one without a key', () => {
+    expect(parseConnectBenchOptions([])!.ourSettings).toEqual({});
+    expect(parseConnectBenchOptions(['--set', 'max.in.flight.records=20000', '--set', 'kafka.fetch.wait.max.ms=10'])!.ourSettings).toEqual({ 'max.in.flight.records': '20000', 'kafka.fetch.wait.max.ms': '10' });
+    expect(() => parseConnectBenchOptions(['--set', 'nokey'])).toThrow(/--set nokey: expected KEY=VALUE/);
   });
 });
