@@ -68,7 +68,11 @@ export interface RunContext {
   readonly ourSettings?: Readonly<Record<string, string>>;
 }
 
-export const labelOf = (spec: SideSpec): string => `${spec.side === 'connect' ? 'Kafka Connect' : 'ours'} tasks=${spec.tasks}, ${spec.latencyMs} ms`;
+/** "ours tasks=1, 20 ms", with the `--set` keys of our runs after it. */
+export function labelOf(spec: SideSpec, settings: Readonly<Record<string, string>> = {}): string {
+  const set = spec.side === 'ours' ? Object.entries(settings).map(([key, value]) => `${key}=${value}`) : [];
+  return `${spec.side === 'connect' ? 'Kafka Connect' : 'ours'} tasks=${spec.tasks}, ${spec.latencyMs} ms${set.length > 0 ? ` [${set.join(', ')}]` : ''}`;
+}
 
 /** The connector file both sides run (Connect's gets the reference class): batches of `batchSize`, StringConverter. */
 export function connectorFile(name: string, topic: string, url: string, tasks: number, batchSize: number): Record<string, string> {
@@ -139,7 +143,7 @@ async function runOurs(spec: SideSpec, context: RunContext, file: Record<string,
 
 /** Samples the receiver (and the sink's CPU) until every record arrived, the sink failed, or the timeout. */
 async function watch(spec: SideSpec, context: RunContext, started: number, pids: readonly number[], failed: () => string | undefined): Promise<SideRun> {
-  const label = labelOf(spec);
+  const label = labelOf(spec, context.ourSettings);
   const progress = new Progress(label, context.records);
   const points: ArrivalPoint[] = [];
   const deadline = started + context.timeoutSeconds * 1000;

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PartitionGaps } from './partition-gaps.js';
 import type { ReceiverCommand, ReceiverMode, ReceiverReport } from './receiver-protocol.js';
 
 let mode: ReceiverMode = { latencyMs: 0, countBy: 'request' };
@@ -17,37 +18,10 @@ const latencies: number[] = [];
 let latencySince = Number.POSITIVE_INFINITY;
 
 function fresh() {
-  return { requests: 0, accepted: 0, rejected: 0, records: 0, unique: 0, bytes: 0, firstAt: 0, lastAt: 0, maxInFlight: 0, partitionGapMs: 0, partitionGaps: 0, partitionServedMs: 0 };
+  return { requests: 0, accepted: 0, rejected: 0, records: 0, unique: 0, bytes: 0, firstAt: 0, lastAt: 0, maxInFlight: 0 };
 }
 
-/** By partition (mode.partitions): when its last request was answered, and how many of its requests are here now. */
-let lastAnswer = new Map<number, number>();
-const servingOf = new Map<number, number>();
-const FIRST_SEQ = /"seq":(\d+)/;
-
-/** The partition of a body's first record, or undefined when the mode does not track partitions. */
-function partitionOf(body: Buffer): number | undefined {
-  if (!mode.partitions) return undefined;
-  const m = FIRST_SEQ.exec(body.toString('latin1', 0, Math.min(body.length, 64)));
-  return m ? Number(m[1]) % mode.partitions : undefined;
-}
-
-function arrived(partition: number | undefined, now: number): void {
-  if (partition === undefined) return;
-  const last = lastAnswer.get(partition);
-  if (last !== undefined && !servingOf.get(partition)) {
-    counts.partitionGapMs += now - last;
-    counts.partitionGaps += 1;
-  }
-  servingOf.set(partition, (servingOf.get(partition) ?? 0) + 1);
-}
-
-function answered(partition: number | undefined, arrivedAt: number, now: number): void {
-  if (partition === undefined) return;
-  servingOf.set(partition, (servingOf.get(partition) ?? 1) - 1);
-  lastAnswer.set(partition, now);
-  counts.partitionServedMs += now - arrivedAt;
-}
+const gaps = new PartitionGaps();
 
 const TS = /"ts":(\d+)/g;
 const SEQ = /"seq":(\d+)/g;
@@ -99,12 +73,11 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     inFlight += 1;
     counts.maxInFlight = Math.max(counts.maxInFlight, inFlight);
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    const partition = partitionOf(body);
-    arrived(partition, now);
+    const gap = gaps.arrived(body, now);
     const answer = (): void => {
       inFlight -= 1;
       const at = Date.now();
-      answered(partition, now, at);
+      gaps.answered(gap, at);
       counts.accepted += 1;
       counts.records += countRecords(body);
       counts.bytes += body.length;
@@ -120,7 +93,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function report(): ReceiverReport {
-  return { ...counts, inFlight, held: held.size, latencies: latencies.length };
+  return { ...counts, ...gaps.report(), inFlight, held: held.size, latencies: latencies.length };
 }
 
 function percentiles(): { p50: number; p95: number; p99: number; count: number } | undefined {
@@ -143,8 +116,7 @@ process.on('message', (command: ReceiverCommand) => {
       counts = fresh();
       seen = new Uint8Array(mode.verifyRecords ?? 0);
       latencies.length = 0;
-      lastAnswer = new Map();
-      servingOf.clear();
+      gaps.reset(mode.partitions);
       latencySince = Number.POSITIVE_INFINITY;
       stallUntil = mode.stallMs ? Date.now() + mode.stallMs : 0;
       if (mode.stallMs) setTimeout(() => held.forEach((res) => res.destroy()), mode.stallMs).unref();

@@ -1,4 +1,5 @@
 /** Messages between the bench and its receiver process. */
+import type { GapCounts } from './partition-gaps.js';
 
 export interface ReceiverMode {
   /** Answer every request after this many ms. */
@@ -13,8 +14,7 @@ export interface ReceiverMode {
   readonly verifyRecords?: number;
   /**
    * The topic's partition count when records went round robin (`"seq":n` in partition n % partitions): the report
-   * then says how long each partition waited, from the answer to its request to its next request (a body's first
-   * seq names its partition; bodies of one partition only).
+   * then says how long each partition waited, from the answer to its request to its next request (partition-gaps.ts).
    */
   readonly partitions?: number;
 }
@@ -25,7 +25,7 @@ export type ReceiverCommand =
   | { type: 'report'; withLatency?: boolean }
   | { type: 'close' };
 
-export interface ReceiverReport {
+export interface ReceiverReport extends GapCounts {
   readonly requests: number;
   readonly accepted: number;
   readonly rejected: number;
@@ -38,11 +38,6 @@ export interface ReceiverReport {
   readonly inFlight: number;
   readonly held: number;
   readonly latencies: number;
-  /** With `partitions`: answer-to-next-request gaps of a partition, summed, and their count. */
-  readonly partitionGapMs: number;
-  readonly partitionGaps: number;
-  /** With `partitions`: time a partition's requests spent at the receiver (arrival to answer), summed. */
-  readonly partitionServedMs: number;
 }
 
 export interface LatencySummary {

@@ -8,7 +8,10 @@
  * hundreds of commits a second with per-record delivery; the broker paid for each.
  */
 
-/** What the source knows when it asks whether to commit now. */
+/**
+ * What the source knows when it asks whether to commit now. Counts are records, or their bytes' equivalent in records
+ * when `max.in.flight.bytes` is nearer its bound (flow-control.ts `load`).
+ */
 export interface CommitPressure {
   /** Records read and not yet covered by a confirmed commit. */
   readonly inFlight: number;

@@ -8,13 +8,16 @@
  * at half of it. So in flight stays under the bound plus one poll, or one and a half times the bound, whichever is
  * more: under twice the bound. Bounds under 100 pause at once. A second bound counts the bytes of their keys and
  * values (`maxInFlightBytes`): whichever is nearer its bound decides, so large records pause the source before the
- * record count would (a partition's records leave with their partition's mean size). Pausing is what a long stall needs,
+ * record count would (records leave with the bytes they entered with: partition-load.ts). The bytes can pass their
+ * bound by one poll (at most what librdkafka prefetched), as the count can by one poll's records. Pausing is what a long stall needs,
  * but it costs: librdkafka drops the paused partitions' prefetch and the first fetch after resuming waited about
  * 500 ms in the bench (`fetch.wait.max.ms`), a third of a 300,000-record run, for a crossing that commits undid in 26 ms.
  *
  * A per-partition share was tried and measured: pausing single partitions made librdkafka drop and re-fetch their
  * prefetched records, and the batched bench fell from 84% to 18% of the raw consume rate. The bound stays global.
  */
+
+import { PartitionLoad } from './partition-load.js';
 
 /** Bounds under this pause at once (see the constructor). */
 const MIN_THROTTLED_BOUND = 100;
@@ -29,7 +32,7 @@ export interface FlowDecision {
 export class FlowControl {
   private total = 0;
   private totalBytes = 0;
-  private readonly perPartition = new Map<string, { count: number; bytes: number }>();
+  private readonly perPartition = new Map<string, PartitionLoad>();
   private paused = false;
   /** Paused from outside (the worker's pause), whatever the count. */
   private held = false;
@@ -47,23 +50,30 @@ export class FlowControl {
     graceMs = 1000,
     private readonly maxInFlightBytes = Number.POSITIVE_INFINITY,
   ) {
+    if (!(maxInFlightBytes > 0)) throw new RangeError(`maxInFlightBytes must be above 0 (got ${maxInFlightBytes})`);
     // A small bound is crossed by a record or two: one-record polls would then set the pace, not the endpoint.
     this.graceMs = maxInFlight < MIN_THROTTLED_BOUND ? 0 : graceMs;
   }
 
   /**
    * `delta` records of partition `id` entered (positive, with their keys' and values' `bytes`) or left (negative:
-   * their bytes are the partition's mean, so the count and the bytes reach 0 together).
+   * the partition's oldest, with the bytes they entered with; never more than it has).
    */
   add(id: string, delta: number, bytes = 0): void {
     if (delta === 0) return;
-    const current = this.perPartition.get(id) ?? { count: 0, bytes: 0 };
-    const count = current.count + delta;
-    const left = count > 0 ? (delta > 0 ? current.bytes + bytes : Math.round((current.bytes * count) / current.count)) : 0;
-    this.total += count - current.count;
-    this.totalBytes += left - current.bytes;
-    if (count > 0) this.perPartition.set(id, { count, bytes: left });
-    else this.perPartition.delete(id);
+    let load = this.perPartition.get(id);
+    if (delta > 0) {
+      if (!load) this.perPartition.set(id, (load = new PartitionLoad()));
+      load.enter(delta, bytes);
+      this.total += delta;
+      this.totalBytes += bytes;
+      return;
+    }
+    if (!load) return;
+    const left = load.leave(-delta);
+    this.total -= left.count;
+    this.totalBytes -= left.bytes;
+    if (load.count === 0) this.perPartition.delete(id);
   }
 
   /** The partition is gone (revoked): its records leave the in-flight set. */

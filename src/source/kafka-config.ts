@@ -21,12 +21,12 @@ export const kafkaConfigSpec = {
   topics: { doc: 'Comma-separated topics to read. Exactly one of `topics` and `topics.regex` is required.', format: str(), default: null },
   'topics.regex': { doc: 'Java-style regular expression of topics to read (instead of `topics`).', format: str(), default: null },
   'max.in.flight.records': {
-    doc: 'Backpressure bound: records read but not yet delivered and committed. At it the consumer first reads one record per poll for up to 1 s (commits usually free the window meanwhile, and librdkafka keeps its prefetch), then pauses its partitions (and keeps polling); it resumes below half. In flight stays under twice the bound; bounds under 100 pause at once. Also bounds the duplicates a crash can cause. The default leaves each of six partitions about 10,000 records: librdkafka queues a partition\'s records in chunks, so a smaller window filled with two or three partitions\' records while the others waited (at a 20 ms endpoint, 60,000-78,000 records/s against 111,000-122,000 with this default).',
+    doc: 'Backpressure bound: records read but not yet delivered and committed. At it the consumer first reads one record per poll for up to 1 s (commits usually free the window meanwhile, and librdkafka keeps its prefetch), then pauses its partitions (and keeps polling); it resumes below half. In flight stays under twice the bound; bounds under 100 pause at once. Also bounds the duplicates a crash can cause. The default leaves each of six partitions about 10,000 records: librdkafka queues records a partition\'s chunk at a time, and a smaller window could fill with a few partitions\' records while the others had nothing to send (docs/performance.md).',
     format: int(1, 10_000_000),
     default: 60_000,
   },
   'max.in.flight.bytes': {
-    doc: 'The same bound in bytes of the records\' keys and values: whichever of the two is nearer its bound decides, so large records pause the consumer before the record count would.',
+    doc: 'The same bound in bytes of the records\' keys and values: whichever of the two is nearer its bound decides, so large records pause the consumer before the record count would. Like the count, the bytes can pass it by one poll (at most what librdkafka prefetched: `queued.max.messages.kbytes`).',
     format: int(1024, 4_294_967_296),
     default: 64 * 1024 * 1024,
   },

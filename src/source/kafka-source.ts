@@ -39,6 +39,8 @@ export interface SourceStats {
   readonly commits: number;
   /** The consume path polls take (kafka-consume.ts). */
   readonly consumePath?: 'lean' | 'standard';
+  /** Bytes of the in-flight records' keys and values (`max.in.flight.bytes`). */
+  readonly inFlightBytes?: number;
 }
 
 export class KafkaSource {
@@ -158,7 +160,7 @@ export class KafkaSource {
   }
 
   stats(): SourceStats {
-    return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits, consumePath: this.reader.path };
+    return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits, consumePath: this.reader.path, inFlightBytes: this.flow.inFlightBytes() };
   }
 
   private settled(id: string, count: number): void {
@@ -190,7 +192,7 @@ export class KafkaSource {
         this.setPaused(decision.resume, false);
       });
       this.pauseFailing = false;
-      if (pause.length + resume.length > 0) this.log.debug('backpressure', { paused: pause, resumed: resume, inFlight: this.flow.inFlight() });
+      if (pause.length + resume.length > 0) this.log.debug('backpressure', { paused: pause, resumed: resume, inFlight: this.flow.inFlight(), inFlightBytes: this.flow.inFlightBytes() });
     } catch (error) {
       // The state did not change: the next poll tries again. Warned once per run of failures (polls are frequent).
       const message = { error: (error as Error).message, held: this.flow.isHeld(), inFlight: this.flow.inFlight() };

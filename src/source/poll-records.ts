@@ -48,7 +48,7 @@ export class PollRecords {
       }
       if (!tracker.track(m.offset)) continue;
       run += 1;
-      bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+      bytes += (m.value?.length ?? 0) + (typeof m.key === 'string' ? Buffer.byteLength(m.key) : (m.key?.length ?? 0));
       records.push(toKafkaRecord(m, tracker, tracker.topic));
     }
     if (run > 0) this.flow.add(idOf(tracker!), run, bytes);

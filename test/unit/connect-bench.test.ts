@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseConnectBenchOptions } from '../../bench/connect-options.js';
 import { compareToConnect, connectTable } from '../../bench/connect-report.js';
-import type { SideRun } from '../../bench/connect-run.js';
+import { labelOf, type SideRun } from '../../bench/connect-run.js';
 import { steadyRate, timeAt } from '../../bench/steady-rate.js';
 
 describe('steady rate from arrival timestamps', () => {
@@ -85,5 +85,11 @@ describe('bench:connect options', () => {
     expect(parseConnectBenchOptions([])!.ourSettings).toEqual({});
     expect(parseConnectBenchOptions(['--set', 'max.in.flight.records=20000', '--set', 'kafka.fetch.wait.max.ms=10'])!.ourSettings).toEqual({ 'max.in.flight.records': '20000', 'kafka.fetch.wait.max.ms': '10' });
     expect(() => parseConnectBenchOptions(['--set', 'nokey'])).toThrow(/--set nokey: expected KEY=VALUE/);
+  });
+
+  it('names our runs\' --set keys in their label, never Connect\'s', () => {
+    const settings = { 'max.in.flight.records': '20000' };
+    expect(labelOf({ side: 'ours', tasks: 1, latencyMs: 20 }, settings)).toBe('ours tasks=1, 20 ms [max.in.flight.records=20000]');
+    expect(labelOf({ side: 'connect', tasks: 6, latencyMs: 20 }, settings)).toBe('Kafka Connect tasks=6, 20 ms');
   });
 });

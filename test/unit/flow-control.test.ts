@@ -128,6 +128,20 @@ describe('FlowControl with a bound in bytes', () => {
     expect(flow.decide(partitions)).toEqual({ pause: partitions, resume: [] });
   });
 
+  it('counts large records still in flight after small ones before them left', () => {
+    const flow = new FlowControl(60_000, 0, 64 * 2 ** 20);
+    flow.add('t/0', 1000, 100_000);
+    flow.add('t/0', 40, 40 * 2 ** 20);
+    flow.add('t/0', -1000);
+    expect(flow.inFlightBytes()).toBe(40 * 2 ** 20);
+    expect(flow.load()).toBe(37_500); // 40 MiB of 64 MiB, as records of 60,000
+  });
+
+  it('refuses a bound in bytes that is not above 0', () => {
+    expect(() => new FlowControl(100, 0, 0)).toThrow(RangeError);
+    expect(() => new FlowControl(100, 0, Number.NaN)).toThrow(RangeError);
+  });
+
   it('forgets a revoked partition\'s bytes with its records', () => {
     const flow = new FlowControl(1000, 0, 10_000);
     flow.add('t/0', 3, 3000);

@@ -19,6 +19,7 @@ describe('PollRecords', () => {
     const again = polled.of([...messages('a', 0, 2, 3)]); // rewound to 2: 2 and 3 again, then 4
     expect(again.map((r) => r.offset)).toEqual([4]);
     expect(flow.inFlight()).toBe(7);
+    expect(flow.inFlightBytes()).toBe(['v0', 'v1', 'v2', 'v10', 'v11', 'v3', 'v4'].join('').length); // v2 and v3 again add nothing
 
     for (const r of first.slice(0, 2)) r.handle.ack(r.offset);
     expect(settled).toEqual([['a/0', 1], ['a/0', 1]]);
