@@ -9,8 +9,9 @@
  * more: under twice the bound. Bounds under 100 pause at once. A second bound counts the bytes of their keys and
  * values (`maxInFlightBytes`): whichever is nearer its bound decides, so large records pause the source before the
  * record count would (records leave with the bytes they entered with: partition-load.ts). The bytes can pass their
- * bound by one poll (at most what librdkafka prefetched), as the count can by one poll's records. Pausing is what a long stall needs,
- * but it costs: librdkafka drops the paused partitions' prefetch and the first fetch after resuming waited about
+ * bound by one poll (at most what librdkafka prefetched), as the count can by one poll's records.
+ *
+ * Pausing is what a long stall needs, but it costs: librdkafka drops the paused partitions' prefetch and the first fetch after resuming waited about
  * 500 ms in the bench (`fetch.wait.max.ms`), a third of a 300,000-record run, for a crossing that commits undid in 26 ms.
  *
  * A per-partition share was tried and measured: pausing single partitions made librdkafka drop and re-fetch their

@@ -35,62 +35,48 @@ describe('flow control', () => {
     await eventually(async () => (await committed(name, topic, 2))[0] === 8, 10_000, 'offset 8 committed');
   });
 
-  it('pauses consumption while the endpoint stalls, keeps in-flight records under the bound, then delivers everything', async () => {
-    const topic = await freshTopic('stall', 2);
-    const produced = Array.from({ length: 2000 }, (_, i) => `s${i}`);
-    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % 2 })));
+  /**
+   * Runs the connector (with `keys`) on `produced` against an endpoint that stalls, until the source paused and a
+   * stalled request timed out (http.timeout, 2 s) and was sent again: the pipeline goes on while paused. Returns the
+   * source's figures then, and `recover`, which lets the endpoint answer and checks that every record arrived.
+   */
+  async function stalledUntilPaused(prefix: string, partitions: number, produced: string[], keys: Record<string, unknown>) {
+    const topic = await freshTopic(prefix, partitions);
+    await produce(bootstrap(), topic, produced.map((value, i) => ({ value, partition: i % partitions })));
     let stalled = true;
     receiver = await startReceiver({ respond: () => (stalled ? 'stall' : { status: 200 }) });
-    const bound = 100;
-    running = await runConnector({
-      ...baseConnector(`stall_${topic}`, topic, receiver.url),
-      'max.in.flight.records': bound,
-      'http.timeout': 2,
-      'max.retries': 20,
-      'retry.backoff.ms': 100,
-    });
-
+    running = await runConnector({ ...baseConnector(`${prefix}_${topic}`, topic, receiver.url), 'http.timeout': 2, 'max.retries': 20, 'retry.backoff.ms': 100, ...keys });
     await eventually(() => running!.stats().paused, 20_000, 'the source to pause');
-    // Paused, the pipeline goes on: wait for a stalled request to time out (http.timeout, 2 s) and be sent again,
-    // then check that it read nothing more meanwhile.
     const sentWhenPaused = receiver.requests.length;
     await eventually(() => receiver!.requests.length > sentWhenPaused, 20_000, 'a stalled request sent again');
-    const stats = running.stats();
+    const recover = async (): Promise<void> => {
+      stalled = false;
+      await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
+      expect(new Set(receiver!.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+    };
+    return { stats: running.stats(), recover };
+  }
+
+  it('pauses consumption while the endpoint stalls, keeps in-flight records under the bound, then delivers everything', async () => {
+    const bound = 100;
+    const { stats, recover } = await stalledUntilPaused('stall', 2, Array.from({ length: 2000 }, (_, i) => `s${i}`), { 'max.in.flight.records': bound });
     expect(stats.paused).toBe(true);
     expect(stats.inFlight).toBeLessThanOrEqual(2 * bound);
     expect(stats.consumed).toBeLessThanOrEqual(2 * bound);
-
-    stalled = false;
-    await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
-    expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+    await recover();
   });
 
   it('pauses on max.in.flight.bytes when records are large, long before the record count, then delivers everything', async () => {
-    const topic = await freshTopic('stall-bytes', 1);
     const produced = Array.from({ length: 500 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(2044)}`); // 2 KB each
-    await produce(bootstrap(), topic, produced.map((value) => ({ value })));
-    let stalled = true;
-    receiver = await startReceiver({ respond: () => (stalled ? 'stall' : { status: 200 }) });
-    running = await runConnector({
-      ...baseConnector(`stall_bytes_${topic}`, topic, receiver.url),
+    const { stats, recover } = await stalledUntilPaused('stall_bytes', 1, produced, {
       'max.in.flight.bytes': 20_480, // ten records; the record bound stays at its default
       'consumer.override.max.poll.records': 10,
-      'http.timeout': 2,
-      'max.retries': 20,
-      'retry.backoff.ms': 100,
     });
-
-    await eventually(() => running!.stats().paused, 20_000, 'the source to pause');
-    const sentWhenPaused = receiver.requests.length;
-    await eventually(() => receiver!.requests.length > sentWhenPaused, 20_000, 'a stalled request sent again');
-    const stats = running.stats();
     expect(stats.paused).toBe(true);
     // Under twice the bound (20 records) plus one poll (10): of 500 records waiting.
     expect(stats.consumed).toBeLessThanOrEqual(30);
-
-    stalled = false;
-    await eventually(() => new Set(receiver!.accepted.map((r) => r.body.toString())).size === produced.length, 60_000, 'all records accepted');
-    expect(new Set(receiver.accepted.map((r) => r.body.toString()))).toEqual(new Set(produced));
+    expect(stats.inFlightBytes).toBeLessThanOrEqual(30 * 2048);
+    await recover();
   });
 
   it('abandons a request still running at shutdown.timeout.ms, commits only what was delivered, and re-sends it after a restart', async () => {
