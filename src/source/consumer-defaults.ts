@@ -12,8 +12,8 @@
  * records in the order librdkafka queued them, a partition's chunk at a time, so at a slow endpoint (one request in
  * flight per partition) a window of 20,000 held two or three partitions' records while the others ran dry. A window
  * of 60,000 with a smaller prefetch (20,000 messages, 8 MB) keeps every partition fed and is lighter than the old
- * pair (20,000 / 50,000 messages, 16 MB): at 20 ms, 111,841-129,042 records/s in 4 runs against 59,802-103,597 in 7
- * (Kafka Connect, tasks.max=6, in the same runs: 103,785-117,473); peak RSS 199-219 MB against 241 in the 1M-record
+ * pair (20,000 / 50,000 messages, 16 MB): at 20 ms, 111,841-129,042 records/s in 6 runs against 59,802-103,597 in 7
+ * (Kafka Connect, tasks.max=6, in the same runs: 103,785-119,933); peak RSS 199-219 MB against 241 in the 1M-record
  * batched bench (`npm run bench:connect`, `npm run bench`, docs/performance.md). A prefetch smaller still (10,000
  * messages, 4 MB, 256 KB fetches) starved partitions under the old window: 0.41x at 20 ms.
  */
