@@ -57,7 +57,7 @@ export interface RunContext {
   readonly topic: string;
   readonly receiver: BenchReceiver;
   readonly records: number;
-  /** The topic's partitions (records went round robin: the receiver tells each body's partition by its first seq). */
+  /** The topic's partitions (records went round robin: the receiver tells a body's partition by its records' seq). */
   readonly partitions: number;
   readonly batchSize: number;
   readonly timeoutSeconds: number;
