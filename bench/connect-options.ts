@@ -1,6 +1,5 @@
 /** Command-line options of `npm run bench:connect`. */
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './options.js';
+import { benchArgs, wholeNumber } from './options.js';
 
 export interface ConnectBenchOptions {
   readonly records: number;
@@ -34,9 +33,9 @@ const HELP = `npm run bench:connect -- [options]
   --smoke              one small run per side: checks that the comparison works`;
 
 export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchOptions | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
+  const args = benchArgs(
+    argv,
+    {
       records: { type: 'string' },
       'record-size': { type: 'string' },
       partitions: { type: 'string' },
@@ -47,15 +46,11 @@ export function parseConnectBenchOptions(argv: readonly string[]): ConnectBenchO
       'timeout-seconds': { type: 'string' },
       set: { type: 'string', multiple: true },
       verify: { type: 'boolean', default: false },
-      smoke: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return undefined;
-  }
-  const smoke = values.smoke === true;
+    HELP,
+  );
+  if (!args) return undefined;
+  const { values, smoke } = args;
   const num = wholeNumber;
   const list = (name: string, raw: string | undefined, fallback: string, min = 1): number[] =>
     [...new Set((raw ?? fallback).split(',').map((t) => num(name, t.trim(), 0, min)))];

@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench`; an option left out takes the scenario's own default. */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { distEntry, type PipelineFrom } from './children.js';
 
 export const SCENARIOS = ['batched', 'per-record', 'json', 'stalled', 'adaptive'] as const;
@@ -70,10 +70,27 @@ export function wholeNumber(name: string, raw: string | undefined, fallback: num
   return n;
 }
 
+/** What every bench takes besides its own options. */
+const COMMON_OPTIONS = { smoke: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } as const;
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type BenchArgs<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON_OPTIONS }>>['values'];
+
+/** A bench's command line: its own `options` plus --smoke and --help; undefined once --help printed `help`. */
+export function benchArgs<const O extends OptionsConfig>(argv: readonly string[], options: O, help: string): { values: BenchArgs<O>; smoke: boolean } | undefined {
+  const { values } = parseArgs({ args: [...argv], options: { ...options, ...COMMON_OPTIONS } });
+  const common = values as { help?: boolean; smoke?: boolean };
+  if (common.help) {
+    process.stdout.write(`${help}\n`);
+    return undefined;
+  }
+  return { values: values as BenchArgs<O>, smoke: common.smoke === true };
+}
+
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
+  const args = benchArgs(
+    argv,
+    {
       records: { type: 'string' },
       'records-small': { type: 'string' },
       'record-size': { type: 'string' },
@@ -93,15 +110,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       'timeout-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
       from: { type: 'string' },
-      smoke: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return undefined;
-  }
-  const smoke = values.smoke === true;
+    HELP,
+  );
+  if (!args) return undefined;
+  const { values, smoke } = args;
   const num = wholeNumber;
   const optional = (name: string, raw: string | undefined, min = 1): number | undefined => (raw === undefined ? undefined : num(name, raw, 0, min));
   if (values.ordering !== undefined && !['none', 'partition', 'key'].includes(values.ordering)) throw new Error(`--ordering: one of none, partition, key; got ${values.ordering}`);
