@@ -155,12 +155,28 @@ function frame(records: readonly SinkRecord[], options: RequestOptions): string 
     if (typeof part !== 'string') text = false;
   }
   if (text) return options.prefix + parts.join(options.separator) + options.suffix;
+  // Bytes: one body written in place (no list of chunks beside the parts).
+  const prefix = Buffer.from(options.prefix);
   const separator = Buffer.from(options.separator);
-  const chunks: Buffer[] = [Buffer.from(options.prefix)];
-  parts.forEach((part, i) => {
-    if (i > 0) chunks.push(separator);
-    chunks.push(Buffer.isBuffer(part) ? part : Buffer.from(part));
-  });
-  chunks.push(Buffer.from(options.suffix));
-  return Buffer.concat(chunks);
+  const suffix = Buffer.from(options.suffix);
+  let size = prefix.length + suffix.length + separator.length * (parts.length - 1);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (typeof part === 'string') parts[i] = Buffer.from(part);
+    size += parts[i]!.length;
+  }
+  const body = Buffer.allocUnsafe(size);
+  body.set(prefix, 0);
+  let at = prefix.length;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) {
+      body.set(separator, at);
+      at += separator.length;
+    }
+    const part = parts[i] as Buffer;
+    body.set(part, at);
+    at += part.length;
+  }
+  body.set(suffix, at);
+  return body;
 }

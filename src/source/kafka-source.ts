@@ -62,6 +62,7 @@ export class KafkaSource {
   /** Decides when to commit before the interval (commit-pacer.ts); `earlyCommit` is the one commit it scheduled. */
   private readonly pacer: CommitPacer;
   private earlyCommit: NodeJS.Timeout | undefined;
+  private checkQueued = false;
   private commits = 0;
   /** The last pause or resume threw (warned once until one succeeds). */
   private pauseFailing = false;
@@ -163,9 +164,15 @@ export class KafkaSource {
     return { consumed: this.polled.consumed, inFlight: this.flow.inFlight(), paused: this.flow.isPaused(), committed: this.ledger.confirmed, commits: this.commits, consumePath: this.reader.path, inFlightBytes: this.flow.inFlightBytes() };
   }
 
+  /** Acks come a record at a time, a request's worth at once: the commit check runs once, after them. */
   private settled(id: string, count: number): void {
     this.ledger.settled(id, count);
-    this.commitSoonIfPressed();
+    if (this.checkQueued) return;
+    this.checkQueued = true;
+    void Promise.resolve().then(() => {
+      this.checkQueued = false;
+      this.commitSoonIfPressed();
+    });
   }
 
   /** Near the bound, waiting for the commit interval would stall the flow: commit early, one at a time, paced. */
