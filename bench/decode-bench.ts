@@ -6,7 +6,8 @@
 import avro from 'avsc';
 import { lastValueFrom, from, toArray } from 'rxjs';
 import { type Converter, jsonConverter, stringConverter } from '../src/decode/converter.js';
-import { compileSchema, registryConverter } from '../src/decode/registry-converter.js';
+import { compileSchema } from '../src/decode/compile-schema.js';
+import { registryConverter } from '../src/decode/registry-converter.js';
 import { decode } from '../src/decode/decode.js';
 import type { KafkaRecord } from '../src/records/record.js';
 import { READING_SCHEMA, reading, readingBody } from '../test/support/avro-reading.js';

@@ -1,12 +1,10 @@
 /** The `kafka-http-sink` command line: run, worker, validate, kafka; `--help` on each. Exit code as each command says. */
-import { reportFailure, runFromCommandLine } from './run-command.js';
 import { HELP } from './help.js';
-import { kafkaCommand } from './kafka-command.js';
-import { offsetsCommand } from './offsets-command.js';
-import { validateCommand } from './validate-command.js';
-import { workerCommand } from './worker-command.js';
-import { runWorkerTask } from '../worker/task-process.js';
+import { reportFailure } from './run-command.js';
 import { WORKER_TASK_COMMAND } from '../worker/task-processes.js';
+
+// Each command's module is loaded when it runs: a task process or `run` does not hold the worker's REST server,
+// metrics and cluster code in memory (docs/performance.md).
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -21,7 +19,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return text ? 0 : 2;
   }
   // internal: one task process of a worker's connector (tasks.max > 1), started by the worker with an IPC channel
-  if (command === WORKER_TASK_COMMAND && args.length === 0) return runWorkerTask();
+  if (command === WORKER_TASK_COMMAND && args.length === 0) return (await import('../worker/task-process.js')).runWorkerTask();
   const help = HELP[command];
   if (help === undefined || command === 'main') {
     process.stderr.write(`unknown command ${command}; commands: run, worker, validate, offsets, kafka (kafka-http-sink --help)\n`);
@@ -35,17 +33,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     switch (command) {
       case 'run':
         if (args.length !== 1) return usage(help);
-        return await runFromCommandLine(args[0]);
+        return await (await import('./run-command.js')).runFromCommandLine(args[0]);
       case 'validate':
         if (args.length !== 1) return usage(help);
-        return await validateCommand(args[0]!, env, print);
+        return await (await import('./validate-command.js')).validateCommand(args[0]!, env, print);
       case 'worker':
-        return await workerCommand(args, env);
+        return await (await import('./worker-command.js')).workerCommand(args, env);
       case 'offsets':
-        return await offsetsCommand(args, env, print);
+        return await (await import('./offsets-command.js')).offsetsCommand(args, env, print);
       case 'kafka':
         if (args.length !== 0) return usage(help);
-        return await kafkaCommand(env);
+        return await (await import('./kafka-command.js')).kafkaCommand(env);
       default:
         return usage(help);
     }

@@ -3,7 +3,7 @@ import { ConfigError } from '../common/errors.js';
 import { bool, oneOf, str } from '../common/config/formats.js';
 import { type ConfigSpec, type ConfigValues, prefixed } from '../common/config/spec.js';
 import type { FailureAction } from '../records/outcome.js';
-import { type CompiledSchema, compileSchema, registryConverter } from './registry-converter.js';
+import { type CompiledSchema, registryConverter } from './registry-converter.js';
 import { createRegistryClient, type RegistryClientOptions, type SchemaKind } from './registry-client.js';
 import type { DecimalFormat } from './connect-json.js';
 import type { IntegerOverflow } from './integer-overflow.js';
@@ -143,7 +143,7 @@ function converterSettings(part: 'key' | 'value', values: ConfigValues<typeof co
 function createConverter(settings: ConverterSettings): { convert: Converter; close?: () => void } {
   if (settings.kind === 'registry') {
     const { decimalFormat: format } = settings;
-    const client = createRegistryClient<CompiledSchema>(settings.registry, (raw) => compileSchema(raw, format));
+    const client = createRegistryClient<CompiledSchema>(settings.registry, async (raw) => (await import('./compile-schema.js')).compileSchema(raw, format));
     return { convert: registryConverter(settings.schema, settings.name, client), close: client.close };
   }
   if (settings.name === BYTE_ARRAY_CONVERTER) return { convert: byteArrayConverter };

@@ -23,8 +23,8 @@ export interface RegistryClient<T> {
   close(): void;
 }
 
-/** A registry client whose schemas are compiled by `compile` (which may throw: that schema cannot be used). */
-export function createRegistryClient<T>(options: RegistryClientOptions, compile: (schema: RawSchema) => T): RegistryClient<T> {
+/** A registry client whose schemas are compiled by `compile` (which may throw or reject: that schema cannot be used). */
+export function createRegistryClient<T>(options: RegistryClientOptions, compile: (schema: RawSchema) => T | Promise<T>): RegistryClient<T> {
   const closing = new AbortController();
   const fetchSchema = schemaFetcher(options, closing.signal);
   const compiled = new Map<number, T>();
@@ -34,7 +34,7 @@ export function createRegistryClient<T>(options: RegistryClientOptions, compile:
   async function fetchAndCompile(id: number, log: Logger | undefined): Promise<T> {
     const raw = await fetchSchema(id, log);
     try {
-      return compile(raw);
+      return await compile(raw);
     } catch (error) {
       throw new SchemaRegistryError(options.url, undefined, `schema id ${id} (${raw.kind}) cannot be used: ${errorMessage(error)}`, false);
     }

@@ -1,18 +1,12 @@
 /**
  * The schema-registry converters (Avro, Protobuf, JSON Schema): Confluent's wire format (magic byte 0, 4-byte
  * schema id, for Protobuf the message-index list) -> Connect JSON. Synchronous once a schema id is cached; a Promise
- * while it is fetched.
+ * while it is fetched. The schemas are compiled by compile-schema.ts, loaded with the first one.
  */
-import avro from 'avsc';
 import { BadDataError } from '../common/errors.js';
 import type { ConnectSchema } from '../records/schema.js';
-import { avroParseOptions, avroReader } from './avro-connect.js';
-import { avroConnectSchema } from './avro-schema.js';
-import type { DecimalFormat } from './connect-json.js';
 import type { Converter, ConverterContext } from './converter.js';
-import { jsonSchemaConnectSchema, jsonSchemaReader } from './json-schema-connect.js';
-import { parseProtobufSchema, readMessageIndexes } from './protobuf-connect.js';
-import type { RawSchema, RegistryClient, SchemaKind } from './registry-client.js';
+import type { RegistryClient, SchemaKind } from './registry-client.js';
 
 const HEADER_BYTES = 5;
 
@@ -27,34 +21,6 @@ export interface CompiledSchema {
   /** For kinds whose payload names its type (Protobuf's message indexes): the Connect schema of this payload's. */
   connectSchemaOf?(bytes: Buffer, at: number): ConnectSchema | undefined;
   read(bytes: Buffer, at: number): unknown;
-}
-
-export function compileSchema(raw: RawSchema, format: DecimalFormat): CompiledSchema {
-  switch (raw.kind) {
-    case 'AVRO': {
-      // Referenced schemas are parsed first into the same name registry, so the main schema can use their names.
-      const options = { ...avroParseOptions(format), registry: {} };
-      for (const reference of raw.references) avro.Type.forSchema(JSON.parse(reference.text) as avro.Schema, options);
-      const type = avro.Type.forSchema(JSON.parse(raw.text) as avro.Schema, options);
-      const read = avroReader(type);
-      return { kind: 'AVRO', connectSchema: avroConnectSchema(type), read: (bytes, at) => read(bytes.subarray(at)) };
-    }
-    case 'PROTOBUF': {
-      const schema = parseProtobufSchema(raw.text, raw.references, format);
-      return {
-        kind: 'PROTOBUF',
-        connectSchemaOf: (bytes, at) => schema.schemaAt(readMessageIndexes(bytes, at).indexes),
-        read: (bytes, at) => {
-          const { indexes, next } = readMessageIndexes(bytes, at);
-          return schema.readerAt(indexes)(bytes.subarray(next));
-        },
-      };
-    }
-    case 'JSON': {
-      const read = jsonSchemaReader(raw.text, format);
-      return { kind: 'JSON', connectSchema: jsonSchemaConnectSchema(raw.text), read: (bytes, at) => read(bytes.toString('utf8', at)) };
-    }
-  }
 }
 
 /**

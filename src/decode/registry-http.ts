@@ -9,12 +9,13 @@
  * (src/common/net/agents.ts: CA, client certificate, proxy); what is ours is only what a failure means.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { got, HTTPError, RequestError } from 'got';
+import type { Got, HTTPError } from 'got';
 import type { Logger } from 'winston';
 import type { Secret } from '../common/config/secret.js';
 import { BadDataError, errorMessage, SchemaRegistryError, type SinkError } from '../common/errors.js';
 import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 import { createAgents, destroyAgents } from '../common/net/agents.js';
+import { type GotModule, loadGot } from '../common/net/got-module.js';
 import { isCertificateError, isClientCertificateRefused, withoutNodeCaHint } from '../common/net/certificate-error.js';
 import type { ProxyOptions } from '../common/net/proxy-config.js';
 
@@ -78,12 +79,14 @@ interface FetchContext extends Record<string, unknown> {
  * id the registry does not know, with a SchemaRegistryError when the registry refuses (or `signal` aborted first).
  */
 export function schemaFetcher(options: RegistryClientOptions, signal: AbortSignal): (id: number, log: Logger | undefined) => Promise<RawSchema> {
-  const get = registryGet(options, signal, { unreachableAt: Number.NEGATIVE_INFINITY });
+  const health: RegistryHealth = { unreachableAt: Number.NEGATIVE_INFINITY };
+  let client: Promise<{ lib: GotModule; get: RegistryGet }> | undefined;
   return async (id, log) => {
+    const { lib, get } = await (client ??= loadGot().then((lib) => ({ lib, get: registryGet(lib, options, signal, health) })));
     try {
       return await fetchSchema((path) => get({ id, path, log }), id);
     } catch (error) {
-      throw signal.aborted ? closed(options) : classify(error, id, options);
+      throw signal.aborted ? closed(options) : classify(lib, error, id, options);
     }
   };
 }
@@ -100,14 +103,14 @@ interface RegistryHealth {
  * calls retriable is retried by got after `backoffDelay` (or the registry's Retry-After, capped the same), with a
  * warning each time, until it succeeds or `signal` aborts (which also ends a wait between attempts).
  */
-function registryGet(options: RegistryClientOptions, signal: AbortSignal, health: RegistryHealth): RegistryGet {
+function registryGet(lib: GotModule, options: RegistryClientOptions, signal: AbortSignal, health: RegistryHealth): RegistryGet {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const graceMs = options.notFoundAfterOutageMs ?? 60_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const tls = { ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase, rejectUnauthorized: true };
   const agents = createAgents({ tls, proxy: options.proxy, timeoutMs }, { keepAlive: true });
   signal.addEventListener('abort', () => destroyAgents(agents), { once: true });
-  const client = got.extend({
+  const client: Got = lib.got.extend({
     prefixUrl: options.url,
     agent: agents,
     username: options.username ?? '',
@@ -123,7 +126,7 @@ function registryGet(options: RegistryClientOptions, signal: AbortSignal, health
       calculateDelay: ({ attemptCount, error, retryAfter }) => {
         const { id, log } = error.options.context as FetchContext;
         if (signal.aborted) return 0;
-        const failure = classify(error, id, options);
+        const failure = classify(lib, error, id, options);
         const now = Date.now();
         if (failure.retriable) health.unreachableAt = now;
         // A "not found" right after an outage: the registry may still be loading its schemas.
@@ -142,7 +145,7 @@ function registryGet(options: RegistryClientOptions, signal: AbortSignal, health
       try {
         return await client.get(context.path.slice(1), { context });
       } catch (error) {
-        if (signal.aborted || error instanceof RequestError || !isBareNetworkError(error)) throw error;
+        if (signal.aborted || error instanceof lib.RequestError || !isBareNetworkError(error)) throw error;
         const waitMs = Math.min(backoffDelay(backoff, attempt), backoff.maxMs);
         context.log?.warn('schema registry unavailable; records wait and the request is retried', { schemaId: context.id, attempt, retryInMs: waitMs, error: errorMessage(error) });
         await delay(waitMs, undefined, { signal }).catch(() => undefined);
@@ -188,10 +191,10 @@ async function fetchSchema(get: (path: string) => Promise<unknown>, id: number):
  * response and 408/429/5xx are retried; a refused credential, an untrusted certificate, any other 404 (a wrong base
  * path, a proxy) and anything else stop the pipeline.
  */
-function classify(error: unknown, id: number, options: RegistryClientOptions): SinkError {
+function classify(lib: GotModule, error: unknown, id: number, options: RegistryClientOptions): SinkError {
   const { url } = options;
-  if (error instanceof HTTPError) return classifyReply(error, id, options);
-  if (error instanceof RequestError && error.response === undefined) {
+  if (error instanceof lib.HTTPError) return classifyReply(error, id, options);
+  if (error instanceof lib.RequestError && error.response === undefined) {
     if (isClientCertificateRefused(error.code)) {
       const fix = options.cert ? `check the certificate in ${options.certKey ?? 'the key store'}` : `set ${options.certKey ?? 'a key store'} to a key store with one`;
       return new SchemaRegistryError(url, undefined, `the registry refused the TLS client certificate or wants one (${error.code}: ${error.message}); ${fix}`, false);

@@ -30,8 +30,8 @@ function sourcesAndOutputs(): Array<{ source: string; output: string }> {
 }
 
 /** `kafka-http-sink run <file>` from dist/ (KAFKA_HTTP_SINK_FROM_SOURCE=0: jest.config.js sets 1 for every other test). */
-function runDist(file: string, env: Record<string, string>, whileRunning: (stop: () => void) => Promise<void>): Promise<NodeRun> {
-  return runNode(['bin/kafka-http-sink.mjs', 'run', file], { ...env, KAFKA_HTTP_SINK_FROM_SOURCE: '0', LOG_LEVEL: 'info' }, (child) =>
+function runDist(file: string, env: Record<string, string>, whileRunning: (stop: () => void) => Promise<void>, nodeArgs: readonly string[] = []): Promise<NodeRun> {
+  return runNode([...nodeArgs, 'bin/kafka-http-sink.mjs', 'run', file], { ...env, KAFKA_HTTP_SINK_FROM_SOURCE: '0', LOG_LEVEL: 'info' }, (child) =>
     whileRunning(() => child.kill('SIGTERM')),
   );
 }
@@ -49,7 +49,7 @@ describe('the compiled dist/', () => {
     await receiver?.close();
   });
 
-  it('runs the seed file pipelines/iot_measurements_sink.json: POSTs the three values in order, commits, exits 0 on SIGTERM', async () => {
+  it('runs the seed file pipelines/iot_measurements_sink.json: POSTs the three values in order, commits, exits 0 on SIGTERM, never loads a package the file does not need', async () => {
     await createTopic(bootstrap(), TOPIC, 1);
     [from] = (await endOffsets(bootstrap(), TOPIC, 1)) as [number];
     await produce(bootstrap(), TOPIC, SEED);
@@ -58,10 +58,15 @@ describe('the compiled dist/', () => {
       await receiver!.waitForAccepted(from + SEED.length, 30_000);
       await eventually(async () => (await committed('iot_measurements_sink', TOPIC, 1))[0] === from + SEED.length, 15_000, 'the commit of offset 3');
       stop();
-    });
+    }, ['--import', './test/support/log-packages.mjs']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('pipeline stopped cleanly');
     expect(receiver.requests.slice(-SEED.length).map((r) => `${r.method} ${r.path} ${r.body.toString()}`)).toEqual(SEED.map((r) => `POST /ingest ${r.value}`));
+    // Loaded on first use only (docs/performance.md): the registry's, OAuth2's and the got transport's HTTP client,
+    // Avro, Protobuf, key store readers, and the worker's metrics.
+    const loaded = new Set([...run.stderr.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]));
+    expect(loaded).toContain('node-rdkafka');
+    expect(['got', 'avsc', 'protobufjs', 'node-forge', 'jks-js', 'prom-client'].filter((name) => loaded.has(name))).toEqual([]);
   });
 
   it("runs the .ts example pipeline, whose `import ... from 'kafka-http-sink'` resolves to dist/ itself", async () => {

@@ -10,10 +10,13 @@
  */
 import { readConfigFile } from '../config/config-file.js';
 import { createSecureContext } from 'node:tls';
-import jks from 'jks-js';
+import type * as Jks from 'jks-js';
 import { Secret } from '../config/secret.js';
 import { ConfigError } from '../errors.js';
 import { readPkcs12, type StoreEntries } from './pkcs12.js';
+import { lazyRequire } from '../lazy-require.js';
+
+const jks = lazyRequire<typeof Jks>('jks-js');
 
 /** Store types as Kafka spells them (`ssl.truststore.type`); matched ignoring case. */
 export const STORE_TYPES = ['JKS', 'PKCS12', 'PEM'] as const;
@@ -139,7 +142,7 @@ function parse(source: StoreSource, content: Buffer, type: 'JKS' | 'PKCS12'): St
     // PKCS12 has one password for the store and its keys (as Java and OpenSSL write it).
     if (type === 'PKCS12') return readPkcs12(content, source.password?.reveal() ?? '');
     // jks-js decrypts a key with keyPassword when given (Java's ssl.key.password), else with the store password.
-    const entries = Object.values(jks.toPem(content, source.password?.reveal() ?? '', source.keyPassword?.reveal()));
+    const entries = Object.values(jks().toPem(content, source.password?.reveal() ?? '', source.keyPassword?.reveal()));
     return {
       cas: entries.flatMap((e) => (e.ca ? [e.ca.trim()] : [])),
       keys: entries.flatMap((e) => (e.cert && e.key ? [{ cert: e.cert, key: e.key }] : [])),

@@ -1,8 +1,8 @@
 /** Sends OAuth2 token requests over the pipeline's transport (TLS settings, proxy); no response -> TokenEndpointError. */
-import { got, RequestError } from 'got';
 import { TokenEndpointError } from '../../common/errors.js';
 import { createAgents, type TransportOptions } from '../../common/net/agents.js';
 import { withoutNodeCaHint } from '../../common/net/certificate-error.js';
+import { loadGot } from '../../common/net/got-module.js';
 
 export interface TokenResponse {
   readonly status: number;
@@ -13,20 +13,20 @@ export interface TokenResponse {
 export type TokenFetch = (url: string, headers: Record<string, string>, form: URLSearchParams, endpoint: string) => Promise<TokenResponse>;
 
 export function tokenClient(transport: TransportOptions): TokenFetch {
-  const client = got.extend({
-    agent: createAgents(transport, { keepAlive: false }),
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    headers: { 'user-agent': 'kafka-http-sink' },
-    timeout: { request: transport.timeoutMs },
-  });
+  const agent = createAgents(transport, { keepAlive: false });
+  const client = async () => {
+    const lib = await loadGot();
+    const options = { agent, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, headers: { 'user-agent': 'kafka-http-sink' }, timeout: { request: transport.timeoutMs } };
+    return { lib, client: lib.got.extend(options) };
+  };
+  let ready: ReturnType<typeof client> | undefined;
   return async (url, headers, form, endpoint) => {
+    const { lib, client: got } = await (ready ??= client());
     try {
-      const response = await client.post(url, { headers, body: form.toString() });
+      const response = await got.post(url, { headers, body: form.toString() });
       return { status: response.statusCode, body: response.body };
     } catch (error) {
-      if (error instanceof RequestError) throw new TokenEndpointError(endpoint, `${error.code}: ${withoutNodeCaHint(error.message)}`);
+      if (error instanceof lib.RequestError) throw new TokenEndpointError(endpoint, `${error.code}: ${withoutNodeCaHint(error.message)}`);
       throw error;
     }
   };

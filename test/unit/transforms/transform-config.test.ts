@@ -9,7 +9,7 @@ import { lastValueFrom, of } from 'rxjs';
 import { ConfigError } from '../../../src/common/errors.js';
 import { jsonConverter, stringConverter } from '../../../src/decode/converter.js';
 import { decode } from '../../../src/decode/decode.js';
-import { compileSchema } from '../../../src/decode/registry-converter.js';
+import { compileSchema } from '../../../src/decode/compile-schema.js';
 import { applyTransforms, decodeNullPolicy, isTransformKey, parseTransforms } from '../../../src/transform/transform-config.js';
 import { transformsDocTable } from '../../../src/transform/transformsDocTable.js';
 import { kafkaRecord, sinkRecord } from '../fakes.js';
