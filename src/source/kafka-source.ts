@@ -169,14 +169,12 @@ export class KafkaSource {
     this.ledger.settled(id, count);
     if (this.checkQueued) return;
     this.checkQueued = true;
-    void Promise.resolve().then(() => {
-      this.checkQueued = false;
-      this.commitSoonIfPressed();
-    });
+    void Promise.resolve().then(() => this.commitSoonIfPressed());
   }
 
   /** Near the bound, waiting for the commit interval would stall the flow: commit early, one at a time, paced. */
   private commitSoonIfPressed(): void {
+    this.checkQueued = false;
     const { flow, ledger } = this;
     if (this.earlyCommit !== undefined || this.stopping || !(flow.pressed() || flow.isPaused())) return;
     // In records, or the bytes' equivalent when they are nearer their bound (flow-control.ts).
