@@ -1,12 +1,16 @@
 /**
  * One pipeline run for the bench, in its own process so its CPU time and peak RSS are its own: startPipeline
  * with the standard connector chain, the send wrapped to count requests in flight. Reports over IPC every 200 ms;
- * 'stop' stops it gracefully. argv[2]: the connector as JSON. KAFKA_BOOTSTRAP_SERVERS: the broker.
+ * 'stop' stops it gracefully. argv[2]: the connector as JSON. KAFKA_BOOTSTRAP_SERVERS: the broker. V8's heap
+ * growth is limited as the command line limits it (src/cli/heap-growth.ts), so memory is measured as users run.
  */
 import { connectorPipeline, definePipeline } from '../src/connector/definePipeline.js';
 import { startPipeline } from '../src/connector/startPipeline.js';
 import { createLogger } from '../src/common/log.js';
 import type { Send } from '../src/deliver/http-service.js';
+import { limitHeapGrowth } from '../src/cli/heap-growth.js';
+
+limitHeapGrowth();
 
 export interface PipelineSample {
   readonly type: 'sample';

@@ -1,5 +1,6 @@
 /** The `kafka-http-sink` command line: run, worker, validate, kafka; `--help` on each. Exit code as each command says. */
 import { HELP } from './help.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { reportFailure } from './run-command.js';
 import { WORKER_TASK_COMMAND } from '../worker/task-processes.js';
 
@@ -7,6 +8,7 @@ import { WORKER_TASK_COMMAND } from '../worker/task-processes.js';
 // metrics and cluster code in memory (docs/performance.md).
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  limitHeapGrowth();
   const [command, ...args] = argv;
   const print = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (command === undefined || command === '--help' || command === '-h') {
