@@ -15,7 +15,7 @@ import type { Secret } from '../common/config/secret.js';
 import { BadDataError, errorMessage, SchemaRegistryError, type SinkError } from '../common/errors.js';
 import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 import { createAgents, destroyAgents } from '../common/net/agents.js';
-import { type GotModule, loadGot } from '../common/net/got-module.js';
+import { type GotModule, gotClient } from '../common/net/got-module.js';
 import { isCertificateError, isClientCertificateRefused, withoutNodeCaHint } from '../common/net/certificate-error.js';
 import type { ProxyOptions } from '../common/net/proxy-config.js';
 
@@ -80,9 +80,9 @@ interface FetchContext extends Record<string, unknown> {
  */
 export function schemaFetcher(options: RegistryClientOptions, signal: AbortSignal): (id: number, log: Logger | undefined) => Promise<RawSchema> {
   const health: RegistryHealth = { unreachableAt: Number.NEGATIVE_INFINITY };
-  let client: Promise<{ lib: GotModule; get: RegistryGet }> | undefined;
+  const registry = gotClient((lib) => registryGet(lib, options, signal, health));
   return async (id, log) => {
-    const { lib, get } = await (client ??= loadGot().then((lib) => ({ lib, get: registryGet(lib, options, signal, health) })));
+    const { lib, client: get } = await registry();
     try {
       return await fetchSchema((path) => get({ id, path, log }), id);
     } catch (error) {

@@ -20,6 +20,7 @@ import { statisticsWithEnds } from './high-watermarks.js';
 import { CommitPacer } from './commit-pacer.js';
 import { CommitLedger } from './commit-ledger.js';
 import { DEFAULT_POLL_MAX_RECORDS } from './consumer-defaults.js';
+import type { SourceStats } from './source-stats.js';
 
 const { CODES } = rdkafka;
 const IDLE_POLL_MS = 100;
@@ -28,20 +29,6 @@ const BUSY_POLL_MS = 5;
 const THROTTLED_POLL_MS = 5;
 /** Least time between early commits (or the commit interval, when shorter); small against the window's drain time. */
 const EARLY_COMMIT_SPACING_MS = 20;
-
-export interface SourceStats {
-  readonly consumed: number;
-  readonly inFlight: number;
-  readonly paused: boolean;
-  /** Last offsets the broker confirmed as committed, by "topic/partition". */
-  readonly committed: ReadonlyMap<string, number>;
-  /** Offset commits sent to the broker (interval, early, revoke and close). */
-  readonly commits: number;
-  /** The consume path polls take (kafka-consume.ts). */
-  readonly consumePath?: 'lean' | 'standard';
-  /** Bytes of the in-flight records' keys and values (`max.in.flight.bytes`). */
-  readonly inFlightBytes?: number;
-}
 
 export class KafkaSource {
   readonly records$: Observable<KafkaRecord[]>;

@@ -8,7 +8,7 @@
 import { maskedError, referenceMask, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import { errorMessage } from '../common/errors.js';
 import type { BuildPipeline } from '../connector/definePipeline.js';
-import type { SourceStats } from '../source/kafka-source.js';
+import type { SourceStats } from '../source/source-stats.js';
 import { type ConnectorDeps, launchTasks } from './launch-tasks.js';
 import type { RunningTasks, TaskView } from './running-tasks.js';
 

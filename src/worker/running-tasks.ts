@@ -3,7 +3,7 @@
  * cluster mode: one per task whose slot this worker owns), or one process per task (task-processes.ts).
  */
 import type { RunningPipeline } from '../connector/startPipeline.js';
-import type { SourceStats } from '../source/kafka-source.js';
+import type { SourceStats } from '../source/source-stats.js';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
 

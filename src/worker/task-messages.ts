@@ -6,7 +6,7 @@
  */
 import { PROVIDERS, type ProviderName, type ProviderPolicy, TRUSTED_PROVIDERS } from '../common/config/providers.js';
 import type { DeliverySummary, PipelineObserver } from '../connector/observe.js';
-import type { SourceStats } from '../source/kafka-source.js';
+import type { SourceStats } from '../source/source-stats.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 
 /** How often a task sends what its pipeline observed. */

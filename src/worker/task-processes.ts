@@ -13,7 +13,7 @@ import type { Logger } from '../common/log.js';
 import { CONFIG_ERROR_EXIT, RestartBackoff, type RestartBackoffOptions } from '../common/task-restarts.js';
 import type { ConnectorSettings } from '../connector/connector-settings.js';
 import type { PipelineObserver } from '../connector/observe.js';
-import type { SourceStats } from '../source/kafka-source.js';
+import type { SourceStats } from '../source/source-stats.js';
 import type { WorkerClients } from '../source/worker-clients.js';
 import { type RunningTasks, summedStats, type TaskState, type TaskView } from './running-tasks.js';
 import { policyMessage, replay, statsFrom, taskMessage, type StartMessage } from './task-messages.js';

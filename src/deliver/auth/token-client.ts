@@ -2,7 +2,7 @@
 import { TokenEndpointError } from '../../common/errors.js';
 import { createAgents, type TransportOptions } from '../../common/net/agents.js';
 import { withoutNodeCaHint } from '../../common/net/certificate-error.js';
-import { loadGot } from '../../common/net/got-module.js';
+import { gotClient } from '../../common/net/got-module.js';
 
 export interface TokenResponse {
   readonly status: number;
@@ -14,14 +14,11 @@ export type TokenFetch = (url: string, headers: Record<string, string>, form: UR
 
 export function tokenClient(transport: TransportOptions): TokenFetch {
   const agent = createAgents(transport, { keepAlive: false });
-  const client = async () => {
-    const lib = await loadGot();
-    const options = { agent, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, headers: { 'user-agent': 'kafka-http-sink' }, timeout: { request: transport.timeoutMs } };
-    return { lib, client: lib.got.extend(options) };
-  };
-  let ready: ReturnType<typeof client> | undefined;
+  const tokens = gotClient((lib) =>
+    lib.got.extend({ agent, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, headers: { 'user-agent': 'kafka-http-sink' }, timeout: { request: transport.timeoutMs } }),
+  );
   return async (url, headers, form, endpoint) => {
-    const { lib, client: got } = await (ready ??= client());
+    const { lib, client: got } = await tokens();
     try {
       const response = await got.post(url, { headers, body: form.toString() });
       return { status: response.statusCode, body: response.body };

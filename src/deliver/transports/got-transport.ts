@@ -1,33 +1,26 @@
 /** Delivery over got (the first transport; got stays for token requests and the schema registry). */
-import type { Got } from 'got';
 import { createAgents, destroyAgents } from '../../common/net/agents.js';
 import type { HttpNetworkError } from '../../common/errors.js';
-import { type GotModule, loadGot } from '../../common/net/got-module.js';
+import { gotClient, loadedGot } from '../../common/net/got-module.js';
 import type { HttpServiceOptions } from '../http-config.js';
 import { cut, type HttpService, networkError, RequestGuard, USER_AGENT } from './transport.js';
 
 export function createGotTransport(options: HttpServiceOptions): HttpService {
   const agent = createAgents(options.transport, { keepAlive: true, maxSockets: options.maxSockets });
   const guard = new RequestGuard(options.timeoutMs);
-  // got is loaded by the first request (got-module.ts); it is in memory long before any answer can fail.
-  let lib: GotModule | undefined;
-  let client: Promise<Got> | undefined;
-  const clientOnce = (): Promise<Got> =>
-    (client ??= loadGot().then((loaded) => {
-      lib = loaded;
-      return loaded.got.extend({ agent, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, decompress: true, headers: { 'user-agent': USER_AGENT } });
-    }));
+  // got is loaded by the first request (got-module.ts)
+  const http = gotClient((lib) => lib.got.extend({ agent, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, decompress: true, headers: { 'user-agent': USER_AGENT } }));
   return {
     send: (request, signal) =>
       guard.run(
         signal,
         async (aborted) => {
-          const got = await clientOnce();
+          const { client: got } = await http();
           const response = await got(request.url, { method: request.method, headers: request.headers, body: request.body, signal: aborted });
           const body = typeof response.body === 'string' ? response.body : String(response.body);
           return { status: response.statusCode, headers: response.headers, body: cut(body) };
         },
-        (error) => gotError(lib, error),
+        gotError,
       ),
     close: () => {
       guard.close();
@@ -36,7 +29,8 @@ export function createGotTransport(options: HttpServiceOptions): HttpService {
   };
 }
 
-function gotError(lib: GotModule | undefined, error: unknown): HttpNetworkError {
+function gotError(error: unknown): HttpNetworkError {
+  const lib = loadedGot();
   if (lib === undefined || !(error instanceof lib.RequestError)) throw error;
   // got wraps the socket's error: report that one (its code and message), as the other transports do.
   const original = error.cause instanceof Error ? (error.cause as NodeJS.ErrnoException) : undefined;
